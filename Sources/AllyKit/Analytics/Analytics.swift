@@ -1,0 +1,276 @@
+/// The portfolio measures that are more than an expression: relations, parties and balance,
+/// renewals, introduction paths, centrality, and the data behind the pictures.
+enum Analytics {
+    // MARK: Relations
+
+    /// Follows a relation from a set of entities: deduplicated, in id order.
+    static func follow(_ entities: [Entity], from: EntityType, to: EntityType, runtime: Runtime) throws -> [Entity] {
+        let portfolio = runtime.portfolio
+        var ids = Set<String>()
+        for entity in entities {
+            try runtime.checkCancelled()
+            switch entity {
+            case .partner(let partner):
+                switch to {
+                case .agreement: ids.formUnion(portfolio.agreementIds(ofPartner: partner.id))
+                case .stakeholder: ids.formUnion(portfolio.stakeholderIds(ofPartner: partner.id))
+                case .partner: ids.formUnion(networkNeighbours(of: partner.id, in: portfolio).keys)
+                }
+            case .agreement(let agreement):
+                switch to {
+                case .partner: ids.formUnion(agreement.parties.map(\.partner))
+                case .stakeholder:
+                    for party in agreement.parties { ids.formUnion(portfolio.stakeholderIds(ofPartner: party.partner)) }
+                case .agreement: break
+                }
+            case .stakeholder(let stakeholder):
+                switch to {
+                case .partner: ids.insert(stakeholder.org)
+                case .agreement: ids.formUnion(portfolio.agreementIds(ofPartner: stakeholder.org))
+                case .stakeholder: ids.formUnion(stakeholder.knows)
+                }
+            }
+        }
+        return ids.sorted { Value.compareText($0, $1) < 0 }.compactMap { portfolio.entity(EntityKey(to, $0)) }
+    }
+
+    /// Partners linked to `id` in the partner network, each with the smallest id of the live
+    /// agreements they share.
+    static func networkNeighbours(of id: String, in portfolio: Portfolio) -> [String: String] {
+        var neighbours: [String: String] = [:]
+        for agreementId in portfolio.agreementIds(ofPartner: id) {
+            guard let agreement = portfolio.agreements[agreementId], agreement.isLive else { continue }
+            for party in agreement.parties where party.partner != id {
+                if let existing = neighbours[party.partner], Value.compareText(existing, agreementId) <= 0 { continue }
+                neighbours[party.partner] = agreementId
+            }
+        }
+        return neighbours
+    }
+
+    // MARK: Parties and balance
+
+    static let partyColumns = ["agreement", "partner", "role", "contributes", "equity", "votes"]
+    static let balanceColumns = ["agreement", "partner", "contribution_share", "decision_share", "imbalance"]
+
+    static func parties(_ agreements: [Entity]) -> Table {
+        var rows: [[Value]] = []
+        for case .agreement(let agreement) in agreements {
+            for party in agreement.parties {
+                rows.append([.reference(.agreement, agreement.id), .reference(.partner, party.partner), .enumeration(party.role),
+                             .number(party.contributes), party.equity.map(Value.number) ?? .null, .number(party.votes)])
+            }
+        }
+        return Table(columns: partyColumns, rows: rows)
+    }
+
+    /// contribution_share = contributes / total; decision_share = votes / total votes;
+    /// imbalance = decision_share − contribution_share (positive: decides more than it gives).
+    static func balance(_ agreements: [Entity]) -> Table {
+        var rows: [[Value]] = []
+        for case .agreement(let agreement) in agreements {
+            let total = agreement.parties.reduce(0) { $0 + $1.contributes }
+            let votes = agreement.parties.reduce(0) { $0 + $1.votes }
+            for party in agreement.parties {
+                let contribution: Double? = total == 0 ? nil : party.contributes / total
+                let decision: Double? = votes == 0 ? nil : party.votes / votes
+                let imbalance: Value = {
+                    guard let contribution, let decision else { return .null }
+                    return .number(decision - contribution)
+                }()
+                rows.append([.reference(.agreement, agreement.id), .reference(.partner, party.partner),
+                             contribution.map(Value.number) ?? .null, decision.map(Value.number) ?? .null, imbalance])
+            }
+        }
+        return Table(columns: balanceColumns, rows: rows)
+    }
+
+    // MARK: Renewals
+
+    static let renewalColumns = ["id", "title", "ends", "notice_by", "days_left", "auto_renew"]
+
+    /// Active or under-review agreements ending by today + horizon, soonest first.
+    static func renewals(in runtime: Runtime, within horizon: Duration) -> Table {
+        let limit = runtime.today.adding(horizon)
+        var found: [Agreement] = []
+        for id in runtime.portfolio.sortedIds(.agreement) {
+            guard let agreement = runtime.portfolio.agreements[id], let ends = agreement.ends, ends <= limit,
+                  agreement.status.name == "active" || agreement.status.name == "under_review" else { continue }
+            found.append(agreement)
+        }
+        let sorted = found.enumerated().sorted { a, b in
+            a.element.ends! != b.element.ends! ? a.element.ends! < b.element.ends! : a.offset < b.offset
+        }.map(\.element)
+        let rows: [[Value]] = sorted.map { a in
+            [.string(a.id), .string(a.title), .date(a.ends!), .date(a.ends!.adding(a.notice, times: -1)),
+             .number(Double(a.ends!.daysSinceEpoch - runtime.today.daysSinceEpoch)), .bool(a.autoRenew)]
+        }
+        return Table(columns: renewalColumns, rows: rows, baseType: .agreement, base: sorted.map(Entity.agreement))
+    }
+
+    // MARK: Introduction paths
+
+    /// A node of the introduction graph.
+    struct Node: Hashable {
+        var type: EntityType
+        var id: String
+        /// Lexicographic key order: id, then partner before stakeholder.
+        static func precedes(_ a: Node, _ b: Node) -> Bool {
+            let order = Value.compareText(a.id, b.id)
+            return order != 0 ? order < 0 : a.type < b.type
+        }
+    }
+
+    static func neighbours(of node: Node, in portfolio: Portfolio) -> [(Node, String)] {
+        switch node.type {
+        case .partner:
+            var result = portfolio.stakeholderIds(ofPartner: node.id).map { (Node(type: .stakeholder, id: $0), "org") }
+            for (partner, via) in networkNeighbours(of: node.id, in: portfolio) {
+                result.append((Node(type: .partner, id: partner), via))
+            }
+            return result
+        case .stakeholder:
+            guard let stakeholder = portfolio.stakeholders[node.id] else { return [] }
+            var result = [(Node(type: .partner, id: stakeholder.org), "org")]
+            result += stakeholder.knows.map { (Node(type: .stakeholder, id: $0), "knows") }
+            return result
+        case .agreement:
+            return []
+        }
+    }
+
+    static func lookupNode(_ name: Name, in portfolio: Portfolio, file: SourceFile) throws -> Node {
+        if portfolio.partners[name.text] != nil { return Node(type: .partner, id: name.text) }
+        if portfolio.stakeholders[name.text] != nil { return Node(type: .stakeholder, id: name.text) }
+        let candidates = portfolio.sortedIds(.partner) + portfolio.sortedIds(.stakeholder)
+        throw Diagnostic(.unknownEntity, "no partner or stakeholder `\(name.text)`", at: name.range, in: file,
+                         help: Suggestions.help(for: name.text, in: candidates))
+    }
+
+    /// The shortest path from A to B; among several, the lexicographically smallest sequence
+    /// of node keys. Breadth-first from B gives every node's distance to B; walking from A,
+    /// each step then takes the smallest neighbour one step closer.
+    static func path(from: Name, to: Name, runtime: Runtime, file: SourceFile) throws -> Table {
+        let portfolio = runtime.portfolio
+        let start = try lookupNode(from, in: portfolio, file: file)
+        let goal = try lookupNode(to, in: portfolio, file: file)
+        let columns = ["step", "from", "to", "via"]
+        guard start != goal else { return Table(columns: columns, rows: []) }
+        var distance: [Node: Int] = [goal: 0]
+        var frontier = [goal]
+        var found = false
+        while !frontier.isEmpty, !found {
+            var next: [Node] = []
+            for node in frontier {
+                try runtime.checkCancelled()
+                let d = distance[node]!
+                for (neighbour, _) in neighbours(of: node, in: portfolio) where distance[neighbour] == nil {
+                    distance[neighbour] = d + 1
+                    if neighbour == start { found = true }
+                    next.append(neighbour)
+                }
+            }
+            frontier = next
+        }
+        guard let total = distance[start] else { return Table(columns: columns, rows: []) }
+        var rows: [[Value]] = []
+        var node = start
+        for step in 1...total {
+            try runtime.checkCancelled()
+            let candidates = neighbours(of: node, in: portfolio).filter { distance[$0.0] == total - step }
+            guard let best = candidates.min(by: { Node.precedes($0.0, $1.0) }) else { break }
+            rows.append([.number(Double(step)), .reference(node.type, node.id), .reference(best.0.type, best.0.id), .string(best.1)])
+            node = best.0
+        }
+        return Table(columns: columns, rows: rows)
+    }
+
+    // MARK: Centrality
+
+    /// Degree and normalized shortest-path betweenness (Brandes) on the partner network
+    /// restricted to the given partners.
+    static func centrality(_ partners: [Entity], runtime: Runtime) throws -> Table {
+        let portfolio = runtime.portfolio
+        var ids: [String] = []
+        var names: [String] = []
+        for case .partner(let partner) in partners {
+            ids.append(partner.id)
+            names.append(partner.name)
+        }
+        var position: [String: Int] = [:]
+        for (index, id) in ids.enumerated() { position[id] = index }
+        var adjacency = [[Int]](repeating: [], count: ids.count)
+        for (index, id) in ids.enumerated() {
+            try runtime.checkCancelled()
+            for neighbour in networkNeighbours(of: id, in: portfolio).keys {
+                if let other = position[neighbour] { adjacency[index].append(other) }
+            }
+        }
+        let n = ids.count
+        var betweenness = [Double](repeating: 0, count: n)
+        var sigma = [Double](repeating: 0, count: n)
+        var dist = [Int](repeating: -1, count: n)
+        var delta = [Double](repeating: 0, count: n)
+        var stack: [Int] = []
+        var queue: [Int] = []
+        stack.reserveCapacity(n)
+        queue.reserveCapacity(n)
+        for source in 0..<n {
+            try runtime.checkCancelled()
+            stack.removeAll(keepingCapacity: true)
+            queue.removeAll(keepingCapacity: true)
+            for touched in 0..<n { sigma[touched] = 0; dist[touched] = -1; delta[touched] = 0 }
+            sigma[source] = 1
+            dist[source] = 0
+            queue.append(source)
+            var head = 0
+            while head < queue.count {
+                let v = queue[head]
+                head += 1
+                stack.append(v)
+                for w in adjacency[v] {
+                    if dist[w] < 0 {
+                        dist[w] = dist[v] + 1
+                        queue.append(w)
+                    }
+                    if dist[w] == dist[v] + 1 { sigma[w] += sigma[v] }
+                }
+            }
+            while let w = stack.popLast() {
+                for v in adjacency[w] where dist[v] == dist[w] - 1 {
+                    delta[v] += sigma[v] / sigma[w] * (1 + delta[w])
+                }
+                if w != source { betweenness[w] += delta[w] }
+            }
+        }
+        // Each unordered pair was counted from both ends; normalize by (n−1)(n−2)/2 pairs.
+        let scale = n > 2 ? 1 / Double((n - 1) * (n - 2)) : 0
+        let rows: [[Value]] = (0..<n).map { index in
+            [.string(ids[index]), .string(names[index]), .number(Double(adjacency[index].count)), .number(betweenness[index] * scale)]
+        }
+        return Table(columns: ["id", "name", "degree", "betweenness"], rows: rows)
+    }
+
+    // MARK: Picture data
+
+    /// Rows `quadrant, count, names`, in the order manage_closely, keep_satisfied, keep_informed, monitor.
+    static func grid(_ stakeholders: [Entity]) -> ResultTable {
+        var names: [String: [Value]] = [:]
+        for case .stakeholder(let s) in stakeholders { names[s.quadrant.name, default: []].append(.string(s.name)) }
+        let rows: [[Value]] = EnumType.quadrant.cases.map { quadrant in
+            let list = names[quadrant] ?? []
+            return [.enumeration(EnumType.quadrant.value(quadrant)), .number(Double(list.count)), .list(list)]
+        }
+        return ResultTable(columns: ["quadrant", "count", "names"], rows: rows)
+    }
+
+    /// Rows `id, title, status, starts, ends, notice_by` for agreements with a term.
+    static func timeline(_ agreements: [Entity], runtime: Runtime) -> ResultTable {
+        var rows: [[Value]] = []
+        for case .agreement(let a) in agreements {
+            rows.append([.string(a.id), .string(a.title), .enumeration(a.status), a.starts.map(Value.date) ?? .null,
+                         a.ends.map(Value.date) ?? .null, a.ends.map { .date($0.adding(a.notice, times: -1)) } ?? .null])
+        }
+        return ResultTable(columns: ["id", "title", "status", "starts", "ends", "notice_by"], rows: rows)
+    }
+}

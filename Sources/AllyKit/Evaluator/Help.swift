@@ -1,0 +1,112 @@
+/// The text of `.help`: an overview, and a page for every statement, stage, function,
+/// aggregate, measure and field.
+public enum Help {
+    public static var topics: [String] {
+        Array(pages.keys) + EntityType.allCases.flatMap { type in FieldCatalog.fields(of: type).map(\.name) }
+    }
+
+    public static func text(for topic: String?) -> String {
+        guard let topic, !topic.isEmpty else { return overview }
+        let key = topic.lowercased().trimmingCharacters(in: ["."])
+        if let page = pages[key] { return page }
+        if let function = ScalarFunction(rawValue: key) { return "\(key) — \(function.usage)" }
+        if let aggregate = AggregateFunction(rawValue: key) { return "\(key) (aggregate, in summarize) — \(aggregate.usage)" }
+        if let type = EntityType(rawValue: key) ?? EntityType(plural: key), pages[type.plural] == nil {
+            return fieldList(type)
+        }
+        var lines: [String] = []
+        for type in EntityType.allCases {
+            if let field = FieldCatalog.field(key, of: type) {
+                lines.append("\(type.rawValue).\(field.name) — \(field.type.description), \(field.isStored ? "stored, default \(field.defaultText)" : "computed"): \(field.summary)")
+            }
+        }
+        if !lines.isEmpty { return lines.joined(separator: "\n") }
+        if let enumType = EnumType.allCases.first(where: { $0.rawValue.lowercased() == key }) {
+            return "\(enumType.rawValue): \(enumType.cases.joined(separator: ", "))"
+        }
+        let hint = Suggestions.closest(to: key, in: topics).map { " Did you mean `.help \($0)`?" } ?? ""
+        return "No help on `\(topic)`.\(hint) `.help` lists the topics."
+    }
+
+    static func fieldList(_ type: EntityType) -> String {
+        FieldCatalog.fields(of: type).map { field in
+            "  \(field.name.padding(18)) \(field.type.description.padding(26)) \(field.isStored ? "" : "(computed) ")\(field.summary)"
+        }.joined(separator: "\n")
+    }
+
+    static let overview = """
+    Ally: ask questions of a partnership portfolio, and try what-ifs before anyone commits.
+
+    Queries are pipelines: a source, then stages separated by |
+      partners | where kind == academic and country == "DE" | sort name | take 5
+      agreements | summarize n = count(), total = sum(value) by form
+      renewals within 90d
+      path from lakeshore to cat
+
+    Statements: partner agreement stakeholder (define), let, metric, trigger, update, remove,
+      add party, remove party, scenario, use, drop scenario, diff, compare, load, save,
+      import, export
+    Stages: where sort take select extend summarize count distinct partners agreements
+      stakeholders parties balance centrality grid chart timeline
+    Functions: len lower upper round abs coalesce year month days_between starts_with
+    Aggregates: count sum avg min max median hhi gini
+    Measures: fit_score alignment capability category attainment on_time health_score
+      quadrant balance centrality betweenness
+    Commands: .help [TOPIC] .schema [TYPE] .format FORMAT .timer on|off .today [DATE]
+      .weights [DIM=W ...] .history [N] .quit
+
+    `.help where`, `.help scenario`, `.help fit_score`, `.help partner` for details.
+    """
+
+    static let pages: [String: String] = [
+        "partners": "partners — every partner, in id order. `partner ID` is one partner.\nFields:\n" + fieldList(.partner),
+        "agreements": "agreements — every agreement, in id order. `agreement ID` is one.\nFields:\n" + fieldList(.agreement),
+        "stakeholders": "stakeholders — every stakeholder, in id order. `stakeholder ID` is one.\nFields:\n" + fieldList(.stakeholder),
+        "where": "PIPELINE | where EXPR — keep rows where EXPR is true (null counts as false).\n  partners | where kind in [academic, research_institute] and fit_score >= 3.5",
+        "sort": "PIPELINE | sort KEY [asc|desc], ... — stable sort; nulls last in both directions.\n  agreements | sort ends, value desc",
+        "take": "PIPELINE | take N — the first N rows.",
+        "select": "PIPELINE | select ITEM, ... — project columns; ITEM is EXPR or NAME = EXPR. An unnamed column is named by its text (`org.name`).\n  stakeholders | select name, org.name, quadrant",
+        "extend": "PIPELINE | extend NAME = EXPR, ... — add computed columns and keep the rest.\n  agreements | extend share = value / 1M",
+        "summarize": "PIPELINE | summarize ITEM, ... [by EXPR, ...] — group and aggregate; by-columns first, groups sorted ascending (nulls last).\n  agreements | summarize n = count(), total = sum(value), hhi(value) by form\n  Without `by`, no input rows give one row (count 0, sum 0, other aggregates null).",
+        "count": "PIPELINE | count — the number of rows, as a single value.",
+        "distinct": "PIPELINE | distinct EXPR, ... — unique rows of those columns, in first-seen order.",
+        "parties": "agreements | parties — one row per party: agreement, partner, role, contributes, equity, votes (votes default: 1 for lead and member, 0 for observer).",
+        "balance": "agreements | balance — power versus contribution per party: contribution_share = contributes / total contribution; decision_share = votes / total votes; imbalance = decision_share − contribution_share (positive: decides more than it contributes).",
+        "centrality": "partners | centrality — on the partner network (partners linked when they share an agreement that is not terminated or expired), restricted to the current partners: degree = number of neighbours; betweenness = shortest-path betweenness, undirected, normalized by (n−1)(n−2)/2 (as NetworkX), computed with Brandes' algorithm.",
+        "grid": "stakeholders | grid — the influence/interest grid: manage_closely (influence ≥ 4 and interest ≥ 4), keep_satisfied (influence ≥ 4, interest < 4), keep_informed (influence < 4, interest ≥ 4), monitor. Data formats give rows quadrant, count, names.",
+        "chart": "PIPELINE | chart EXPR [by EXPR] — a horizontal bar chart of a number per label; with `by`, values are summed per label. Data formats give the rows.\n  agreements | chart value by form",
+        "timeline": "agreements | timeline — each agreement's term on a date axis, today and notice dates (ends − notice) marked.",
+        "renewals": "renewals [within DURATION] — active or under_review agreements with ends ≤ today + DURATION (default 180d), soonest first: id, title, ends, notice_by, days_left, auto_renew.",
+        "path": "path from A to B — the shortest introduction path through partners and stakeholders (stakeholder—org, stakeholder—known stakeholder, partner—partner sharing a live agreement); ties broken by the smallest sequence of ids. Rows step, from, to, via (org, knows, or the agreement id).",
+        "triggers": "triggers — rows trigger, type, id for every entity on which a trigger's condition holds now.\n  trigger NAME on TYPE when EXPR defines one (per scenario).",
+        "trigger": "trigger NAME on partners|agreements|stakeholders when EXPR — a named rule; `triggers` lists where it fires and `diff` shows where it starts or stops firing.",
+        "scenarios": "scenarios — rows name, parent, changed (entities that differ from the parent), current.",
+        "scenario": "scenario NAME [from NAME] — fork the portfolio (in O(1)) and switch to the fork.\nscenario NAME { statements } — fork or enter, run the block, switch back.\nuse NAME — switch. drop scenario NAME — forget one. The prompt shows ally[NAME*]> when the scenario differs from its parent.",
+        "use": "use NAME — switch to a scenario (baseline is the start).",
+        "diff": "diff [A [B]] — what changed from A (default baseline) to B (default the current scenario): rows change, type, id, field, before, after; record fields per member (fit.mission); then triggers that fire or clear.",
+        "compare": "compare A, B, ... [on METRIC, ...] — metrics side by side: one column per scenario, delta (last − first) and change (delta / first).",
+        "metric": "metric NAME = PIPELINE — a named single value, re-evaluated in the current scenario each time it is used.\n  metric active_value = agreements | where status == active | summarize sum(value)",
+        "let": "let NAME = PIPELINE — bind a result. Entities keep their ids and are re-read in the current scenario when used.",
+        "update": "update PIPELINE set PATH = EXPR, ... — assign on every entity of the result, all or nothing.\n  update agreements | where form == mou set value = value * 0.9, status = under_review\n  update partner acme set fit.mission = 4",
+        "remove": "remove PIPELINE — delete entities. A partner takes its stakeholders (and their ties) and its party entries; an agreement left with fewer than two parties becomes terminated.\nremove party P from A — take one party out.",
+        "add": "add party PARTNER to AGREEMENT { role: lead, contributes: 500k, equity: 20%, votes: 2 } — append a party.",
+        "load": "load \"FILE.ally\" — run a script into the current scenario (all or nothing). Paths are relative to the script that says it.",
+        "save": "save \"FILE.ally\" — write the current scenario as definitions, atomically.",
+        "import": "import partners|agreements|stakeholders|parties from \"F.csv\"|\"F.json\" — validated as a whole: one bad row imports nothing. CSV: header names stored fields (fit.mission for one score); lists are ;-separated; an empty cell is the default, \"\" an empty string; parties, decisions, kpis and milestones as JSON text.",
+        "export": "export PIPELINE to \"F.csv\"|\"F.json\"|\"F.md\" — an entity set without select writes every stored field. export network to \"F.dot\" — the partner network for Graphviz.",
+        "fit_score": "fit_score — weighted mean of the non-null fit scores (mission strategy culture reputation complementarity expertise reach innovation, each 0–5); weights from .weights, all 1 by default.",
+        "hhi": "hhi(x) — Herfindahl-Hirschman index Σ (xᵢ/Σx)² × 10000 over non-null values; > 2500 is highly concentrated; null when Σx = 0.",
+        "gini": "gini(x) — Σᵢ Σⱼ |xᵢ − xⱼ| / (2 n² x̄) over non-null values; 0 is equal, near 1 concentrated; null when n = 0 or x̄ = 0.",
+        "expressions": "Operators, loosest first: ?? (null default), or, and, not, == != < <= > >= in contains, + -, * /, unary -, .field and calls. Null: arithmetic gives null, comparisons are false except == null / != null. Literals: 12, 4.5, 1_000, 2.5M, 60%, 2026-03-01, 90d 12w 6mo 2y, \"text\", true, false, null, today, [a, b].",
+        "weights": ".weights [DIM=W ...] — show or set the fit-score weights, e.g. `.weights mission=2 reach=0.5`; `.weights reset`.",
+        "format": ".format table|csv|json|markdown — output format.",
+        "timer": ".timer on|off — print `time: N ms` after each statement on stderr.",
+        "today": ".today [YYYY-MM-DD] — show or set the session date.",
+        "history": ".history [N] — the last N history entries.",
+        "schema": ".schema [TYPE] — fields of each entity type: name, type, default, stored or computed.",
+    ]
+}
+
+extension String {
+    func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(1, width - count)) }
+}

@@ -1,0 +1,532 @@
+/// A pipeline resolved against its shapes: running it reads the runtime's portfolio.
+struct CompiledPipeline {
+    let shape: Shape
+    let run: () throws -> Relation
+}
+
+/// Compiles pipelines stage by stage: each stage is resolved against the static shape of the
+/// one before it, so every name is checked before any row runs.
+struct PipelineCompiler {
+    let runtime: Runtime
+    let file: SourceFile
+
+    func error(_ code: DiagnosticCode, _ message: String, _ range: SourceRange, help: String? = nil) -> Diagnostic {
+        Diagnostic(code, message, at: range, in: file, help: help)
+    }
+
+    func expressions(_ scope: Scope, aggregates: AggregateCollector? = nil) -> ExpressionCompiler {
+        ExpressionCompiler(runtime: runtime, file: file, scope: scope, aggregates: aggregates)
+    }
+
+    func compile(_ pipeline: Pipeline) throws -> CompiledPipeline {
+        var current = try compileSource(pipeline.source, range: pipeline.sourceRange)
+        for stage in pipeline.stages {
+            current = try compileStage(stage, after: current)
+        }
+        return current
+    }
+
+    // MARK: Sources
+
+    func compileSource(_ source: PipelineSource, range: SourceRange) throws -> CompiledPipeline {
+        let runtime = self.runtime
+        switch source {
+        case .all(let type):
+            return CompiledPipeline(shape: .entities(type)) {
+                let portfolio = runtime.portfolio
+                var entities: [Entity] = []
+                entities.reserveCapacity(portfolio.count(type))
+                for id in portfolio.sortedIds(type) {
+                    try runtime.checkCancelled()
+                    if let entity = portfolio.entity(EntityKey(type, id)) { entities.append(entity) }
+                }
+                return .entities(type, entities)
+            }
+        case .one(let type, let id):
+            if !runtime.checkOnly, !runtime.portfolio.contains(type, id.text) {
+                throw error(.unknownEntity, "no \(type.rawValue) `\(id.text)`", id.range,
+                            help: Suggestions.help(for: id.text, in: runtime.portfolio.sortedIds(type)))
+            }
+            let file = self.file
+            return CompiledPipeline(shape: .entities(type)) {
+                guard let entity = runtime.portfolio.entity(EntityKey(type, id.text)) else {
+                    throw Diagnostic(.unknownEntity, "no \(type.rawValue) `\(id.text)`", at: id.range, in: file)
+                }
+                return .entities(type, [entity])
+            }
+        case .binding(let name):
+            return try runtime.session.compileBindingSource(name, file: file, runtime: runtime)
+        case .renewals(let within):
+            var horizon = Compiled(run: { _ in .duration(Duration(180, .days)) }, type: .duration)
+            if let within {
+                horizon = try expressions(.empty).compile(within)
+                if horizon.type != .duration, horizon.type != .unknown {
+                    throw error(.typeMismatch, "`renewals within` takes a duration such as `90d` or `6mo`", within.range)
+                }
+            }
+            let file = self.file
+            return CompiledPipeline(shape: .table(columns: Analytics.renewalColumns, types: [], base: .agreement)) {
+                guard case .duration(let duration) = try horizon.run(Row(entity: nil)) else {
+                    throw Diagnostic(.typeMismatch, "`renewals within` takes a duration", at: range, in: file)
+                }
+                return .table(Analytics.renewals(in: runtime, within: duration))
+            }
+        case .path(let from, let to):
+            return CompiledPipeline(shape: .table(columns: ["step", "from", "to", "via"], types: [], base: nil)) {
+                .table(try Analytics.path(from: from, to: to, runtime: runtime, file: self.file))
+            }
+        case .triggers:
+            return CompiledPipeline(shape: .table(columns: ["trigger", "type", "id"], types: [.string, .string, .string], base: nil)) {
+                .table(try runtime.session.firingTriggers(runtime: runtime))
+            }
+        case .scenarios:
+            return CompiledPipeline(shape: .table(columns: ["name", "parent", "changed", "current"],
+                                                  types: [.string, .string, .number, .bool], base: nil)) {
+                .table(runtime.session.scenarioTable())
+            }
+        }
+    }
+
+    // MARK: Stages
+
+    func compileStage(_ stage: Stage, after input: CompiledPipeline) throws -> CompiledPipeline {
+        if input.shape == .scalar {
+            throw error(.stageAfterScalar, "`\(file.text(stage.nameRange))` cannot follow a single value", stage.nameRange,
+                        help: "a stage needs rows; the pipeline before it gives one value")
+        }
+        if input.shape == .picture {
+            throw error(.wrongInput, "`\(file.text(stage.nameRange))` cannot follow a picture", stage.nameRange,
+                        help: "put `grid`, `chart` and `timeline` last")
+        }
+        let scope = Scope(shape: input.shape)
+        let runtime = self.runtime
+        let file = self.file
+        switch stage.kind {
+        case .filter(let expr):
+            let predicate = try expressions(scope).compile(expr)
+            return CompiledPipeline(shape: input.shape) {
+                try Self.mapRows(try input.run(), runtime: runtime, file: file) { relation in
+                    try Self.filter(relation, runtime: runtime, file: file) { try predicate.run($0).isTrue }
+                }
+            }
+        case .sort(let keys):
+            let compiled = try keys.map { (key: SortKey) -> (Compiled, Bool, SourceRange) in
+                (try expressions(scope).compile(key.expr), key.descending, key.expr.range)
+            }
+            return CompiledPipeline(shape: input.shape) {
+                try Self.sort(try input.run(), keys: compiled, runtime: runtime, file: file)
+            }
+        case .take(let expr):
+            let count = try expressions(.empty).compile(expr)
+            if count.type != .number, count.type != .unknown {
+                throw error(.typeMismatch, "`take` needs a number of rows", expr.range)
+            }
+            return CompiledPipeline(shape: input.shape) {
+                guard case .number(let n) = try count.run(Row(entity: nil)), n >= 0, n == n.rounded() else {
+                    throw Diagnostic(.invalidValue, "`take` needs a whole number of rows, 0 or more", at: expr.range, in: file)
+                }
+                let limit = n > Double(Int.max / 2) ? Int.max / 2 : Int(n)
+                switch try input.run() {
+                case .entities(let type, let entities): return .entities(type, Array(entities.prefix(limit)))
+                case .table(var table):
+                    table.rows = Array(table.rows.prefix(limit))
+                    table.base = table.base.map { Array($0.prefix(limit)) }
+                    return .table(table)
+                case let other: return other
+                }
+            }
+        case .select(let items):
+            let compiled = try compileItems(items, scope: scope)
+            let columns = items.map(\.label)
+            try checkDuplicateColumns(items)
+            return CompiledPipeline(shape: .table(columns: columns, types: compiled.map(\.type), base: nil)) {
+                let rows = try Self.rows(of: try input.run(), runtime: runtime)
+                var out: [[Value]] = []
+                out.reserveCapacity(rows.count)
+                for row in rows {
+                    try runtime.checkCancelled()
+                    out.append(try Self.evaluate(compiled, on: row, file: file))
+                }
+                return .table(Table(columns: columns, rows: out))
+            }
+        case .extend(let items):
+            let (baseColumns, baseTypes, baseType) = Self.tableColumns(of: input.shape)
+            let compiled = try compileItems(items, scope: scope)
+            var columns = baseColumns
+            var types = baseTypes
+            var positions: [Int] = []
+            for (item, compiledItem) in zip(items, compiled) {
+                if let existing = columns.firstIndex(of: item.label) {
+                    positions.append(existing)
+                    types[existing] = compiledItem.type
+                } else {
+                    positions.append(columns.count)
+                    columns.append(item.label)
+                    types.append(compiledItem.type)
+                }
+            }
+            let finalColumns = columns
+            return CompiledPipeline(shape: .table(columns: columns, types: types, base: baseType)) {
+                let relation = try input.run()
+                var table = Self.table(of: relation, runtime: runtime)
+                for index in table.rows.indices {
+                    try runtime.checkCancelled()
+                    let row = table.row(index)
+                    let values = try Self.evaluate(compiled, on: row, file: file)
+                    var newRow = table.rows[index]
+                    for (position, value) in zip(positions, values) {
+                        if position < newRow.count { newRow[position] = value } else { newRow.append(value) }
+                    }
+                    table.rows[index] = newRow
+                }
+                table.columns = finalColumns
+                return .table(table)
+            }
+        case .summarize(let items, let by):
+            return try compileSummarize(items, by: by, scope: scope, input: input)
+        case .count:
+            return CompiledPipeline(shape: .scalar) {
+                switch try input.run() {
+                case .entities(_, let entities): return .scalar(.number(Double(entities.count)))
+                case .table(let table): return .scalar(.number(Double(table.rows.count)))
+                case .scalar: return .scalar(.number(1))
+                case .picture(_, let data): return .scalar(.number(Double(data.rows.count)))
+                }
+            }
+        case .distinct(let items):
+            let compiled = try compileItems(items, scope: scope)
+            let columns = items.map(\.label)
+            try checkDuplicateColumns(items)
+            return CompiledPipeline(shape: .table(columns: columns, types: compiled.map(\.type), base: nil)) {
+                var seen = Set<[Value]>()
+                var out: [[Value]] = []
+                for row in try Self.rows(of: try input.run(), runtime: runtime) {
+                    try runtime.checkCancelled()
+                    let values = try Self.evaluate(compiled, on: row, file: file)
+                    if seen.insert(values.map(\.distinctKey)).inserted { out.append(values) }
+                }
+                return .table(Table(columns: columns, rows: out))
+            }
+        case .relation(let target):
+            guard let from = Self.entityType(of: input.shape) else {
+                throw error(.wrongInput, "`\(target.plural)` follows a relation from partners, agreements or stakeholders, not from \(input.shape.description)",
+                            stage.nameRange)
+            }
+            if from == target, from == .agreement {
+                throw error(.wrongInput, "agreements have no relation to other agreements", stage.nameRange,
+                            help: "try `agreements | partners | agreements`")
+            }
+            return CompiledPipeline(shape: .entities(target)) {
+                let entities = try Self.entities(of: try input.run())
+                return .entities(target, try Analytics.follow(entities, from: from, to: target, runtime: runtime))
+            }
+        case .parties, .balance:
+            let isBalance: Bool = { if case .balance = stage.kind { return true } else { return false } }()
+            try requireInput(input.shape, .agreement, stage)
+            let columns = isBalance ? Analytics.balanceColumns : Analytics.partyColumns
+            return CompiledPipeline(shape: .table(columns: columns, types: [], base: nil)) {
+                let agreements = try Self.entities(of: try input.run())
+                return .table(isBalance ? Analytics.balance(agreements) : Analytics.parties(agreements))
+            }
+        case .centrality:
+            try requireInput(input.shape, .partner, stage)
+            return CompiledPipeline(shape: .table(columns: ["id", "name", "degree", "betweenness"],
+                                                  types: [.string, .string, .number, .number], base: nil)) {
+                let partners = try Self.entities(of: try input.run())
+                return .table(try Analytics.centrality(partners, runtime: runtime))
+            }
+        case .grid:
+            try requireInput(input.shape, .stakeholder, stage)
+            return CompiledPipeline(shape: .picture) {
+                .picture(.grid, Analytics.grid(try Self.entities(of: try input.run())))
+            }
+        case .timeline:
+            try requireInput(input.shape, .agreement, stage)
+            return CompiledPipeline(shape: .picture) {
+                .picture(.timeline, Analytics.timeline(try Self.entities(of: try input.run()), runtime: runtime))
+            }
+        case .chart(let valueItem, let byItem):
+            let value = try expressions(scope).compile(valueItem.expr)
+            let label = try byItem.map { try expressions(scope).compile($0.expr) }
+            let labelColumn = byItem?.label ?? (scope.entityType != nil ? "id" : scope.columns.first ?? "label")
+            let firstColumnLabel = scope.entityType == nil && !scope.columns.isEmpty
+            return CompiledPipeline(shape: .picture) {
+                let rows = try Self.rows(of: try input.run(), runtime: runtime)
+                var order: [Value] = []
+                var totals: [Value: Double] = [:]
+                var seenNull: Set<Value> = []
+                for row in rows {
+                    try runtime.checkCancelled()
+                    let key: Value
+                    if let label { key = try label.run(row) }
+                    else if let entity = row.entity, !firstColumnLabel { key = .string(entity.id) }
+                    else { key = row.values.first ?? .null }
+                    let amount = try value.run(row)
+                    guard case .number(let n) = amount else {
+                        if amount.isNull { if totals[key] == nil, seenNull.insert(key).inserted { order.append(key) }; continue }
+                        throw Diagnostic(.typeMismatch, "`chart` needs a number, not a \(amount.typeName)", at: valueItem.expr.range, in: file)
+                    }
+                    if totals[key] == nil, !seenNull.contains(key) { order.append(key) }
+                    totals[key, default: 0] += n
+                }
+                let data = order.map { [$0, totals[$0].map(Value.number) ?? .null] }
+                return .picture(.chart, ResultTable(columns: [labelColumn, valueItem.label], rows: data))
+            }
+        }
+    }
+
+    func requireInput(_ shape: Shape, _ type: EntityType, _ stage: Stage) throws {
+        guard Self.entityType(of: shape) == type else {
+            throw error(.wrongInput, "`\(file.text(stage.nameRange))` needs \(type.plural), not \(shape.description)", stage.nameRange,
+                        help: "start from `\(type.plural)`")
+        }
+    }
+
+    func compileItems(_ items: [Item], scope: Scope) throws -> [Compiled] {
+        try items.map { try expressions(scope).compile($0.expr) }
+    }
+
+    func checkDuplicateColumns(_ items: [Item]) throws {
+        var seen = Set<String>()
+        for item in items where !seen.insert(item.label).inserted {
+            throw error(.invalidValue, "the column `\(item.label)` appears twice", item.name?.range ?? item.expr.range,
+                        help: "name one of them: `other = ...`")
+        }
+    }
+
+    /// summarize ITEM, ... [by EXPR, ...]: by-columns then aggregates, groups sorted by the
+    /// by-columns ascending with nulls last.
+    func compileSummarize(_ items: [Item], by: [Item], scope: Scope, input: CompiledPipeline) throws -> CompiledPipeline {
+        let keys = try compileItems(by, scope: scope)
+        let collector = AggregateCollector(rowScope: scope, slotOffset: by.count)
+        let groupScope = Scope(columns: by.map(\.label), columnTypes: keys.map(\.type))
+        let outputs = try items.map { try expressions(groupScope, aggregates: collector).compile($0.expr) }
+        for (item, output) in zip(items, outputs) where collector.aggregates.isEmpty && output.type != .unknown && by.isEmpty {
+            _ = item
+        }
+        try checkDuplicateColumns(by + items)
+        let aggregates = collector.aggregates
+        let runtime = self.runtime
+        let file = self.file
+        let columns = by.map(\.label) + items.map(\.label)
+        return CompiledPipeline(shape: .table(columns: columns, types: keys.map(\.type) + outputs.map(\.type), base: nil)) {
+            let rows = try Self.rows(of: try input.run(), runtime: runtime)
+            // Group rows by their key values, in first-seen order, then sort the groups.
+            var groupIndex: [[Value]: Int] = [:]
+            var groupKeys: [[Value]] = []
+            var members: [[Int]] = []
+            if by.isEmpty {
+                groupKeys = [[]]
+                members = [Array(rows.indices)]
+            } else {
+                for (position, row) in rows.enumerated() {
+                    try runtime.checkCancelled()
+                    let key = try Self.evaluate(keys, on: row, file: file)
+                    let hashable = key.map(\.distinctKey)
+                    if let existing = groupIndex[hashable] {
+                        members[existing].append(position)
+                    } else {
+                        groupIndex[hashable] = groupKeys.count
+                        groupKeys.append(key)
+                        members.append([position])
+                    }
+                }
+            }
+            // Aggregate arguments, evaluated once per row.
+            var argumentValues: [[Value]?] = []
+            for aggregate in aggregates {
+                guard let argument = aggregate.argument else { argumentValues.append(nil); continue }
+                var values: [Value] = []
+                values.reserveCapacity(rows.count)
+                for row in rows {
+                    try runtime.checkCancelled()
+                    do { values.append(try argument.run(row)) } catch var diagnostic as Diagnostic {
+                        if let id = row.entity?.id { diagnostic.notes.append("while evaluating \(row.entity!.type.rawValue) `\(id)`") }
+                        throw diagnostic
+                    }
+                }
+                argumentValues.append(values)
+            }
+            var order = Array(groupKeys.indices)
+            try Self.stableSort(&order, keys: groupKeys.map { $0 }, descending: Array(repeating: false, count: by.count), file: file,
+                                ranges: by.map(\.expr.range))
+            var out: [[Value]] = []
+            for group in order {
+                var slots = groupKeys[group]
+                for (position, aggregate) in aggregates.enumerated() {
+                    let values = argumentValues[position].map { all in members[group].map { all[$0] } }
+                    do {
+                        slots.append(try aggregate.function.apply(values, rowCount: members[group].count))
+                    } catch let message as FunctionError {
+                        throw Diagnostic(.typeMismatch, message.text, at: aggregate.range, in: file)
+                    }
+                }
+                let groupRow = Row(entity: nil, values: slots)
+                var outRow = groupKeys[group]
+                for output in outputs { outRow.append(try output.run(groupRow)) }
+                out.append(outRow)
+            }
+            return .table(Table(columns: columns, rows: out))
+        }
+    }
+
+    // MARK: Row helpers
+
+    static func entityType(of shape: Shape) -> EntityType? {
+        switch shape {
+        case .entities(let type): return type
+        case .table(_, _, let base): return base
+        default: return nil
+        }
+    }
+
+    static func tableColumns(of shape: Shape) -> ([String], [StaticType], EntityType?) {
+        switch shape {
+        case .entities(let type):
+            let columns = FieldCatalog.defaultColumns(of: type)
+            let types = columns.map { name in FieldCatalog.field(name, of: type).map { StaticType($0.resultType ?? $0.type) } ?? .unknown }
+            return (columns, types, type)
+        case .table(let columns, let types, let base):
+            return (columns, types.count == columns.count ? types : Array(repeating: .unknown, count: columns.count), base)
+        default:
+            return ([], [], nil)
+        }
+    }
+
+    static func rows(of relation: Relation, runtime: Runtime) throws -> [Row] {
+        switch relation {
+        case .entities(_, let entities): return entities.map { Row(entity: $0) }
+        case .table(let table): return table.rows.indices.map { table.row($0) }
+        case .scalar(let value): return [Row(entity: nil, values: [value])]
+        case .picture(_, let data): return data.rows.map { Row(entity: nil, values: $0) }
+        }
+    }
+
+    static func entities(of relation: Relation) throws -> [Entity] {
+        switch relation {
+        case .entities(_, let entities): return entities
+        case .table(let table): return table.base ?? []
+        default: return []
+        }
+    }
+
+    /// An entity set as a table of its default columns, keeping the entities as the base.
+    static func table(of relation: Relation, runtime: Runtime) -> Table {
+        switch relation {
+        case .entities(let type, let entities):
+            let getters = FieldCatalog.defaultColumns(of: type).compactMap { FieldCatalog.field($0, of: type)?.get }
+            let rows = entities.map { entity in getters.map { $0(entity, runtime) } }
+            return Table(columns: FieldCatalog.defaultColumns(of: type), rows: rows, baseType: type, base: entities)
+        case .table(let table): return table
+        case .scalar(let value): return Table(columns: ["value"], rows: [[value]])
+        case .picture(_, let data): return Table(columns: data.columns, rows: data.rows)
+        }
+    }
+
+    static func mapRows(_ relation: Relation, runtime: Runtime, file: SourceFile, _ body: (Relation) throws -> Relation) throws -> Relation {
+        try body(relation)
+    }
+
+    static func filter(_ relation: Relation, runtime: Runtime, file: SourceFile, _ keep: (Row) throws -> Bool) throws -> Relation {
+        switch relation {
+        case .entities(let type, let entities):
+            var out: [Entity] = []
+            for entity in entities {
+                try runtime.checkCancelled()
+                if try withRowContext(entity, { try keep(Row(entity: entity)) }) { out.append(entity) }
+            }
+            return .entities(type, out)
+        case .table(var table):
+            var rows: [[Value]] = []
+            var base: [Entity]? = table.base == nil ? nil : []
+            for index in table.rows.indices {
+                try runtime.checkCancelled()
+                if try withRowContext(table.base?[index], { try keep(table.row(index)) }) {
+                    rows.append(table.rows[index])
+                    base?.append(table.base![index])
+                }
+            }
+            table.rows = rows
+            table.base = base
+            return .table(table)
+        case let other:
+            return other
+        }
+    }
+
+    /// Adds "while evaluating partner `x`" to a run-time error.
+    static func withRowContext<T>(_ entity: Entity?, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch var diagnostic as Diagnostic {
+            if let entity, diagnostic.code != .cancelled {
+                diagnostic.notes.append("while evaluating \(entity.type.rawValue) `\(entity.id)`")
+            }
+            throw diagnostic
+        }
+    }
+
+    static func evaluate(_ compiled: [Compiled], on row: Row, file: SourceFile) throws -> [Value] {
+        try withRowContext(row.entity) { try compiled.map { try $0.run(row) } }
+    }
+
+    static func sort(_ relation: Relation, keys: [(Compiled, Bool, SourceRange)], runtime: Runtime, file: SourceFile) throws -> Relation {
+        let rows = try rows(of: relation, runtime: runtime)
+        var keyValues: [[Value]] = []
+        keyValues.reserveCapacity(rows.count)
+        for row in rows {
+            try runtime.checkCancelled()
+            keyValues.append(try evaluate(keys.map(\.0), on: row, file: file))
+        }
+        var order = Array(rows.indices)
+        try stableSort(&order, keys: keyValues, descending: keys.map(\.1), file: file, ranges: keys.map(\.2))
+        switch relation {
+        case .entities(let type, let entities): return .entities(type, order.map { entities[$0] })
+        case .table(var table):
+            table.rows = order.map { table.rows[$0] }
+            table.base = table.base.map { base in order.map { base[$0] } }
+            return .table(table)
+        case let other: return other
+        }
+    }
+
+    /// Sorts row positions by their keys: stable, nulls last in both directions. Keys of
+    /// different types in one column are an error.
+    static func stableSort(_ order: inout [Int], keys: [[Value]], descending: [Bool], file: SourceFile, ranges: [SourceRange]) throws {
+        for column in descending.indices {
+            var first: Value?
+            for row in keys where !row[column].isNull {
+                if let first {
+                    if Value.order(first, row[column]) == nil {
+                        throw Diagnostic(.typeMismatch, "cannot sort a \(first.typeName) with a \(row[column].typeName)",
+                                         at: ranges[column], in: file)
+                    }
+                } else {
+                    first = row[column]
+                }
+            }
+        }
+        order.sort { a, b in
+            for column in descending.indices {
+                let x = keys[a][column], y = keys[b][column]
+                if x.isNull, y.isNull { continue }
+                if x.isNull { return false }
+                if y.isNull { return true }
+                let comparison = Value.order(x, y) ?? 0
+                if comparison != 0 { return descending[column] ? comparison > 0 : comparison < 0 }
+            }
+            return a < b
+        }
+    }
+}
+
+extension Value {
+    /// A hashable key under which values `==` considers equal group together (ids with strings).
+    var distinctKey: Value {
+        switch self {
+        case .reference(_, let id): return .string(id)
+        case .enumeration(let e): return .string(e.name)
+        default: return self
+        }
+    }
+}

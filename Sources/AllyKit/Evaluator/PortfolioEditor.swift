@@ -1,0 +1,391 @@
+/// Validates and applies changes to the working portfolio: definitions, assignments,
+/// parties, removals and their cascades. Every value passes through `validate`, which is
+/// where the domain's rules live (enum cases, references, ranges, one home partner).
+struct PortfolioEditor {
+    let runtime: Runtime
+    let file: SourceFile
+
+    func error(_ code: DiagnosticCode, _ message: String, _ range: SourceRange, help: String? = nil) -> Diagnostic {
+        Diagnostic(code, message, at: range, in: file, help: help)
+    }
+
+    // MARK: Type-directed values
+
+    /// The value of a definition field: bare names resolve by the field's type (an enum case,
+    /// an entity id); anything else is a constant expression.
+    func resolve(_ expr: Expr, as type: FieldType, field: String) throws -> Value {
+        switch (expr.kind, type) {
+        case (.name(let name), .enumeration(let enumType)):
+            if let value = enumType.value(named: name) { return .enumeration(value) }
+            if runtime.session.hasBinding(name) { break }
+            throw error(.unknownEnumCase, "`\(name)` is not a valid \(field): not a \(enumType.rawValue)", expr.range,
+                        help: Suggestions.help(for: name, in: enumType.cases) ?? "cases are: \(enumType.cases.joined(separator: ", "))")
+        case (.name(let name), .reference(let entityType)):
+            return .reference(entityType, name)
+        case (.name(let name), .party):
+            return .record(Record(keys: ["partner"], values: [.reference(.partner, name)]))
+        case (.tagged(let name, let fields), .party):
+            var record = try resolveRecord(fields, as: .party, field: field)
+            record.keys.insert("partner", at: 0)
+            record.values.insert(.reference(.partner, name.text), at: 0)
+            if record.keys.dropFirst().contains("partner") {
+                throw error(.invalidValue, "the partner is given twice", expr.range)
+            }
+            return .record(record)
+        case (.list(let items), .list(let element)):
+            return .list(try items.map { try resolve($0, as: element, field: field) })
+        case (.record(let fields), .fit), (.record(let fields), .party), (.record(let fields), .kpi),
+             (.record(let fields), .milestone), (.record(let fields), .decisions):
+            return .record(try resolveRecord(fields, as: type, field: field))
+        default:
+            break
+        }
+        let compiler = ExpressionCompiler(runtime: runtime, file: file, scope: .empty)
+        return try compiler.compile(expr, hint: StaticType(type)).run(Row(entity: nil))
+    }
+
+    func resolveRecord(_ fields: [FieldInit], as type: FieldType, field: String) throws -> Record {
+        var record = Record()
+        for member in fields {
+            if record.keys.contains(member.name.text) {
+                throw error(.invalidValue, "`\(member.name.text)` is given twice", member.name.range)
+            }
+            let memberType: FieldType
+            if type == .decisions {
+                memberType = .enumeration(.rule)
+            } else if let members = type.members, let found = members.first(where: { $0.name == member.name.text }) {
+                memberType = found.type
+            } else {
+                let names = type.members?.map(\.name) ?? []
+                throw error(.unknownField, "`\(member.name.text)` is not a member of \(type.description)", member.name.range,
+                            help: Suggestions.help(for: member.name.text, in: names) ?? "members are: \(names.joined(separator: ", "))")
+            }
+            record[member.name.text] = try resolve(member.value, as: memberType, field: "\(field).\(member.name.text)")
+        }
+        return record
+    }
+
+    // MARK: Validation
+
+    /// Checks a value against a field's type and the domain's rules; returns it normalized
+    /// (strings naming enum cases become enum values, ids become references).
+    func validate(_ value: Value, as type: FieldType, nullable: Bool, field: String, range: SourceRange) throws -> Value {
+        if value.isNull {
+            if nullable { return .null }
+            throw error(.invalidValue, "`\(field)` cannot be null", range)
+        }
+        func mismatch() -> Diagnostic {
+            error(.typeMismatch, "`\(field)` needs \(article(type.description)), not \(article(value.typeName))", range)
+        }
+        switch type {
+        case .identifier:
+            guard let text = value.idText, Self.isIdentifier(text) else {
+                throw error(.invalidValue, "`\(field)` must be an identifier (letters, digits and _; not starting with a digit)", range)
+            }
+            return .string(text)
+        case .string:
+            guard case .string = value else { throw mismatch() }
+            return value
+        case .number:
+            guard case .number(let n) = value else { throw mismatch() }
+            guard n.isFinite else { throw error(.invalidValue, "`\(field)` must be a finite number", range) }
+            return value
+        case .percent:
+            guard case .number = value else { throw mismatch() }
+            return value
+        case .integer(let bounds):
+            guard case .number(let n) = value else { throw mismatch() }
+            guard n == n.rounded(), n >= Double(bounds.lowerBound), n <= Double(bounds.upperBound) else {
+                throw error(.invalidValue, "`\(field)` must be a whole number from \(bounds.lowerBound) to \(bounds.upperBound), not \(ValueFormatter.plain(value))", range)
+            }
+            return value
+        case .bounded(let bounds):
+            guard case .number(let n) = value else { throw mismatch() }
+            guard n >= bounds.lowerBound, n <= bounds.upperBound else {
+                throw error(.invalidValue, "`\(field)` must be from \(ValueFormatter.plain(.number(bounds.lowerBound))) to \(ValueFormatter.plain(.number(bounds.upperBound))), not \(ValueFormatter.plain(value))", range)
+            }
+            return value
+        case .bool:
+            guard case .bool = value else { throw mismatch() }
+            return value
+        case .date:
+            guard case .date = value else { throw mismatch() }
+            return value
+        case .duration:
+            guard case .duration = value else { throw mismatch() }
+            return value
+        case .enumeration(let enumType):
+            switch value {
+            case .enumeration(let e) where e.type == enumType: return value
+            case .string(let text):
+                if let e = enumType.value(named: text) { return .enumeration(e) }
+                throw error(.unknownEnumCase, "`\(text)` is not a valid \(field): not a \(enumType.rawValue)", range,
+                            help: Suggestions.help(for: text, in: enumType.cases))
+            case .enumeration(let e):
+                if let converted = enumType.value(named: e.name) { return .enumeration(converted) }
+                throw error(.unknownEnumCase, "`\(e.name)` is not a valid \(field): not a \(enumType.rawValue)", range,
+                            help: Suggestions.help(for: e.name, in: enumType.cases))
+            default: break
+            }
+            throw mismatch()
+        case .reference(let entityType):
+            guard let id = value.idText else { throw mismatch() }
+            guard runtime.portfolio.contains(entityType, id) else {
+                throw error(.unknownEntity, "`\(field)` refers to \(entityType.rawValue) `\(id)`, which does not exist", range,
+                            help: Suggestions.help(for: id, in: runtime.portfolio.sortedIds(entityType)))
+            }
+            return .reference(entityType, id)
+        case .list(let element):
+            guard case .list(let items) = value else {
+                // A single string where a list of strings is expected: a one-item list.
+                if case .string = value, element == .string { return .list([value]) }
+                throw mismatch()
+            }
+            return .list(try items.map { try validate($0, as: element, nullable: false, field: field, range: range) })
+        case .fit, .party, .kpi, .milestone:
+            guard case .record(let record) = value else { throw mismatch() }
+            var out = Record()
+            let members = type.members!
+            for key in record.keys where !members.contains(where: { $0.name == key }) {
+                throw error(.unknownField, "`\(key)` is not a member of \(type.description)", range,
+                            help: Suggestions.help(for: key, in: members.map(\.name)))
+            }
+            for member in members {
+                if let memberValue = record[member.name] {
+                    out[member.name] = try validate(memberValue, as: member.type, nullable: member.nullable,
+                                                    field: "\(field).\(member.name)", range: range)
+                } else if member.required {
+                    throw error(.missingField, "\(type.description) needs `\(member.name)`", range)
+                }
+            }
+            if type == .party, let equity = out["equity"]?.number, !(0...1).contains(equity) {
+                throw error(.invalidValue, "`equity` must be from 0% to 100%", range)
+            }
+            if type == .party, let contributes = out["contributes"]?.number, contributes < 0 {
+                throw error(.invalidValue, "`contributes` cannot be negative", range)
+            }
+            return .record(out)
+        case .decisions:
+            guard case .record(let record) = value else { throw mismatch() }
+            var out = Record()
+            for (key, rule) in record.pairs {
+                out[key] = try validate(rule, as: .enumeration(.rule), nullable: false, field: "decisions.\(key)", range: range)
+            }
+            return .record(out)
+        }
+    }
+
+    private func article(_ noun: String) -> String {
+        guard let first = noun.first else { return noun }
+        return ("aeiou".contains(first) ? "an " : "a ") + noun
+    }
+
+    static func isIdentifier(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard let first = bytes.first, Lexer.isIdentifierStart(first) else { return false }
+        return bytes.allSatisfy(Lexer.isIdentifierContinue)
+    }
+
+    // MARK: Definitions
+
+    /// `partner ID { ... }` and friends: an error if the id exists, a field is unknown or a
+    /// required one is missing.
+    func define(_ type: EntityType, id: Name, fields: [FieldInit]) throws {
+        if runtime.portfolio.contains(type, id.text) {
+            throw error(.duplicateEntity, "\(type.rawValue) `\(id.text)` already exists", id.range,
+                        help: "use `update \(type.rawValue) \(id.text) set ...` to change it")
+        }
+        var values: [(FieldSpec, Value, SourceRange)] = []
+        var seen = Set<String>()
+        for field in fields {
+            guard let spec = FieldCatalog.field(field.name.text, of: type) else {
+                throw error(.unknownField, "`\(field.name.text)` is not a field of \(type.rawValue)", field.name.range,
+                            help: Suggestions.help(for: field.name.text, in: FieldCatalog.storedFields(of: type).map(\.name)))
+            }
+            guard spec.isStored, spec.name != "id" else {
+                throw error(.readOnlyField, spec.name == "id" ? "the id is given after `\(type.rawValue)`"
+                            : "`\(spec.name)` is computed and cannot be set", field.name.range)
+            }
+            guard seen.insert(spec.name).inserted else {
+                throw error(.invalidValue, "`\(spec.name)` is given twice", field.name.range)
+            }
+            let raw = try resolve(field.value, as: spec.type, field: spec.name)
+            let value = try validate(raw, as: spec.type, nullable: spec.isNullable, field: spec.name, range: field.value.range)
+            values.append((spec, value, field.value.range))
+        }
+        for spec in FieldCatalog.storedFields(of: type) where spec.isRequired && spec.name != "id" && !seen.contains(spec.name) {
+            throw error(.missingField, "\(type.rawValue) `\(id.text)` needs `\(spec.name)`", id.range)
+        }
+        var entity = Self.blank(type, id: id.text, values: values.map { ($0.0.name, $0.1) })
+        for (spec, value, _) in values { spec.set!(&entity, value) }
+        try checkInvariants(entity, range: id.range, fieldRanges: Dictionary(values.map { ($0.0.name, $0.2) }, uniquingKeysWith: { a, _ in a }))
+        put(entity)
+    }
+
+    /// A new entity with the required fields filled from `values`.
+    static func blank(_ type: EntityType, id: String, values: [(String, Value)]) -> Entity {
+        func value(_ name: String) -> Value? { values.first { $0.0 == name }?.1 }
+        switch type {
+        case .partner:
+            var kind = EnumType.partnerKind.value("hospital")
+            if case .enumeration(let e)? = value("kind") { kind = e }
+            return .partner(Partner(id: id, name: value("name")?.string ?? "", kind: kind))
+        case .agreement:
+            var form = EnumType.form.value("mou")
+            if case .enumeration(let e)? = value("form") { form = e }
+            return .agreement(Agreement(id: id, title: value("title")?.string ?? "", form: form))
+        case .stakeholder:
+            var group = EnumType.group.value("executive")
+            if case .enumeration(let e)? = value("group") { group = e }
+            return .stakeholder(Stakeholder(id: id, name: value("name")?.string ?? "", org: value("org")?.idText ?? "", group: group))
+        }
+    }
+
+    /// Rules that span fields or entities: one home partner, a partner once per agreement, no self-ties.
+    func checkInvariants(_ entity: Entity, range: SourceRange, fieldRanges: [String: SourceRange] = [:]) throws {
+        switch entity {
+        case .partner(let partner):
+            if partner.home, let home = runtime.portfolio.homePartner, home.id != partner.id {
+                throw error(.invalidValue, "`\(home.id)` is already the home partner; at most one partner has `home: true`",
+                            fieldRanges["home"] ?? range)
+            }
+            if let country = partner.country, !(country.utf8.count == 2 && country.utf8.allSatisfy { $0 >= 0x41 && $0 <= 0x5A }) {
+                throw error(.invalidValue, "`country` must be an ISO 3166 alpha-2 code such as \"US\" or \"DE\", not \"\(country)\"",
+                            fieldRanges["country"] ?? range)
+            }
+        case .agreement(let agreement):
+            var seen = Set<String>()
+            for party in agreement.parties where !seen.insert(party.partner).inserted {
+                throw error(.invalidValue, "`\(party.partner)` appears twice in the parties of `\(agreement.id)`",
+                            fieldRanges["parties"] ?? range)
+            }
+        case .stakeholder(let stakeholder):
+            if stakeholder.knows.contains(stakeholder.id) {
+                throw error(.invalidValue, "`\(stakeholder.id)` cannot know themselves", fieldRanges["knows"] ?? range)
+            }
+        }
+    }
+
+    func put(_ entity: Entity) {
+        switch entity {
+        case .partner(let p): runtime.portfolio.put(p)
+        case .agreement(let a): runtime.portfolio.put(a)
+        case .stakeholder(let s): runtime.portfolio.put(s)
+        }
+    }
+
+    // MARK: Updates
+
+    /// Sets `path` (a field, or a member of a record field) on an entity to a validated value.
+    func assign(_ value: Value, to path: [Name], on entity: inout Entity, range: SourceRange) throws {
+        let type = entity.type
+        let head = path[0]
+        guard let spec = FieldCatalog.field(head.text, of: type) else {
+            throw error(.unknownField, "`\(head.text)` is not a field of \(type.rawValue)", head.range,
+                        help: Suggestions.help(for: head.text, in: FieldCatalog.storedFields(of: type).map(\.name)))
+        }
+        guard spec.isStored else {
+            throw error(.readOnlyField, "`\(spec.name)` is computed and cannot be set", head.range)
+        }
+        if spec.name == "id" {
+            throw error(.readOnlyField, "ids cannot be changed", head.range, help: "define a new entity and remove the old one")
+        }
+        var newValue: Value
+        if path.count == 1 {
+            newValue = try validate(value, as: spec.type, nullable: spec.isNullable, field: spec.name, range: range)
+        } else {
+            guard path.count == 2, case .record(var record) = spec.get(entity, runtime) else {
+                throw error(.unknownField, "`\(path.map(\.text).joined(separator: "."))` is not a field of \(type.rawValue)",
+                            path[1].range)
+            }
+            let member = path[1].text
+            let memberType: FieldType
+            var nullable = true
+            if spec.type == .decisions {
+                memberType = .enumeration(.rule)
+            } else if let found = spec.type.members?.first(where: { $0.name == member }) {
+                memberType = found.type
+                nullable = found.nullable
+            } else {
+                throw error(.unknownField, "`\(member)` is not a member of `\(spec.name)`", path[1].range,
+                            help: Suggestions.help(for: member, in: spec.type.members?.map(\.name) ?? []))
+            }
+            let checked = try validate(value, as: memberType, nullable: nullable, field: "\(spec.name).\(member)", range: range)
+            if spec.type == .decisions, checked.isNull { record[member] = nil } else { record[member] = checked }
+            newValue = .record(record)
+        }
+        spec.set!(&entity, newValue)
+    }
+
+    // MARK: Removal and cascades
+
+    /// Removes entities with their cascades: a partner takes its stakeholders (and their
+    /// ties) and its party entries; an agreement left with fewer than two parties is
+    /// terminated. Returns how many entities were removed.
+    @discardableResult
+    func remove(_ keys: [EntityKey]) throws -> Int {
+        var removed = 0
+        for key in keys {
+            try runtime.checkCancelled()
+            guard runtime.portfolio.contains(key.type, key.id) else { continue }
+            if key.type == .partner {
+                for stakeholder in runtime.portfolio.stakeholderIds(ofPartner: key.id) {
+                    runtime.portfolio.removeEntity(EntityKey(.stakeholder, stakeholder))
+                }
+                for agreementId in runtime.portfolio.agreementIds(ofPartner: key.id) {
+                    guard var agreement = runtime.portfolio.agreements[agreementId] else { continue }
+                    agreement.parties.removeAll { $0.partner == key.id }
+                    terminateIfAlone(&agreement)
+                    runtime.portfolio.put(agreement)
+                }
+            }
+            runtime.portfolio.removeEntity(key)
+            removed += 1
+        }
+        return removed
+    }
+
+    func terminateIfAlone(_ agreement: inout Agreement) {
+        if agreement.parties.count < 2 { agreement.status = EnumType.status.value("terminated") }
+    }
+
+    // MARK: Parties
+
+    func addParty(partner: Name, agreement: Name, fields: [FieldInit]) throws {
+        guard var target = runtime.portfolio.agreements[agreement.text] else {
+            throw error(.unknownEntity, "no agreement `\(agreement.text)`", agreement.range,
+                        help: Suggestions.help(for: agreement.text, in: runtime.portfolio.sortedIds(.agreement)))
+        }
+        guard runtime.portfolio.partners[partner.text] != nil else {
+            throw error(.unknownEntity, "no partner `\(partner.text)`", partner.range,
+                        help: Suggestions.help(for: partner.text, in: runtime.portfolio.sortedIds(.partner)))
+        }
+        if target.parties.contains(where: { $0.partner == partner.text }) {
+            throw error(.invalidValue, "`\(partner.text)` is already a party to `\(agreement.text)`", partner.range)
+        }
+        var record = try resolveRecord(fields, as: .party, field: "party")
+        if record["partner"] != nil {
+            throw error(.invalidValue, "the partner is given after `add party`", partner.range)
+        }
+        record.keys.insert("partner", at: 0)
+        record.values.insert(.reference(.partner, partner.text), at: 0)
+        let checked = try validate(.record(record), as: .party, nullable: false, field: "party", range: partner.range)
+        guard let party = FieldCatalog.party(from: checked) else { return }
+        target.parties.append(party)
+        runtime.portfolio.put(target)
+    }
+
+    func removeParty(partner: Name, agreement: Name) throws {
+        guard var target = runtime.portfolio.agreements[agreement.text] else {
+            throw error(.unknownEntity, "no agreement `\(agreement.text)`", agreement.range,
+                        help: Suggestions.help(for: agreement.text, in: runtime.portfolio.sortedIds(.agreement)))
+        }
+        guard target.parties.contains(where: { $0.partner == partner.text }) else {
+            throw error(.unknownEntity, "`\(partner.text)` is not a party to `\(agreement.text)`", partner.range,
+                        help: Suggestions.help(for: partner.text, in: target.parties.map(\.partner)))
+        }
+        target.parties.removeAll { $0.partner == partner.text }
+        terminateIfAlone(&target)
+        runtime.portfolio.put(target)
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// Writes a file so that a failure never leaves it half-written: a temporary file in the
+/// same folder, flushed to disk, then renamed over the target.
+public enum AtomicFile {
+    public static func write(_ bytes: [UInt8], to url: URL, range: SourceRange, file: SourceFile?) throws {
+        let directory = url.deletingLastPathComponent().path
+        let temporary = directory + "/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        func failure(_ what: String) -> Diagnostic {
+            let reason = String(cString: strerror(errno))
+            return Diagnostic(.fileError, "cannot write \(url.path): \(what)\(reason)", at: range, in: file,
+                              help: errno == ENOENT ? "the folder \(directory) does not exist" : nil)
+        }
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw failure("") }
+        var written = 0
+        let ok: Bool = bytes.withUnsafeBufferPointer { buffer in
+            while written < buffer.count {
+                let result = Foundation.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                written += result
+            }
+            return fsync(descriptor) == 0
+        }
+        if !ok {
+            let error = failure("")
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        close(descriptor)
+        // Keep the mode of a file we replace.
+        var status = stat()
+        if stat(url.path, &status) == 0 { chmod(temporary, status.st_mode & 0o7777) }
+        guard rename(temporary, url.path) == 0 else {
+            let error = failure("")
+            unlink(temporary)
+            throw error
+        }
+        let folder = open(directory, O_RDONLY | O_CLOEXEC)
+        if folder >= 0 {
+            fsync(folder)
+            close(folder)
+        }
+    }
+}

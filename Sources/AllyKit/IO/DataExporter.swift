@@ -1,0 +1,59 @@
+import Foundation
+
+/// `export PIPELINE to "F.csv|.json|.md"`. An entity set exported without `select` writes
+/// every stored field, in the shape `import` reads back.
+enum DataExporter {
+    static func export(_ relation: Relation, runtime: Runtime, to url: URL, range: SourceRange, file: SourceFile) throws {
+        let format = url.pathExtension.lowercased()
+        guard ["csv", "json", "md"].contains(format) else {
+            throw Diagnostic(.fileError, "cannot export to `.\(url.pathExtension)`", at: range, in: file,
+                             help: "use a file ending in .csv, .json or .md (or `export network to \"F.dot\"`)")
+        }
+        let table = exportTable(relation, runtime: runtime, flattenForCSV: format == "csv")
+        let text: String
+        switch format {
+        case "csv": text = Renderer(format: .csv).render(.table(table))
+        case "json": text = Renderer(format: .json).render(.table(table))
+        default: text = Renderer(format: .markdown).render(.table(table))
+        }
+        try AtomicFile.write(Array(text.utf8), to: url, range: range, file: file)
+    }
+
+    /// Entities as every stored field; for CSV the fit record becomes `fit.NAME` columns and
+    /// other structured fields are JSON text in their cell.
+    static func exportTable(_ relation: Relation, runtime: Runtime, flattenForCSV: Bool) -> ResultTable {
+        switch relation {
+        case .entities(let type, let entities):
+            var columns: [String] = []
+            for field in FieldCatalog.storedFields(of: type) {
+                if flattenForCSV, field.type == .fit {
+                    columns += FitScores.dimensions.map { "fit.\($0)" }
+                } else {
+                    columns.append(field.name)
+                }
+            }
+            let rows: [[Value]] = entities.map { entity in
+                var row: [Value] = []
+                for field in FieldCatalog.storedFields(of: type) {
+                    let value = field.get(entity, runtime)
+                    guard flattenForCSV else { row.append(value); continue }
+                    switch (field.type, value) {
+                    case (.fit, .record(let record)): row += FitScores.dimensions.map { record[$0] ?? .null }
+                    case (.list(.string), .list(let items)), (.list(.reference), .list(let items)):
+                        row.append(.string(items.map(ValueFormatter.plain).joined(separator: ";")))
+                    case (_, .list), (_, .record): row.append(.string(ValueFormatter.json(value)))
+                    default: row.append(value)
+                    }
+                }
+                return row
+            }
+            return ResultTable(columns: columns, rows: rows)
+        case .table(let table):
+            return ResultTable(columns: table.columns, rows: table.rows)
+        case .scalar(let value):
+            return ResultTable(columns: ["value"], rows: [[value]])
+        case .picture(_, let data):
+            return data
+        }
+    }
+}

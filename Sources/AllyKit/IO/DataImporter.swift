@@ -1,0 +1,288 @@
+import Foundation
+
+/// `import TYPE from "F.csv" | "F.json"`: every row is validated (types, enum cases,
+/// references, duplicate ids) into the statement's working copy, so one bad row imports
+/// nothing. Errors name the file, the row and the column.
+struct DataImporter {
+    let runtime: Runtime
+    let file: SourceFile
+    let range: SourceRange
+
+    private struct RowError: Error {
+        let row: Int
+        let column: String?
+        let message: String
+        let help: String?
+    }
+
+    func importFile(_ url: URL, kind: String) throws -> Int {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw Diagnostic(.fileError, "cannot read \(url.path): \(Session.reason(error))", at: range, in: file)
+        }
+        let bytes = [UInt8](data)
+        let format = url.pathExtension.lowercased()
+        let name = url.lastPathComponent
+        do {
+            let records: [(row: Int, cells: [(String, Value?)])]
+            switch format {
+            case "csv": records = try csvRecords(bytes, kind: kind)
+            case "json": records = try jsonRecords(bytes, kind: kind)
+            default:
+                throw Diagnostic(.fileError, "cannot import `.\(url.pathExtension)` files", at: range, in: file,
+                                 help: "import reads .csv and .json")
+            }
+            if kind == "parties" { return try importParties(records) }
+            return try importEntities(records, type: EntityType(plural: kind)!)
+        } catch let failure as RowError {
+            let location = failure.column.map { "\(name): row \(failure.row), column `\($0)`" } ?? "\(name): row \(failure.row)"
+            throw Diagnostic(.importError, "\(location): \(failure.message); nothing was imported", at: range, in: file, help: failure.help)
+        } catch let failure as JSONReader.Failure {
+            let line = bytes[0..<min(failure.offset, bytes.count)].filter { $0 == 0x0A }.count + 1
+            throw Diagnostic(.importError, "\(name): line \(line): \(failure.message); nothing was imported", at: range, in: file)
+        }
+    }
+
+    // MARK: Reading
+
+    private func csvRecords(_ bytes: [UInt8], kind: String) throws -> [(row: Int, cells: [(String, Value?)])] {
+        var reader = CSVReader(bytes)
+        guard let header = try reader.next() else { return [] }
+        let columns = header.map { $0.text.trimmingCharacters(in: .whitespaces) }
+        var records: [(row: Int, cells: [(String, Value?)])] = []
+        var row = 1
+        while let cells = try reader.next() {
+            row += 1
+            try runtime.checkCancelled()
+            if cells.count == 1, cells[0].text.isEmpty, !cells[0].quoted { continue }
+            guard cells.count == columns.count else {
+                throw RowError(row: row, column: nil, message: "has \(cells.count) cells but the header has \(columns.count)", help: nil)
+            }
+            var values: [(String, Value?)] = []
+            for (column, cell) in zip(columns, cells) {
+                if cell.text.isEmpty, !cell.quoted { values.append((column, nil)); continue }
+                var text = cell.text
+                // Undo the export's CSV-injection guard.
+                if text.hasPrefix("'"), let second = text.dropFirst().first, "=+-@\t".contains(second) { text.removeFirst() }
+                values.append((column, .string(text)))
+            }
+            records.append((row, values))
+        }
+        return records
+    }
+
+    private func jsonRecords(_ bytes: [UInt8], kind: String) throws -> [(row: Int, cells: [(String, Value?)])] {
+        guard case .list(let items) = try JSONReader.parse(bytes) else {
+            throw RowError(row: 0, column: nil, message: "the file must hold an array of objects", help: nil)
+        }
+        return try items.enumerated().map { index, item in
+            guard case .record(let record) = item else {
+                throw RowError(row: index + 1, column: nil, message: "is not an object", help: nil)
+            }
+            return (index + 1, record.pairs.map { ($0.0, $0.1) })
+        }
+    }
+
+    // MARK: Entities
+
+    private func importEntities(_ records: [(row: Int, cells: [(String, Value?)])], type: EntityType) throws -> Int {
+        let editor = PortfolioEditor(runtime: runtime, file: file)
+        var seen = Set<String>()
+        var deferredTies: [(row: Int, id: String, knows: Value)] = []
+        for (row, cells) in records {
+            try runtime.checkCancelled()
+            var values: [String: (FieldSpec, Value)] = [:]
+            var fit: [String: Value] = [:]
+            var id: String?
+            for (column, raw) in cells {
+                if column.hasPrefix("fit."), type == .partner {
+                    let member = String(column.dropFirst(4))
+                    guard FitScores.dimensions.contains(member) else {
+                        throw RowError(row: row, column: column, message: "`\(member)` is not a fit score",
+                                       help: Suggestions.help(for: member, in: FitScores.dimensions))
+                    }
+                    if let raw { fit[member] = try convert(raw, to: .bounded(0...5), row: row, column: column) }
+                    continue
+                }
+                guard let spec = FieldCatalog.field(column, of: type), spec.isStored else {
+                    throw RowError(row: row, column: column, message: "`\(column)` is not a stored field of \(type.rawValue)",
+                                   help: Suggestions.help(for: column, in: FieldCatalog.storedFields(of: type).map(\.name)))
+                }
+                guard let raw else { continue }
+                let converted = try convert(raw, to: spec.type, row: row, column: column)
+                if spec.name == "id" { id = converted.idText; continue }
+                values[spec.name] = (spec, converted)
+            }
+            if !fit.isEmpty, let spec = FieldCatalog.field("fit", of: type) {
+                values["fit"] = (spec, .record(Record(fit.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })))
+            }
+            guard let id, PortfolioEditor.isIdentifier(id) else {
+                throw RowError(row: row, column: "id", message: "needs an id made of letters, digits and _", help: nil)
+            }
+            guard seen.insert(id).inserted else {
+                throw RowError(row: row, column: "id", message: "`\(id)` appears twice in the file", help: nil)
+            }
+            if runtime.portfolio.contains(type, id) {
+                throw RowError(row: row, column: "id", message: "\(type.rawValue) `\(id)` already exists", help: nil)
+            }
+            // Ties may point at stakeholders later in the file: set them once all rows are in.
+            if type == .stakeholder, let knows = values.removeValue(forKey: "knows") { deferredTies.append((row, id, knows.1)) }
+            for spec in FieldCatalog.storedFields(of: type) where spec.isRequired && spec.name != "id" && values[spec.name] == nil {
+                throw RowError(row: row, column: spec.name, message: "`\(spec.name)` is required", help: nil)
+            }
+            var checked: [(FieldSpec, Value)] = []
+            for (_, (spec, value)) in values.sorted(by: { $0.key < $1.key }) {
+                do {
+                    checked.append((spec, try editor.validate(value, as: spec.type, nullable: spec.isNullable, field: spec.name, range: range)))
+                } catch let diagnostic as Diagnostic {
+                    throw RowError(row: row, column: spec.name, message: diagnostic.message, help: diagnostic.help)
+                }
+            }
+            var entity = PortfolioEditor.blank(type, id: id, values: checked.map { ($0.0.name, $0.1) })
+            for (spec, value) in checked { spec.set!(&entity, value) }
+            do { try editor.checkInvariants(entity, range: range) } catch let diagnostic as Diagnostic {
+                throw RowError(row: row, column: nil, message: diagnostic.message, help: diagnostic.help)
+            }
+            editor.put(entity)
+        }
+        for (row, id, knows) in deferredTies {
+            guard case .stakeholder(var stakeholder)? = runtime.portfolio.entity(EntityKey(.stakeholder, id)) else { continue }
+            do {
+                let checked = try editor.validate(knows, as: .list(.reference(.stakeholder)), nullable: false, field: "knows", range: range)
+                stakeholder.knows = FieldCatalog.stringList(checked)
+                try editor.checkInvariants(.stakeholder(stakeholder), range: range)
+            } catch let diagnostic as Diagnostic {
+                throw RowError(row: row, column: "knows", message: diagnostic.message, help: diagnostic.help)
+            }
+            runtime.portfolio.put(stakeholder)
+        }
+        return records.count
+    }
+
+    // MARK: Parties
+
+    private func importParties(_ records: [(row: Int, cells: [(String, Value?)])]) throws -> Int {
+        let editor = PortfolioEditor(runtime: runtime, file: file)
+        let allowed = ["agreement", "partner", "role", "contributes", "equity", "votes"]
+        for (row, cells) in records {
+            var record = Record()
+            var agreementId: String?
+            for (column, raw) in cells {
+                guard allowed.contains(column) else {
+                    throw RowError(row: row, column: column, message: "`\(column)` is not a party column",
+                                   help: Suggestions.help(for: column, in: allowed) ?? "columns are: \(allowed.joined(separator: ", "))")
+                }
+                guard let raw else { continue }
+                if column == "agreement" { agreementId = raw.idText; continue }
+                let type = FieldType.party.members!.first { $0.name == column }!.type
+                record[column] = try convert(raw, to: type, row: row, column: column)
+            }
+            guard let agreementId, var agreement = runtime.portfolio.agreements[agreementId] else {
+                throw RowError(row: row, column: "agreement", message: "names no existing agreement",
+                               help: agreementId.flatMap { Suggestions.help(for: $0, in: runtime.portfolio.sortedIds(.agreement)) })
+            }
+            let party: Party
+            do {
+                let checked = try editor.validate(.record(record), as: .party, nullable: false, field: "party", range: range)
+                party = FieldCatalog.party(from: checked)!
+            } catch let diagnostic as Diagnostic {
+                throw RowError(row: row, column: nil, message: diagnostic.message, help: diagnostic.help)
+            }
+            if agreement.parties.contains(where: { $0.partner == party.partner }) {
+                throw RowError(row: row, column: "partner", message: "`\(party.partner)` is already a party to `\(agreementId)`", help: nil)
+            }
+            agreement.parties.append(party)
+            runtime.portfolio.put(agreement)
+        }
+        return records.count
+    }
+
+    // MARK: Cells
+
+    /// A CSV cell (text) or JSON value, read as a field's type.
+    private func convert(_ raw: Value, to type: FieldType, row: Int, column: String) throws -> Value {
+        func fail(_ message: String, help: String? = nil) -> RowError {
+            RowError(row: row, column: column, message: message, help: help)
+        }
+        guard case .string(let text) = raw else {
+            // JSON values: lists and records convert member by member.
+            switch (type, raw) {
+            case (.list(let element), .list(let items)):
+                return .list(try items.map { try convert($0, to: element, row: row, column: column) })
+            case (.party, .record(let record)), (.kpi, .record(let record)), (.milestone, .record(let record)), (.fit, .record(let record)):
+                var out = Record()
+                for (key, value) in record.pairs {
+                    guard let member = type.members?.first(where: { $0.name == key }) else {
+                        throw fail("`\(key)` is not a member of \(type.description)", help: Suggestions.help(for: key, in: type.members?.map(\.name) ?? []))
+                    }
+                    out[key] = value.isNull ? .null : try convert(value, to: member.type, row: row, column: "\(column).\(key)")
+                }
+                return .record(out)
+            case (.decisions, .record(let record)):
+                return .record(Record(try record.pairs.map { ($0.0, try convert($0.1, to: .enumeration(.rule), row: row, column: "\(column).\($0.0)")) }))
+            case (.party, .string(let id)):
+                return .record(Record(keys: ["partner"], values: [.reference(.partner, id)]))
+            default:
+                return raw
+            }
+        }
+        switch type {
+        case .string, .identifier: return raw
+        case .number, .integer, .bounded, .percent:
+            guard let number = Self.number(text) else { throw fail("`\(text)` is not a number") }
+            return .number(number)
+        case .bool:
+            switch text.lowercased() {
+            case "true", "yes", "1": return .bool(true)
+            case "false", "no", "0": return .bool(false)
+            default: throw fail("`\(text)` is not true or false")
+            }
+        case .date:
+            guard let day = Day(iso: text.trimmingCharacters(in: .whitespaces)) else { throw fail("`\(text)` is not a date (YYYY-MM-DD)") }
+            return .date(day)
+        case .duration:
+            guard let duration = Duration(text: text.trimmingCharacters(in: .whitespaces)) else {
+                throw fail("`\(text)` is not a duration such as 90d, 12w, 6mo or 2y")
+            }
+            return .duration(duration)
+        case .enumeration(let enumType):
+            let name = text.trimmingCharacters(in: .whitespaces)
+            guard let value = enumType.value(named: name) else {
+                throw fail("`\(name)` is not a \(enumType.rawValue)", help: Suggestions.help(for: name, in: enumType.cases))
+            }
+            return .enumeration(value)
+        case .reference(let entityType):
+            return .reference(entityType, text.trimmingCharacters(in: .whitespaces))
+        case .list(let element):
+            if text.hasPrefix("[") {
+                do { return try convert(try JSONReader.parse(Array(text.utf8)), to: type, row: row, column: column) } catch is JSONReader.Failure {}
+            }
+            let items = text.split(separator: ";", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }
+            return .list(try items.map { try convert(.string($0), to: element, row: row, column: column) })
+        case .fit, .decisions, .party, .kpi, .milestone:
+            do {
+                return try convert(try JSONReader.parse(Array(text.utf8)), to: type, row: row, column: column)
+            } catch let failure as JSONReader.Failure {
+                throw fail("the cell must hold JSON (\(failure.message))")
+            }
+        }
+    }
+
+    /// A number as Ally writes it (`1_000`, `2.5M`, `60%`) or plain.
+    static func number(_ text: String) -> Double? {
+        var body = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")
+        var multiplier = 1.0
+        if let last = body.last {
+            switch last {
+            case "k": multiplier = 1e3
+            case "M": multiplier = 1e6
+            case "B": multiplier = 1e9
+            case "%": multiplier = 0.01
+            default: break
+            }
+            if multiplier != 1 { body.removeLast() }
+        }
+        guard let value = Double(body), value.isFinite else { return nil }
+        return multiplier == 0.01 ? value / 100 : value * multiplier
+    }
+}

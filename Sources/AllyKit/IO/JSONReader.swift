@@ -1,0 +1,217 @@
+/// A small JSON reader that keeps object keys in their written order (records such as
+/// `decisions` are ordered) and reports where it stopped on bad input.
+struct JSONReader {
+    struct Failure: Error {
+        let message: String
+        let offset: Int
+    }
+
+    private let bytes: [UInt8]
+    private var position = 0
+    private var depth = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    static func parse(_ bytes: [UInt8]) throws -> Value {
+        var reader = JSONReader(bytes)
+        reader.skipSpace()
+        let value = try reader.readValue()
+        reader.skipSpace()
+        guard reader.position == bytes.count else { throw Failure(message: "unexpected text after the JSON value", offset: reader.position) }
+        return value
+    }
+
+    private mutating func skipSpace() {
+        while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
+    }
+
+    private mutating func readValue() throws -> Value {
+        guard position < bytes.count else { throw Failure(message: "unexpected end of JSON", offset: position) }
+        switch bytes[position] {
+        case UInt8(ascii: "{"):
+            depth += 1
+            defer { depth -= 1 }
+            guard depth < 512 else { throw Failure(message: "JSON nested too deeply", offset: position) }
+            position += 1
+            var record = Record()
+            skipSpace()
+            if position < bytes.count, bytes[position] == UInt8(ascii: "}") { position += 1; return .record(record) }
+            while true {
+                skipSpace()
+                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+                    throw Failure(message: "expected a key in quotes", offset: position)
+                }
+                let key = try readString()
+                skipSpace()
+                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw Failure(message: "expected `:`", offset: position) }
+                position += 1
+                skipSpace()
+                record.keys.append(key)
+                record.values.append(try readValue())
+                skipSpace()
+                guard position < bytes.count else { throw Failure(message: "unexpected end of JSON", offset: position) }
+                if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
+                if bytes[position] == UInt8(ascii: "}") { position += 1; return .record(record) }
+                throw Failure(message: "expected `,` or `}`", offset: position)
+            }
+        case UInt8(ascii: "["):
+            depth += 1
+            defer { depth -= 1 }
+            guard depth < 512 else { throw Failure(message: "JSON nested too deeply", offset: position) }
+            position += 1
+            var items: [Value] = []
+            skipSpace()
+            if position < bytes.count, bytes[position] == UInt8(ascii: "]") { position += 1; return .list(items) }
+            while true {
+                skipSpace()
+                items.append(try readValue())
+                skipSpace()
+                guard position < bytes.count else { throw Failure(message: "unexpected end of JSON", offset: position) }
+                if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
+                if bytes[position] == UInt8(ascii: "]") { position += 1; return .list(items) }
+                throw Failure(message: "expected `,` or `]`", offset: position)
+            }
+        case UInt8(ascii: "\""):
+            return .string(try readString())
+        case UInt8(ascii: "t"): return try literal("true", .bool(true))
+        case UInt8(ascii: "f"): return try literal("false", .bool(false))
+        case UInt8(ascii: "n"): return try literal("null", .null)
+        default:
+            let start = position
+            while position < bytes.count, "+-0123456789.eE".utf8.contains(bytes[position]) { position += 1 }
+            guard position > start, let number = Double(String(decoding: bytes[start..<position], as: UTF8.self)), number.isFinite else {
+                throw Failure(message: "unexpected character in JSON", offset: start)
+            }
+            return .number(number)
+        }
+    }
+
+    private mutating func literal(_ word: String, _ value: Value) throws -> Value {
+        let utf8 = Array(word.utf8)
+        guard position + utf8.count <= bytes.count, Array(bytes[position..<position + utf8.count]) == utf8 else {
+            throw Failure(message: "unexpected word in JSON", offset: position)
+        }
+        position += utf8.count
+        return value
+    }
+
+    private mutating func readString() throws -> String {
+        let start = position
+        position += 1
+        var out: [UInt8] = []
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") { position += 1; return String(decoding: out, as: UTF8.self) }
+            if byte == UInt8(ascii: "\\") {
+                position += 1
+                guard position < bytes.count else { break }
+                let escape = bytes[position]
+                position += 1
+                switch escape {
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "u"):
+                    var code = try hex4()
+                    if (0xD800...0xDBFF).contains(code), position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                       bytes[position + 1] == UInt8(ascii: "u") {
+                        position += 2
+                        let low = try hex4()
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    guard let scalar = Unicode.Scalar(code) else { throw Failure(message: "invalid \\u escape", offset: position) }
+                    out.append(contentsOf: Array(String(Character(scalar)).utf8))
+                default: out.append(escape)
+                }
+                continue
+            }
+            out.append(byte)
+            position += 1
+        }
+        throw Failure(message: "unterminated string", offset: start)
+    }
+
+    private mutating func hex4() throws -> UInt32 {
+        guard position + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[position..<position + 4], as: UTF8.self), radix: 16) else {
+            throw Failure(message: "invalid \\u escape", offset: position)
+        }
+        position += 4
+        return value
+    }
+}
+
+/// An RFC 4180 reader that tells a quoted empty cell (`""`, an empty string) from an empty one
+/// (the field's default).
+struct CSVReader {
+    struct Cell {
+        var text: String
+        var quoted: Bool
+    }
+
+    private let bytes: [UInt8]
+    private var position = 0
+    /// 1-based line of the record being read, for messages.
+    private(set) var line = 1
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        // Skip a UTF-8 byte-order mark.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+    }
+
+    /// The next record, or nil at the end.
+    mutating func next() throws -> [Cell]? {
+        guard position < bytes.count else { return nil }
+        var cells: [Cell] = []
+        var field: [UInt8] = []
+        var quoted = false
+        while true {
+            if position >= bytes.count {
+                cells.append(Cell(text: String(decoding: field, as: UTF8.self), quoted: quoted))
+                return cells
+            }
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\""), field.isEmpty, !quoted {
+                quoted = true
+                position += 1
+                var closed = false
+                while position < bytes.count {
+                    let inner = bytes[position]
+                    if inner == UInt8(ascii: "\"") {
+                        if position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "\"") {
+                            field.append(inner)
+                            position += 2
+                            continue
+                        }
+                        position += 1
+                        closed = true
+                        break
+                    }
+                    if inner == 0x0A { line += 1 }
+                    field.append(inner)
+                    position += 1
+                }
+                if !closed { throw JSONReader.Failure(message: "a quoted cell is not closed", offset: position) }
+                continue
+            }
+            if byte == UInt8(ascii: ",") {
+                cells.append(Cell(text: String(decoding: field, as: UTF8.self), quoted: quoted))
+                field = []
+                quoted = false
+                position += 1
+                continue
+            }
+            if byte == 0x0A || byte == 0x0D {
+                cells.append(Cell(text: String(decoding: field, as: UTF8.self), quoted: quoted))
+                if byte == 0x0D, position + 1 < bytes.count, bytes[position + 1] == 0x0A { position += 1 }
+                position += 1
+                line += 1
+                return cells
+            }
+            field.append(byte)
+            position += 1
+        }
+    }
+}

@@ -1,0 +1,139 @@
+/// A calendar date without time zone, stored as days since 1970-01-01 so that
+/// subtraction and comparison are integer operations.
+public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var daysSinceEpoch: Int
+
+    public init(daysSinceEpoch: Int) { self.daysSinceEpoch = daysSinceEpoch }
+
+    /// nil when the month or day does not exist (2026-02-30).
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...12).contains(month), day >= 1, day <= Day.daysIn(month: month, year: year),
+              (1...9999).contains(year) else { return nil }
+        daysSinceEpoch = Day.daysFromCivil(year, month, day)
+    }
+
+    /// Parses `YYYY-MM-DD`.
+    public init?(iso text: some StringProtocol) {
+        let utf8 = Array(text.utf8)
+        guard utf8.count == 10, utf8[4] == UInt8(ascii: "-"), utf8[7] == UInt8(ascii: "-") else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                let byte = utf8[index]
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return value
+        }
+        guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    public static func < (a: Day, b: Day) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
+
+    public var components: (year: Int, month: Int, day: Int) { Day.civilFromDays(daysSinceEpoch) }
+    public var year: Int { components.year }
+    public var month: Int { components.month }
+
+    public var description: String {
+        let (y, m, d) = components
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+    }
+
+    public func adding(_ duration: Duration, times sign: Int = 1) -> Day {
+        let amount = duration.amount * sign
+        switch duration.unit {
+        case .days: return Day(daysSinceEpoch: daysSinceEpoch + amount)
+        case .weeks: return Day(daysSinceEpoch: daysSinceEpoch + 7 * amount)
+        case .months: return addingMonths(amount)
+        case .years: return addingMonths(12 * amount)
+        }
+    }
+
+    /// Calendar months, clamping to the month's last day (2026-01-31 + 1mo = 2026-02-28).
+    func addingMonths(_ months: Int) -> Day {
+        let (y, m, d) = components
+        let total = y * 12 + (m - 1) + months
+        let newYear = total >= 0 ? total / 12 : (total - 11) / 12
+        let newMonth = total - newYear * 12 + 1
+        let clampedYear = min(max(newYear, 1), 9999)
+        let newDay = min(d, Day.daysIn(month: newMonth, year: clampedYear))
+        return Day(daysSinceEpoch: Day.daysFromCivil(clampedYear, newMonth, newDay))
+    }
+
+    static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    // Howard Hinnant's civil-date algorithms.
+    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
+        let z = days + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+}
+
+/// A length of time as written: `90d`, `12w`, `6mo`, `2y`. Months and years stay calendar units.
+public struct Duration: Hashable, Sendable, CustomStringConvertible {
+    public enum Unit: String, Sendable, CaseIterable {
+        case days = "d", weeks = "w", months = "mo", years = "y"
+    }
+    public var amount: Int
+    public var unit: Unit
+
+    public init(_ amount: Int, _ unit: Unit) {
+        self.amount = amount
+        self.unit = unit
+    }
+
+    /// Parses `90d`, `12w`, `6mo`, `2y`.
+    public init?(text: some StringProtocol) {
+        let string = String(text)
+        for unit in [Unit.months, .days, .weeks, .years] where string.hasSuffix(unit.rawValue) {
+            let digits = string.dropLast(unit.rawValue.count).filter { $0 != "_" }
+            guard !digits.isEmpty, digits.allSatisfy(\.isASCII), let amount = Int(digits) else { return nil }
+            self.init(amount, unit)
+            return
+        }
+        return nil
+    }
+
+    public var description: String { "\(amount)\(unit.rawValue)" }
+
+    /// An approximate length in days, used only to order durations of different units.
+    var approximateDays: Double {
+        switch unit {
+        case .days: return Double(amount)
+        case .weeks: return Double(amount) * 7
+        case .months: return Double(amount) * 30.436875
+        case .years: return Double(amount) * 365.2425
+        }
+    }
+}

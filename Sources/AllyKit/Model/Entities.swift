@@ -1,0 +1,212 @@
+/// An organization in the portfolio (DOMAIN.md, partner).
+public struct Partner: Hashable, Sendable {
+    public var id: String
+    public var name: String
+    public var kind: EnumValue
+    public var sector: EnumValue
+    public var region: String?
+    public var country: String?
+    public var stage: EnumValue
+    public var home: Bool
+    /// The eight fit scores, in `FitScores.dimensions` order.
+    public var fit: [Double?]
+    public var tags: [String]
+    public var notes: String?
+
+    public init(id: String, name: String, kind: EnumValue) {
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.sector = Partner.defaultSector(for: kind)
+        self.stage = EnumType.stage.value("prospect")
+        self.home = false
+        self.fit = Array(repeating: nil, count: FitScores.dimensions.count)
+        self.tags = []
+    }
+
+    /// government, regulator → public; academic, research_institute, hospital, health_system,
+    /// nonprofit, community_org → nonprofit; all other kinds → private.
+    public static func defaultSector(for kind: EnumValue) -> EnumValue {
+        switch kind.name {
+        case "government", "regulator": return EnumType.sector.value("public")
+        case "academic", "research_institute", "hospital", "health_system", "nonprofit", "community_org":
+            return EnumType.sector.value("nonprofit")
+        default: return EnumType.sector.value("private")
+        }
+    }
+}
+
+/// The fit record's dimensions; the first four make `alignment`, the last four `capability`.
+public enum FitScores {
+    public static let dimensions = ["mission", "strategy", "culture", "reputation",
+                                    "complementarity", "expertise", "reach", "innovation"]
+}
+
+/// One party to an agreement: who, in what role, contributing what, with what say.
+public struct Party: Hashable, Sendable {
+    public var partner: String
+    public var role: EnumValue
+    public var contributes: Double
+    public var equity: Double?
+    public var votes: Double
+
+    public init(partner: String, role: EnumValue = EnumType.role.value("member"), contributes: Double = 0,
+                equity: Double? = nil, votes: Double? = nil) {
+        self.partner = partner
+        self.role = role
+        self.contributes = contributes
+        self.equity = equity
+        self.votes = votes ?? Party.defaultVotes(for: role)
+    }
+
+    /// 1 for lead and member, 0 for observer.
+    public static func defaultVotes(for role: EnumValue) -> Double { role.name == "observer" ? 0 : 1 }
+}
+
+public struct KPI: Hashable, Sendable {
+    public var name: String
+    public var target: Double
+    public var actual: Double?
+    public var higherIsBetter: Bool
+}
+
+public struct Milestone: Hashable, Sendable {
+    public var name: String
+    public var due: Day
+    public var done: Bool
+}
+
+/// An agreement binding partners (DOMAIN.md, agreement).
+public struct Agreement: Hashable, Sendable {
+    public var id: String
+    public var title: String
+    public var form: EnumValue
+    public var status: EnumValue
+    public var parties: [Party]
+    public var starts: Day?
+    public var ends: Day?
+    public var review: Day?
+    public var notice: Duration
+    public var autoRenew: Bool
+    public var value: Double
+    public var scope: String?
+    /// The decision-rights matrix: decision name → rule, in the order written.
+    public var decisions: [(name: String, rule: EnumValue)]
+    public var kpis: [KPI]
+    public var milestones: [Milestone]
+    public var health: Double?
+    public var phi: Bool
+    public var jurisdictions: [String]
+    public var tags: [String]
+
+    public init(id: String, title: String, form: EnumValue) {
+        self.id = id
+        self.title = title
+        self.form = form
+        self.status = EnumType.status.value("proposed")
+        self.parties = []
+        self.notice = Duration(90, .days)
+        self.autoRenew = false
+        self.value = 0
+        self.decisions = []
+        self.kpis = []
+        self.milestones = []
+        self.phi = false
+        self.jurisdictions = []
+        self.tags = []
+    }
+
+    public static func == (a: Agreement, b: Agreement) -> Bool {
+        a.id == b.id && a.title == b.title && a.form == b.form && a.status == b.status && a.parties == b.parties
+            && a.starts == b.starts && a.ends == b.ends && a.review == b.review && a.notice == b.notice
+            && a.autoRenew == b.autoRenew && a.value == b.value && a.scope == b.scope
+            && a.decisions.map(\.name) == b.decisions.map(\.name) && a.decisions.map(\.rule) == b.decisions.map(\.rule)
+            && a.kpis == b.kpis && a.milestones == b.milestones && a.health == b.health && a.phi == b.phi
+            && a.jurisdictions == b.jurisdictions && a.tags == b.tags
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(value)
+        hasher.combine(parties)
+    }
+
+    /// Whether the agreement links its parties in the partner network.
+    public var isLive: Bool { status.name != "terminated" && status.name != "expired" }
+}
+
+/// A person whose interests shape the partnerships (DOMAIN.md, stakeholder).
+public struct Stakeholder: Hashable, Sendable {
+    public var id: String
+    public var name: String
+    public var org: String
+    public var group: EnumValue
+    public var title: String?
+    public var influence: Int
+    public var interest: Int
+    public var stance: EnumValue
+    public var interests: [String]
+    public var concerns: [String]
+    /// Ties, kept sorted by id and symmetric across the repository.
+    public var knows: [String]
+
+    public init(id: String, name: String, org: String, group: EnumValue) {
+        self.id = id
+        self.name = name
+        self.org = org
+        self.group = group
+        self.influence = 3
+        self.interest = 3
+        self.stance = EnumType.stance.value("neutral")
+        self.interests = []
+        self.concerns = []
+        self.knows = []
+    }
+
+    /// manage_closely, keep_satisfied, keep_informed or monitor.
+    public var quadrant: EnumValue {
+        let high = (influence >= 4, interest >= 4)
+        switch high {
+        case (true, true): return EnumType.quadrant.value("manage_closely")
+        case (true, false): return EnumType.quadrant.value("keep_satisfied")
+        case (false, true): return EnumType.quadrant.value("keep_informed")
+        case (false, false): return EnumType.quadrant.value("monitor")
+        }
+    }
+}
+
+/// Any one entity.
+public enum Entity: Hashable, Sendable {
+    case partner(Partner)
+    case agreement(Agreement)
+    case stakeholder(Stakeholder)
+
+    public var id: String {
+        switch self {
+        case .partner(let p): return p.id
+        case .agreement(let a): return a.id
+        case .stakeholder(let s): return s.id
+        }
+    }
+
+    public var type: EntityType {
+        switch self {
+        case .partner: return .partner
+        case .agreement: return .agreement
+        case .stakeholder: return .stakeholder
+        }
+    }
+}
+
+/// An entity's identity across scenarios: its type and id.
+public struct EntityKey: Hashable, Sendable, Comparable {
+    public var type: EntityType
+    public var id: String
+    public init(_ type: EntityType, _ id: String) {
+        self.type = type
+        self.id = id
+    }
+    public static func < (a: EntityKey, b: EntityKey) -> Bool {
+        a.type != b.type ? a.type < b.type : Value.compareText(a.id, b.id) < 0
+    }
+}

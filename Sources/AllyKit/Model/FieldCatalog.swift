@@ -1,0 +1,387 @@
+/// What an expression needs to read entities: the session date, the fit weights and the
+/// portfolio the statement runs against.
+public protocol EntityContext: AnyObject {
+    var portfolio: Portfolio { get }
+    var today: Day { get }
+    var weights: [Double] { get }
+}
+
+/// One field of an entity type, stored or computed: its name and type, how to read it and
+/// (for stored fields) how to write it. Field lookups happen once, when an expression is
+/// compiled; rows then run the closures.
+public struct FieldSpec: @unchecked Sendable {
+    public let name: String
+    public let type: FieldType
+    public let isStored: Bool
+    public let isRequired: Bool
+    public let isNullable: Bool
+    /// The default as `.schema` shows it.
+    public let defaultText: String
+    public let summary: String
+    /// For computed fields: the static result type, for completion and resolution.
+    public let resultType: FieldType?
+    let get: (Entity, EntityContext) -> Value
+    /// Stores an already validated value.
+    let set: ((inout Entity, Value) -> Void)?
+}
+
+/// The fields of every entity type, in DOMAIN.md's order.
+public enum FieldCatalog {
+    public static func fields(of type: EntityType) -> [FieldSpec] {
+        switch type {
+        case .partner: return partnerFields
+        case .agreement: return agreementFields
+        case .stakeholder: return stakeholderFields
+        }
+    }
+
+    public static func field(_ name: String, of type: EntityType) -> FieldSpec? {
+        index[type]![name].map { fields(of: type)[$0] }
+    }
+
+    public static func storedFields(of type: EntityType) -> [FieldSpec] { fields(of: type).filter(\.isStored) }
+
+    /// Columns an entity set shows when printed without `select`.
+    public static func defaultColumns(of type: EntityType) -> [String] {
+        switch type {
+        case .partner: return ["id", "name", "kind", "region", "stage", "fit_score"]
+        case .agreement: return ["id", "title", "form", "status", "ends", "value"]
+        case .stakeholder: return ["id", "name", "org", "group", "influence", "interest", "stance"]
+        }
+    }
+
+    /// Every field name of every type: `let` and `metric` names may not shadow them.
+    public static let allFieldNames: Set<String> = Set(EntityType.allCases.flatMap { fields(of: $0).map(\.name) })
+
+    private static let index: [EntityType: [String: Int]] = {
+        var table: [EntityType: [String: Int]] = [:]
+        for type in EntityType.allCases {
+            var map: [String: Int] = [:]
+            for (position, field) in fields(of: type).enumerated() { map[field.name] = position }
+            table[type] = map
+        }
+        return table
+    }()
+
+    // MARK: Helpers for the tables below
+
+    private static func stored(_ name: String, _ type: FieldType, required: Bool = false, nullable: Bool = false,
+                               default defaultText: String = "", _ summary: String,
+                               get: @escaping (Entity) -> Value, set: @escaping (inout Entity, Value) -> Void) -> FieldSpec {
+        FieldSpec(name: name, type: type, isStored: true, isRequired: required, isNullable: nullable,
+                  defaultText: required ? "required" : defaultText, summary: summary, resultType: nil,
+                  get: { entity, _ in get(entity) }, set: set)
+    }
+
+    private static func computed(_ name: String, _ type: FieldType, _ summary: String,
+                                 get: @escaping (Entity, EntityContext) -> Value) -> FieldSpec {
+        FieldSpec(name: name, type: type, isStored: false, isRequired: false, isNullable: true, defaultText: "computed",
+                  summary: summary, resultType: type, get: get, set: nil)
+    }
+
+    static func optional(_ text: String?) -> Value { text.map(Value.string) ?? .null }
+    static func optional(_ number: Double?) -> Value { number.map(Value.number) ?? .null }
+    static func optional(_ day: Day?) -> Value { day.map(Value.date) ?? .null }
+    static func strings(_ list: [String]) -> Value { .list(list.map(Value.string)) }
+    static func stringList(_ value: Value) -> [String] {
+        if case .list(let items) = value { return items.compactMap { $0.idText ?? ($0.isNull ? nil : "\($0)") } }
+        return []
+    }
+
+    // MARK: Partner
+
+    private static func partner(_ body: @escaping (Partner) -> Value) -> (Entity) -> Value {
+        { entity in if case .partner(let p) = entity { return body(p) } else { return .null } }
+    }
+
+    private static func partner(_ body: @escaping (inout Partner, Value) -> Void) -> (inout Entity, Value) -> Void {
+        { entity, value in
+            if case .partner(var p) = entity {
+                body(&p, value)
+                entity = .partner(p)
+            }
+        }
+    }
+
+    private static func partnerComputed(_ body: @escaping (Partner, EntityContext) -> Value) -> (Entity, EntityContext) -> Value {
+        { entity, context in if case .partner(let p) = entity { return body(p, context) } else { return .null } }
+    }
+
+    static func fitRecord(_ fit: [Double?]) -> Value {
+        .record(Record(keys: FitScores.dimensions, values: fit.map(optional)))
+    }
+
+    static func mean(_ values: some Sequence<Double?>) -> Value {
+        let present = values.compactMap { $0 }
+        return present.isEmpty ? .null : .number(present.reduce(0, +) / Double(present.count))
+    }
+
+    static let partnerFields: [FieldSpec] = [
+        stored("id", .identifier, required: true, "unique id", get: partner { .string($0.id) }, set: partner { $0.id = $1.idText ?? $0.id }),
+        stored("name", .string, required: true, "display name", get: partner { .string($0.name) }, set: partner { $0.name = $1.string ?? $0.name }),
+        stored("kind", .enumeration(.partnerKind), required: true, "kind of organization",
+               get: partner { .enumeration($0.kind) }, set: partner { if case .enumeration(let e) = $1 { $0.kind = e } }),
+        stored("sector", .enumeration(.sector), default: "by kind", "public, private or nonprofit",
+               get: partner { .enumeration($0.sector) }, set: partner { if case .enumeration(let e) = $1 { $0.sector = e } }),
+        stored("region", .string, nullable: true, default: "null", "free text, e.g. \"US-Midwest\"",
+               get: partner { optional($0.region) }, set: partner { $0.region = $1.string }),
+        stored("country", .string, nullable: true, default: "null", "ISO 3166 alpha-2, e.g. \"US\"",
+               get: partner { optional($0.country) }, set: partner { $0.country = $1.string }),
+        stored("stage", .enumeration(.stage), default: "prospect", "relationship life cycle",
+               get: partner { .enumeration($0.stage) }, set: partner { if case .enumeration(let e) = $1 { $0.stage = e } }),
+        stored("home", .bool, default: "false", "the analyst's own organization (at most one)",
+               get: partner { .bool($0.home) }, set: partner { if case .bool(let b) = $1 { $0.home = b } }),
+        stored("fit", .fit, default: "all null", "fit scores 0–5: \(FitScores.dimensions.joined(separator: " "))",
+               get: partner { fitRecord($0.fit) },
+               set: partner { partner, value in
+                   guard case .record(let record) = value else { return }
+                   partner.fit = FitScores.dimensions.map { record[$0]?.number }
+               }),
+        stored("tags", .list(.string), default: "[]", "labels",
+               get: partner { strings($0.tags) }, set: partner { $0.tags = stringList($1) }),
+        stored("notes", .string, nullable: true, default: "null", "free text",
+               get: partner { optional($0.notes) }, set: partner { $0.notes = $1.string }),
+        computed("alignment", .number, "mean of the non-null fit.mission, fit.strategy, fit.culture, fit.reputation",
+                 get: partnerComputed { p, _ in mean(p.fit[0..<4]) }),
+        computed("capability", .number, "mean of the non-null fit.complementarity, fit.expertise, fit.reach, fit.innovation",
+                 get: partnerComputed { p, _ in mean(p.fit[4..<8]) }),
+        computed("fit_score", .number, "weighted mean of the non-null fit scores, weights from .weights",
+                 get: partnerComputed { p, context in
+                     var total = 0.0, weight = 0.0
+                     for (position, score) in p.fit.enumerated() {
+                         guard let score else { continue }
+                         let w = position < context.weights.count ? context.weights[position] : 1
+                         total += score * w
+                         weight += w
+                     }
+                     return weight == 0 ? .null : .number(total / weight)
+                 }),
+        computed("agreements", .list(.reference(.agreement)), "agreements that list this partner as a party",
+                 get: partnerComputed { p, context in
+                     .list(context.portfolio.agreementIds(ofPartner: p.id).map { .reference(.agreement, $0) })
+                 }),
+        computed("stakeholders", .list(.reference(.stakeholder)), "stakeholders whose org is this partner",
+                 get: partnerComputed { p, context in
+                     .list(context.portfolio.stakeholderIds(ofPartner: p.id).map { .reference(.stakeholder, $0) })
+                 }),
+    ]
+
+    // MARK: Agreement
+
+    private static func agreement(_ body: @escaping (Agreement) -> Value) -> (Entity) -> Value {
+        { entity in if case .agreement(let a) = entity { return body(a) } else { return .null } }
+    }
+
+    private static func agreement(_ body: @escaping (inout Agreement, Value) -> Void) -> (inout Entity, Value) -> Void {
+        { entity, value in
+            if case .agreement(var a) = entity {
+                body(&a, value)
+                entity = .agreement(a)
+            }
+        }
+    }
+
+    private static func agreementComputed(_ body: @escaping (Agreement, EntityContext) -> Value) -> (Entity, EntityContext) -> Value {
+        { entity, context in if case .agreement(let a) = entity { return body(a, context) } else { return .null } }
+    }
+
+    static func partyRecord(_ party: Party) -> Value {
+        .record(Record(keys: ["partner", "role", "contributes", "equity", "votes"],
+                       values: [.reference(.partner, party.partner), .enumeration(party.role), .number(party.contributes),
+                                optional(party.equity), .number(party.votes)]))
+    }
+
+    static func party(from value: Value) -> Party? {
+        guard case .record(let record) = value, let partner = record["partner"]?.idText else { return nil }
+        var role = EnumType.role.value("member")
+        if case .enumeration(let e)? = record["role"] { role = e }
+        return Party(partner: partner, role: role, contributes: record["contributes"]?.number ?? 0,
+                     equity: record["equity"]?.number, votes: record["votes"]?.number)
+    }
+
+    static func kpiRecord(_ kpi: KPI) -> Value {
+        .record(Record(keys: ["name", "target", "actual", "higher_is_better"],
+                       values: [.string(kpi.name), .number(kpi.target), optional(kpi.actual), .bool(kpi.higherIsBetter)]))
+    }
+
+    static func milestoneRecord(_ milestone: Milestone) -> Value {
+        .record(Record(keys: ["name", "due", "done"],
+                       values: [.string(milestone.name), .date(milestone.due), .bool(milestone.done)]))
+    }
+
+    static func attainment(_ a: Agreement) -> Double? {
+        var ratios: [Double] = []
+        for kpi in a.kpis {
+            guard let actual = kpi.actual else { continue }
+            let numerator = kpi.higherIsBetter ? actual : kpi.target
+            let denominator = kpi.higherIsBetter ? kpi.target : actual
+            let ratio = denominator == 0 ? 0 : numerator / denominator
+            ratios.append(min(1, max(0, ratio)))
+        }
+        return ratios.isEmpty ? nil : ratios.reduce(0, +) / Double(ratios.count)
+    }
+
+    static func onTime(_ a: Agreement, today: Day) -> Double? {
+        let due = a.milestones.filter { $0.due <= today }
+        return due.isEmpty ? nil : Double(due.filter(\.done).count) / Double(due.count)
+    }
+
+    static func category(_ a: Agreement, _ portfolio: Portfolio) -> Value {
+        let parties = a.parties.compactMap { portfolio.partners[$0.partner] }
+        let kinds = Set(parties.map(\.kind.name))
+        let sectors = Set(parties.map(\.sector.name))
+        func value(_ name: String) -> Value { .enumeration(EnumType.category.value(name)) }
+        if sectors.contains("public"), sectors.contains("private") { return value("public_private") }
+        if !kinds.isDisjoint(with: ["academic", "research_institute"]),
+           !kinds.isDisjoint(with: ["pharma", "biotech", "device_maker", "technology", "startup"]) {
+            return value("academic_industry")
+        }
+        if !kinds.isDisjoint(with: ["hospital", "health_system", "clinic"]), !kinds.isDisjoint(with: ["technology", "startup"]) {
+            return value("hospital_healthtech")
+        }
+        let providers: Set<String> = ["hospital", "health_system", "clinic", "physician_group"]
+        if parties.count >= 2, parties.allSatisfy({ providers.contains($0.kind.name) }) { return value("provider_provider") }
+        return value("cross_sector")
+    }
+
+    static let agreementFields: [FieldSpec] = [
+        stored("id", .identifier, required: true, "unique id", get: agreement { .string($0.id) }, set: agreement { $0.id = $1.idText ?? $0.id }),
+        stored("title", .string, required: true, "title", get: agreement { .string($0.title) }, set: agreement { $0.title = $1.string ?? $0.title }),
+        stored("form", .enumeration(.form), required: true, "form of partnership",
+               get: agreement { .enumeration($0.form) }, set: agreement { if case .enumeration(let e) = $1 { $0.form = e } }),
+        stored("status", .enumeration(.status), default: "proposed", "where the agreement stands",
+               get: agreement { .enumeration($0.status) }, set: agreement { if case .enumeration(let e) = $1 { $0.status = e } }),
+        stored("parties", .list(.party), default: "[]", "parties: {partner, role, contributes, equity, votes}",
+               get: agreement { .list($0.parties.map(partyRecord)) },
+               set: agreement { a, value in
+                   if case .list(let items) = value { a.parties = items.compactMap(party(from:)) }
+               }),
+        stored("starts", .date, nullable: true, default: "null", "start of the agreement",
+               get: agreement { optional($0.starts) }, set: agreement { if case .date(let d) = $1 { $0.starts = d } else { $0.starts = nil } }),
+        stored("ends", .date, nullable: true, default: "null", "end of the current term",
+               get: agreement { optional($0.ends) }, set: agreement { if case .date(let d) = $1 { $0.ends = d } else { $0.ends = nil } }),
+        stored("review", .date, nullable: true, default: "null", "next scheduled review",
+               get: agreement { optional($0.review) }, set: agreement { if case .date(let d) = $1 { $0.review = d } else { $0.review = nil } }),
+        stored("notice", .duration, default: "90d", "notice period before `ends`",
+               get: agreement { .duration($0.notice) }, set: agreement { if case .duration(let d) = $1 { $0.notice = d } }),
+        stored("auto_renew", .bool, default: "false", "renews by itself at the end of the term",
+               get: agreement { .bool($0.autoRenew) }, set: agreement { if case .bool(let b) = $1 { $0.autoRenew = b } }),
+        stored("value", .number, default: "0", "annual value",
+               get: agreement { .number($0.value) }, set: agreement { if case .number(let n) = $1 { $0.value = n } }),
+        stored("scope", .string, nullable: true, default: "null", "what the agreement covers",
+               get: agreement { optional($0.scope) }, set: agreement { $0.scope = $1.string }),
+        stored("decisions", .decisions, default: "{}", "decision-rights matrix: decision → unanimous, majority or lead",
+               get: agreement { a in
+                   .record(Record(keys: a.decisions.map(\.name), values: a.decisions.map { .enumeration($0.rule) }))
+               },
+               set: agreement { a, value in
+                   guard case .record(let record) = value else { return }
+                   a.decisions = record.pairs.compactMap { pair in
+                       if case .enumeration(let rule) = pair.1 { return (pair.0, rule) } else { return nil }
+                   }
+               }),
+        stored("kpis", .list(.kpi), default: "[]", "kpis: {name, target, actual, higher_is_better}",
+               get: agreement { .list($0.kpis.map(kpiRecord)) },
+               set: agreement { a, value in
+                   guard case .list(let items) = value else { return }
+                   a.kpis = items.compactMap { item in
+                       guard case .record(let r) = item, let name = r["name"]?.string, let target = r["target"]?.number else { return nil }
+                       var higher = true
+                       if case .bool(let b)? = r["higher_is_better"] { higher = b }
+                       return KPI(name: name, target: target, actual: r["actual"]?.number, higherIsBetter: higher)
+                   }
+               }),
+        stored("milestones", .list(.milestone), default: "[]", "milestones: {name, due, done}",
+               get: agreement { .list($0.milestones.map(milestoneRecord)) },
+               set: agreement { a, value in
+                   guard case .list(let items) = value else { return }
+                   a.milestones = items.compactMap { item in
+                       guard case .record(let r) = item, let name = r["name"]?.string, case .date(let due)? = r["due"] else { return nil }
+                       var done = false
+                       if case .bool(let b)? = r["done"] { done = b }
+                       return Milestone(name: name, due: due, done: done)
+                   }
+               }),
+        stored("health", .bounded(1...5), nullable: true, default: "null", "relationship health 1–5, as rated",
+               get: agreement { optional($0.health) }, set: agreement { $0.health = $1.number }),
+        stored("phi", .bool, default: "false", "shares protected health information",
+               get: agreement { .bool($0.phi) }, set: agreement { if case .bool(let b) = $1 { $0.phi = b } }),
+        stored("jurisdictions", .list(.string), default: "[]", "legal jurisdictions, e.g. [\"US\", \"EU\"]",
+               get: agreement { strings($0.jurisdictions) }, set: agreement { $0.jurisdictions = stringList($1) }),
+        stored("tags", .list(.string), default: "[]", "labels",
+               get: agreement { strings($0.tags) }, set: agreement { $0.tags = stringList($1) }),
+        computed("category", .enumeration(.category), "public_private, academic_industry, hospital_healthtech, provider_provider or cross_sector, from the parties' kinds and sectors",
+                 get: agreementComputed { a, context in category(a, context.portfolio) }),
+        computed("days_left", .number, "ends - today, in days",
+                 get: agreementComputed { a, context in a.ends.map { .number(Double($0.daysSinceEpoch - context.today.daysSinceEpoch)) } ?? .null }),
+        computed("notice_by", .date, "ends - notice: the last day to give notice",
+                 get: agreementComputed { a, _ in a.ends.map { .date($0.adding(a.notice, times: -1)) } ?? .null }),
+        computed("attainment", .number, "mean over kpis with an actual of actual/target (target/actual when lower is better), each clamped to [0, 1]",
+                 get: agreementComputed { a, _ in optional(attainment(a)) }),
+        computed("on_time", .number, "share of the milestones due by today that are done",
+                 get: agreementComputed { a, context in optional(onTime(a, today: context.today)) }),
+        computed("health_score", .number, "0–100: mean of attainment×100, on_time×100 and (health−1)/4×100, where available",
+                 get: agreementComputed { a, context in
+                     var parts: [Double] = []
+                     if let value = attainment(a) { parts.append(value * 100) }
+                     if let value = onTime(a, today: context.today) { parts.append(value * 100) }
+                     if let health = a.health { parts.append((health - 1) / 4 * 100) }
+                     return parts.isEmpty ? .null : .number(parts.reduce(0, +) / Double(parts.count))
+                 }),
+        computed("total_contribution", .number, "sum of the parties' contributes",
+                 get: agreementComputed { a, _ in .number(a.parties.reduce(0) { $0 + $1.contributes }) }),
+        computed("cross_border", .bool, "the parties' countries and the jurisdictions hold more than one distinct value",
+                 get: agreementComputed { a, context in
+                     var places = Set(a.jurisdictions)
+                     for party in a.parties {
+                         if let country = context.portfolio.partners[party.partner]?.country { places.insert(country) }
+                     }
+                     return .bool(places.count > 1)
+                 }),
+        computed("partners", .list(.reference(.partner)), "the parties' partners",
+                 get: agreementComputed { a, _ in .list(a.parties.map { .reference(.partner, $0.partner) }) }),
+    ]
+
+    // MARK: Stakeholder
+
+    private static func stakeholder(_ body: @escaping (Stakeholder) -> Value) -> (Entity) -> Value {
+        { entity in if case .stakeholder(let s) = entity { return body(s) } else { return .null } }
+    }
+
+    private static func stakeholder(_ body: @escaping (inout Stakeholder, Value) -> Void) -> (inout Entity, Value) -> Void {
+        { entity, value in
+            if case .stakeholder(var s) = entity {
+                body(&s, value)
+                entity = .stakeholder(s)
+            }
+        }
+    }
+
+    static let stakeholderFields: [FieldSpec] = [
+        stored("id", .identifier, required: true, "unique id", get: stakeholder { .string($0.id) }, set: stakeholder { $0.id = $1.idText ?? $0.id }),
+        stored("name", .string, required: true, "full name", get: stakeholder { .string($0.name) }, set: stakeholder { $0.name = $1.string ?? $0.name }),
+        stored("org", .reference(.partner), required: true, "the partner they belong to",
+               get: stakeholder { .reference(.partner, $0.org) }, set: stakeholder { $0.org = $1.idText ?? $0.org }),
+        stored("group", .enumeration(.group), required: true, "stakeholder group",
+               get: stakeholder { .enumeration($0.group) }, set: stakeholder { if case .enumeration(let e) = $1 { $0.group = e } }),
+        stored("title", .string, nullable: true, default: "null", "job title",
+               get: stakeholder { optional($0.title) }, set: stakeholder { $0.title = $1.string }),
+        stored("influence", .integer(1...5), default: "3", "power over the partnership, 1–5",
+               get: stakeholder { .number(Double($0.influence)) }, set: stakeholder { if let n = $1.number { $0.influence = Int(n) } }),
+        stored("interest", .integer(1...5), default: "3", "how much the partnership matters to them, 1–5",
+               get: stakeholder { .number(Double($0.interest)) }, set: stakeholder { if let n = $1.number { $0.interest = Int(n) } }),
+        stored("stance", .enumeration(.stance), default: "neutral", "champion, supporter, neutral, skeptic or blocker",
+               get: stakeholder { .enumeration($0.stance) }, set: stakeholder { if case .enumeration(let e) = $1 { $0.stance = e } }),
+        stored("interests", .list(.string), default: "[]", "what they want",
+               get: stakeholder { strings($0.interests) }, set: stakeholder { $0.interests = stringList($1) }),
+        stored("concerns", .list(.string), default: "[]", "what they fear",
+               get: stakeholder { strings($0.concerns) }, set: stakeholder { $0.concerns = stringList($1) }),
+        stored("knows", .list(.reference(.stakeholder)), default: "[]", "ties to other stakeholders (undirected)",
+               get: stakeholder { .list($0.knows.map { .reference(.stakeholder, $0) }) },
+               set: stakeholder { $0.knows = stringList($1) }),
+        computed("quadrant", .enumeration(.quadrant), "manage_closely (influence ≥ 4 and interest ≥ 4), keep_satisfied, keep_informed or monitor",
+                 get: { entity, _ in if case .stakeholder(let s) = entity { return .enumeration(s.quadrant) } else { return .null } }),
+        computed("partner", .reference(.partner), "the org entity (so partner.name works like org.name)",
+                 get: { entity, _ in if case .stakeholder(let s) = entity { return .reference(.partner, s.org) } else { return .null } }),
+    ]
+}

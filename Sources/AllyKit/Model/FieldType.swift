@@ -1,0 +1,65 @@
+/// The type of a stored field, used to resolve bare identifiers, validate values and parse
+/// imported cells.
+public indirect enum FieldType: Sendable, Equatable {
+    case identifier
+    case string
+    case number
+    /// A whole number within a range (influence, interest).
+    case integer(ClosedRange<Int>)
+    /// A number within a range (health 1–5, fit scores 0–5).
+    case bounded(ClosedRange<Double>)
+    case percent
+    case bool
+    case date
+    case duration
+    case enumeration(EnumType)
+    case reference(EntityType)
+    case list(FieldType)
+    case fit
+    case decisions
+    case party
+    case kpi
+    case milestone
+
+    /// How the type reads in `.schema` and messages.
+    public var description: String {
+        switch self {
+        case .identifier: return "ident"
+        case .string: return "string"
+        case .number: return "number"
+        case .integer(let range): return "integer \(range.lowerBound)–\(range.upperBound)"
+        case .bounded(let range): return "number \(Int(range.lowerBound))–\(Int(range.upperBound))"
+        case .percent: return "percent"
+        case .bool: return "bool"
+        case .date: return "date"
+        case .duration: return "duration"
+        case .enumeration(let e): return e.rawValue
+        case .reference(let t): return "\(t.rawValue) id"
+        case .list(let element): return "list of \(element.description)"
+        case .fit: return "record of 8 scores"
+        case .decisions: return "record: name → Rule"
+        case .party: return "party"
+        case .kpi: return "kpi"
+        case .milestone: return "milestone"
+        }
+    }
+
+    /// The members of a record-shaped type, with their types, whether they are required, and
+    /// whether they may be null.
+    var members: [(name: String, type: FieldType, required: Bool, nullable: Bool)]? {
+        switch self {
+        case .fit: return FitScores.dimensions.map { ($0, .bounded(0...5), false, true) }
+        case .party:
+            return [("partner", .reference(.partner), true, false), ("role", .enumeration(.role), false, false),
+                    ("contributes", .number, false, false), ("equity", .percent, false, true), ("votes", .number, false, false)]
+        case .kpi:
+            return [("name", .string, true, false), ("target", .number, true, false), ("actual", .number, false, true),
+                    ("higher_is_better", .bool, false, false)]
+        case .milestone:
+            return [("name", .string, true, false), ("due", .date, true, false), ("done", .bool, false, false)]
+        default: return nil
+        }
+    }
+
+    var elementType: FieldType? { if case .list(let element) = self { return element } else { return nil } }
+}

@@ -1,0 +1,209 @@
+import Foundation
+
+/// Renders results in the four output formats. Tables fit a terminal width; colour is the
+/// caller's decision (TTY and no `NO_COLOR`).
+public struct Renderer {
+    public var format: OutputFormat
+    public var width: Int
+    public var color: Bool
+
+    public init(format: OutputFormat, width: Int = 100, color: Bool = false) {
+        self.format = format
+        self.width = max(40, width)
+        self.color = color
+    }
+
+    /// The text for one result, ending with a newline.
+    public func render(_ result: QueryResult) -> String {
+        switch result {
+        case .text(let text):
+            return text.hasSuffix("\n") ? text : text + "\n"
+        case .scalar(let value):
+            switch format {
+            case .json: return ValueFormatter.json(value) + "\n"
+            case .table: return tableScalar(value) + "\n"
+            default: return ValueFormatter.plain(value) + "\n"
+            }
+        case .table(let table):
+            return render(table)
+        case .picture(let kind, let data, let today):
+            guard format == .table else { return render(data) }
+            return Pictures.draw(kind, data, today: today, width: width, color: color)
+        }
+    }
+
+    func render(_ table: ResultTable) -> String {
+        switch format {
+        case .json: return json(table)
+        case .csv: return csv(table)
+        case .markdown: return markdown(table)
+        case .table: return box(table)
+        }
+    }
+
+    private func tableScalar(_ value: Value) -> String {
+        if case .number(let n) = value { return Renderer.grouped(n) }
+        return ValueFormatter.plain(value)
+    }
+
+    // MARK: JSON
+
+    func json(_ table: ResultTable) -> String {
+        var out = "["
+        for (index, row) in table.rows.enumerated() {
+            out += index == 0 ? "" : ",\n "
+            out += "{"
+            for (position, pair) in zip(table.columns, row).enumerated() {
+                if position > 0 { out += ", " }
+                ValueFormatter.writeJSONString(pair.0, into: &out)
+                out += ": "
+                ValueFormatter.writeJSON(pair.1, into: &out)
+            }
+            out += "}"
+        }
+        return out + "]\n"
+    }
+
+    // MARK: CSV (RFC 4180, formula-safe)
+
+    public static func csvCell(_ value: Value) -> String {
+        var text = ValueFormatter.plain(value)
+        if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
+            // Numbers stay numbers; anything else a spreadsheet might run is quoted out.
+            if case .number = value {} else { text = "'" + text }
+        }
+        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || text.hasPrefix(" ") || text.hasSuffix(" ") {
+            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return text
+    }
+
+    func csv(_ table: ResultTable) -> String {
+        var out = table.columns.map { Renderer.csvCell(.string($0)) }.joined(separator: ",") + "\r\n"
+        for row in table.rows {
+            out += row.map(Renderer.csvCell).joined(separator: ",") + "\r\n"
+        }
+        return out
+    }
+
+    // MARK: Markdown
+
+    func markdown(_ table: ResultTable) -> String {
+        func cell(_ text: String) -> String {
+            text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: "<br>")
+        }
+        var out = "| " + table.columns.map(cell).joined(separator: " | ") + " |\n"
+        out += "|" + table.columns.indices.map { index in
+            isNumeric(table, index) ? " ---: |" : " --- |"
+        }.joined() + "\n"
+        for row in table.rows {
+            out += "| " + row.map { cell(ValueFormatter.plain($0)) }.joined(separator: " | ") + " |\n"
+        }
+        return out
+    }
+
+    // MARK: Box-drawn table
+
+    static func grouped(_ n: Double) -> String {
+        let text = ValueFormatter.number(n)
+        let negative = text.hasPrefix("-")
+        let body = negative ? String(text.dropFirst()) : text
+        let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        var integer = String(parts[0])
+        var groups: [String] = []
+        while integer.count > 3 {
+            groups.insert(String(integer.suffix(3)), at: 0)
+            integer.removeLast(3)
+        }
+        groups.insert(integer, at: 0)
+        var result = groups.joined(separator: ",")
+        if parts.count > 1 {
+            // Show at most four decimals in tables; JSON and CSV keep full precision.
+            var fraction = String(parts[1].prefix(4))
+            while fraction.hasSuffix("0") { fraction.removeLast() }
+            if !fraction.isEmpty { result += "." + fraction }
+        }
+        return (negative ? "-" : "") + result
+    }
+
+    func isNumeric(_ table: ResultTable, _ column: Int) -> Bool {
+        var sawNumber = false
+        for row in table.rows {
+            switch row[column] {
+            case .number: sawNumber = true
+            case .null: continue
+            default: return false
+            }
+        }
+        return sawNumber
+    }
+
+    func box(_ table: ResultTable) -> String {
+        let numeric = table.columns.indices.map { isNumeric(table, $0) }
+        var cells: [[String]] = table.rows.map { row in
+            row.enumerated().map { column, value in
+                if case .number(let n) = value { return Renderer.grouped(n) }
+                return ValueFormatter.plain(value).replacingOccurrences(of: "\n", with: "⏎")
+            }
+        }
+        var widths = table.columns.map(Renderer.displayWidth)
+        for row in cells {
+            for (index, text) in row.enumerated() { widths[index] = max(widths[index], Renderer.displayWidth(text)) }
+        }
+        // Fit the terminal: shrink the widest text columns first, never below 6 characters.
+        let overhead = 3 * widths.count + 1
+        while widths.reduce(0, +) + overhead > width {
+            guard let widest = widths.indices.filter({ !numeric[$0] && widths[$0] > 6 }).max(by: { widths[$0] < widths[$1] }) else { break }
+            widths[widest] -= 1
+        }
+        cells = cells.map { row in row.enumerated().map { Renderer.truncate($0.element, to: widths[$0.offset]) } }
+        let headers = table.columns.enumerated().map { Renderer.truncate($0.element, to: widths[$0.offset]) }
+        let bold = color ? "\u{1B}[1m" : "", dim = color ? "\u{1B}[2m" : "", reset = color ? "\u{1B}[0m" : ""
+        func line(_ left: String, _ middle: String, _ right: String) -> String {
+            dim + left + widths.map { String(repeating: "─", count: $0 + 2) }.joined(separator: middle) + right + reset + "\n"
+        }
+        func pad(_ text: String, _ width: Int, right: Bool) -> String {
+            let padding = String(repeating: " ", count: max(0, width - Renderer.displayWidth(text)))
+            return right ? padding + text : text + padding
+        }
+        var out = line("┌", "┬", "┐")
+        out += dim + "│" + reset + headers.enumerated().map { " " + bold + pad($0.element, widths[$0.offset], right: numeric[$0.offset]) + reset + " " }
+            .joined(separator: dim + "│" + reset) + dim + "│" + reset + "\n"
+        out += line("├", "┼", "┤")
+        for row in cells {
+            out += dim + "│" + reset + row.enumerated().map { " " + pad($0.element, widths[$0.offset], right: numeric[$0.offset]) + " " }
+                .joined(separator: dim + "│" + reset) + dim + "│" + reset + "\n"
+        }
+        out += line("└", "┴", "┘")
+        let count = table.rows.count
+        out += dim + "(\(count) row\(count == 1 ? "" : "s"))" + reset + "\n"
+        return out
+    }
+
+    /// Terminal columns: East Asian wide characters take two.
+    static func displayWidth(_ text: String) -> Int {
+        var width = 0
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0300...0x036F, 0x200B...0x200F, 0xFE00...0xFE0F: continue
+            case 0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFF00...0xFF60, 0x1F300...0x1FAFF:
+                width += 2
+            default: width += 1
+            }
+        }
+        return width
+    }
+
+    static func truncate(_ text: String, to width: Int) -> String {
+        guard displayWidth(text) > width else { return text }
+        var out = ""
+        var used = 0
+        for character in text {
+            let w = displayWidth(String(character))
+            if used + w > width - 1 { break }
+            out.append(character)
+            used += w
+        }
+        return out + "…"
+    }
+}

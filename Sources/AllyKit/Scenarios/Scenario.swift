@@ -1,0 +1,70 @@
+/// One what-if world: a full portfolio that shares unchanged data with the one it was forked
+/// from. Forking copies a `Portfolio` value, which is O(1); the change log lets `diff` visit
+/// only what changed since the fork instead of comparing whole portfolios.
+final class Scenario {
+    let name: String
+    let parent: Scenario?
+    /// The parent's log length when this scenario was forked.
+    let forkPosition: Int
+    var portfolio: Portfolio
+    /// Keys changed in this scenario, in order (with repeats). Baseline starts logging only
+    /// once something forks from it: changes before the first fork are never diffed.
+    var log: [EntityKey] = []
+    var isLogging: Bool
+
+    init(name: String, parent: Scenario?, portfolio: Portfolio) {
+        self.name = name
+        self.parent = parent
+        self.portfolio = portfolio
+        self.forkPosition = parent?.log.count ?? 0
+        self.isLogging = parent != nil
+    }
+
+    /// A child forked from this scenario's current state.
+    func fork(named name: String) -> Scenario {
+        isLogging = true
+        return Scenario(name: name, parent: self, portfolio: portfolio)
+    }
+
+    func record(_ keys: [EntityKey]) {
+        if isLogging { log.append(contentsOf: keys) }
+    }
+
+    var ancestors: [Scenario] {
+        var chain: [Scenario] = []
+        var node: Scenario? = self
+        while let current = node {
+            chain.append(current)
+            node = current.parent
+        }
+        return chain
+    }
+
+    /// Keys that may differ between `a` and `b`: the logs along the path through their
+    /// closest common ancestor, each cut at the fork that matters. O(changes).
+    static func candidateKeys(_ a: Scenario, _ b: Scenario) -> Set<EntityKey> {
+        let chainA = a.ancestors, chainB = b.ancestors
+        let inB = Set(chainB.map(ObjectIdentifier.init))
+        guard let common = chainA.first(where: { inB.contains(ObjectIdentifier($0)) }) else { return [] }
+        var keys = Set<EntityKey>()
+        func collect(_ chain: [Scenario]) -> Int {
+            // Walk up to the common ancestor; return the position in its log where this branch left it.
+            var position = common.log.count
+            var childFork: Int?
+            for scenario in chain {
+                if scenario === common {
+                    position = childFork ?? common.log.count
+                    break
+                }
+                let limit = childFork ?? scenario.log.count
+                keys.formUnion(scenario.log[0..<min(limit, scenario.log.count)])
+                childFork = scenario.forkPosition
+            }
+            return position
+        }
+        let positionA = collect(chainA), positionB = collect(chainB)
+        let low = min(positionA, positionB), high = max(positionA, positionB)
+        if low < high { keys.formUnion(common.log[low..<high]) }
+        return keys
+    }
+}

@@ -1,0 +1,158 @@
+/// The syntax tree the parser builds. Every node keeps its source range for diagnostics;
+/// names are still text here: the compiler resolves them before anything runs.
+
+/// A name as written, with where it was written.
+public struct Name: Hashable, Sendable {
+    public var text: String
+    public var range: SourceRange
+    public init(_ text: String, _ range: SourceRange) {
+        self.text = text
+        self.range = range
+    }
+}
+
+public struct Expr: Sendable {
+    public var kind: ExprKind
+    public var range: SourceRange
+    public init(_ kind: ExprKind, _ range: SourceRange) {
+        self.kind = kind
+        self.range = range
+    }
+}
+
+public enum UnaryOperator: String, Sendable { case negate = "-", not }
+
+public enum BinaryOperator: String, Sendable {
+    case coalesce = "??", or, and
+    case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+    case `in`, contains
+    case add = "+", subtract = "-", multiply = "*", divide = "/"
+
+    var isComparison: Bool {
+        switch self {
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .in, .contains: return true
+        default: return false
+        }
+    }
+}
+
+/// A `key: value` member of a record or definition.
+public struct FieldInit: Sendable {
+    public var name: Name
+    public var value: Expr
+}
+
+public indirect enum ExprKind: Sendable {
+    case number(Double)
+    case string(String)
+    case date(Day)
+    case duration(Duration)
+    case bool(Bool)
+    case null
+    case today
+    case name(String)
+    case member(Expr, Name)
+    case call(Name, [Expr])
+    case unary(UnaryOperator, Expr)
+    case binary(BinaryOperator, Expr, Expr, operatorRange: SourceRange)
+    case list([Expr])
+    case record([FieldInit])
+    /// `mercy {role: lead}`: an id with attributes, as in a party list.
+    case tagged(Name, [FieldInit])
+}
+
+/// `ITEM ::= EXPR | NAME = EXPR`; `label` is the column name (the given name, or the
+/// source text with whitespace outside strings removed).
+public struct Item: Sendable {
+    public var name: Name?
+    public var expr: Expr
+    public var label: String
+}
+
+public struct SortKey: Sendable {
+    public var expr: Expr
+    public var descending: Bool
+}
+
+public struct Stage: Sendable {
+    public var kind: StageKind
+    /// The stage keyword's range.
+    public var nameRange: SourceRange
+    public var range: SourceRange
+}
+
+public enum StageKind: Sendable {
+    case filter(Expr)
+    case sort([SortKey])
+    case take(Expr)
+    case select([Item])
+    case extend([Item])
+    case summarize([Item], by: [Item])
+    case count
+    case distinct([Item])
+    case relation(EntityType)
+    case parties
+    case balance
+    case centrality
+    case grid
+    case chart(Item, by: Item?)
+    case timeline
+}
+
+public enum PipelineSource: Sendable {
+    case all(EntityType)
+    case one(EntityType, Name)
+    case binding(Name)
+    case renewals(within: Expr?)
+    case path(from: Name, to: Name)
+    case triggers
+    case scenarios
+}
+
+public struct Pipeline: Sendable {
+    public var source: PipelineSource
+    public var sourceRange: SourceRange
+    public var stages: [Stage]
+    public var range: SourceRange
+}
+
+/// `PATH = EXPR` in `update ... set`.
+public struct Assignment: Sendable {
+    public var path: [Name]
+    public var value: Expr
+}
+
+/// A string literal naming a file.
+public struct PathLiteral: Sendable {
+    public var text: String
+    public var range: SourceRange
+}
+
+public struct Statement: Sendable {
+    public var kind: StatementKind
+    public var range: SourceRange
+}
+
+public enum StatementKind: Sendable {
+    case define(EntityType, id: Name, fields: [FieldInit])
+    case letBinding(Name, Pipeline)
+    case metric(Name, Pipeline)
+    case trigger(Name, on: EntityType, typeRange: SourceRange, when: Expr)
+    case query(Pipeline)
+    case update(Pipeline, [Assignment])
+    case remove(Pipeline)
+    case addParty(partner: Name, agreement: Name, fields: [FieldInit])
+    case removeParty(partner: Name, agreement: Name)
+    case scenario(Name, from: Name?)
+    case scenarioBlock(Name, [Statement])
+    case use(Name)
+    case dropScenario(Name)
+    case diff(Name?, Name?)
+    case compare([Name], on: [Name])
+    case load(PathLiteral)
+    case save(PathLiteral)
+    case importData(Name, PathLiteral)
+    case export(Pipeline, PathLiteral)
+    case exportNetwork(PathLiteral)
+    case dotCommand(Name, arguments: String)
+}

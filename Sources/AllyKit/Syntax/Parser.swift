@@ -1,0 +1,932 @@
+/// A recursive-descent parser, one function per rule of `grammar/ally.ebnf` (quoted above
+/// each). It parses one statement at a time so that a script can run each statement before
+/// the next is read, reports at most one error per statement and resynchronizes at the next
+/// statement boundary.
+public struct Parser {
+    public let file: SourceFile
+    private var tokens: [Token]
+    private var index = 0
+    /// Lexical errors, keyed by the start of the invalid token they belong to.
+    private var lexicalErrors: [Int: Diagnostic] = [:]
+    private var depth = 0
+    static let maximumDepth = 256
+
+    public init(file: SourceFile) {
+        self.file = file
+        let (tokens, diagnostics) = Lexer.tokenize(file)
+        self.tokens = tokens
+        for diagnostic in diagnostics where lexicalErrors[diagnostic.range.lower] == nil {
+            lexicalErrors[diagnostic.range.lower] = diagnostic
+        }
+    }
+
+    /// Parses a whole source; every statement that parsed, and every syntax error (one per statement).
+    public static func parse(_ file: SourceFile) -> (statements: [Statement], diagnostics: [Diagnostic]) {
+        var parser = Parser(file: file)
+        var statements: [Statement] = []
+        var diagnostics: [Diagnostic] = []
+        while let result = parser.nextStatement() {
+            switch result {
+            case .success(let statement): statements.append(statement)
+            case .failure(let diagnostic): diagnostics.append(diagnostic)
+            }
+        }
+        return (statements, diagnostics)
+    }
+
+    /// The next statement, a syntax error (after which the parser has skipped to the next
+    /// statement), or nil at the end of the source.
+    public mutating func nextStatement() -> Result<Statement, Diagnostic>? {
+        skipSeparators()
+        if current.kind == .endOfFile { return nil }
+        let start = index
+        do {
+            let statement = try parseStatement()
+            try expectStatementEnd()
+            return .success(statement)
+        } catch {
+            synchronize(from: start)
+            return .failure(error)
+        }
+    }
+
+    // MARK: Token helpers
+
+    private var current: Token { tokens[index] }
+    private func peek(_ offset: Int = 1) -> Token { tokens[min(index + offset, tokens.count - 1)] }
+
+    private func text(_ token: Token) -> String { file.text(token.range) }
+
+    private func isWord(_ word: String, _ token: Token? = nil) -> Bool {
+        let token = token ?? current
+        guard token.kind == .identifier, token.range.upper - token.range.lower == word.utf8.count else { return false }
+        return file.bytes[token.range.lower..<token.range.upper].elementsEqual(word.utf8)
+    }
+
+    @discardableResult
+    private mutating func advance() -> Token {
+        let token = current
+        if index < tokens.count - 1 { index += 1 }
+        return token
+    }
+
+    private func error(_ code: DiagnosticCode, _ message: String, at range: SourceRange, help: String? = nil) -> Diagnostic {
+        Diagnostic(code, message, at: range, in: file, help: help)
+    }
+
+    /// The error for an unexpected token: the lexer's own message for an invalid token, the
+    /// `==` hint for a stray `=`, otherwise "expected X, found Y".
+    private func unexpected(expected: String) -> Diagnostic {
+        let token = current
+        if token.kind == .invalid, let lexical = lexicalErrors[token.range.lower] { return lexical }
+        if token.kind == .assign {
+            return error(.assignmentInExpression, "`=` is not a comparison", at: token.range,
+                         help: "use `==` to compare; `=` only gives a name a value (`let`, `metric`, `set`, `NAME = ...`)")
+        }
+        return error(.unexpectedToken, "expected \(expected), found \(describe(token))", at: token.range)
+    }
+
+    private func describe(_ token: Token) -> String {
+        switch token.kind {
+        case .identifier: return "`\(text(token))`"
+        case .number, .date, .duration: return "`\(text(token))`"
+        case .string: return "a string"
+        default: return Token.describe(token.kind)
+        }
+    }
+
+    private mutating func expect(_ kind: Token.Kind, _ what: String? = nil) throws(Diagnostic) -> Token {
+        guard current.kind == kind else { throw unexpected(expected: what ?? Token.describe(kind)) }
+        return advance()
+    }
+
+    private mutating func expectWord(_ word: String) throws(Diagnostic) -> Token {
+        guard isWord(word) else { throw unexpected(expected: "`\(word)`") }
+        return advance()
+    }
+
+    private mutating func expectName(_ what: String) throws(Diagnostic) -> Name {
+        guard current.kind == .identifier else { throw unexpected(expected: what) }
+        let token = advance()
+        return Name(text(token), token.range)
+    }
+
+    private mutating func skipSeparators() {
+        while current.kind == .newline || current.kind == .semicolon { advance() }
+    }
+
+    private var atStatementEnd: Bool {
+        switch current.kind {
+        case .newline, .semicolon, .endOfFile, .rightBrace: return true
+        default: return false
+        }
+    }
+
+    private mutating func expectStatementEnd() throws(Diagnostic) {
+        guard atStatementEnd else { throw unexpected(expected: "the end of the statement") }
+    }
+
+    /// Skips to the next statement boundary at the nesting level where the failed statement began.
+    private mutating func synchronize(from start: Int) {
+        var braces = 0
+        var cursor = start
+        while cursor < index {
+            if tokens[cursor].kind == .leftBrace { braces += 1 }
+            if tokens[cursor].kind == .rightBrace { braces -= 1 }
+            cursor += 1
+        }
+        if index == start, current.kind != .endOfFile { advanceCounting(&braces) }
+        while current.kind != .endOfFile {
+            if braces <= 0, current.kind == .newline || current.kind == .semicolon { break }
+            if braces <= 0, current.kind == .rightBrace, depth > 0 { break }
+            advanceCounting(&braces)
+        }
+    }
+
+    private mutating func advanceCounting(_ braces: inout Int) {
+        if current.kind == .leftBrace { braces += 1 }
+        if current.kind == .rightBrace { braces -= 1 }
+        advance()
+    }
+
+    private mutating func nested<T>(_ body: (inout Parser) throws(Diagnostic) -> T) throws(Diagnostic) -> T {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Parser.maximumDepth {
+            throw error(.tooDeep, "nesting is deeper than \(Parser.maximumDepth) levels", at: current.range,
+                        help: "split the expression with `let` or `extend`")
+        }
+        return try body(&self)
+    }
+
+    // MARK: Statements
+
+    /// statement ::= definition | letStatement | metricStatement | triggerStatement | updateStatement
+    ///             | addParty | removeParty | removeStatement | scenarioStatement | useStatement
+    ///             | dropStatement | diffStatement | compareStatement | loadStatement | saveStatement
+    ///             | importStatement | exportStatement | DOT_COMMAND | pipeline
+    private mutating func parseStatement() throws(Diagnostic) -> Statement {
+        let start = current.range.lower
+        let kind = try parseStatementKind()
+        let end = tokens[max(0, index - 1)].range.upper
+        return Statement(kind: kind, range: SourceRange(start, max(start, end)))
+    }
+
+    private mutating func parseStatementKind() throws(Diagnostic) -> StatementKind {
+        let token = current
+        if token.kind == .dotCommand { return parseDotCommand() }
+        guard token.kind == .identifier else {
+            if token.kind == .invalid, let lexical = lexicalErrors[token.range.lower] { throw lexical }
+            throw unexpected(expected: "a statement")
+        }
+        let next = peek()
+        switch text(token) {
+        case let word where EntityType(rawValue: word) != nil && next.kind == .identifier && peek(2).kind == .leftBrace:
+            return try parseDefinition()
+        case "let" where next.kind == .identifier && peek(2).kind == .assign:
+            return try parseLetStatement()
+        case "metric" where next.kind == .identifier && peek(2).kind == .assign:
+            return try parseMetricStatement()
+        case "trigger" where next.kind == .identifier:
+            return try parseTriggerStatement()
+        case "update" where next.kind == .identifier:
+            return try parseUpdateStatement()
+        case "add" where isWord("party", next):
+            return try parseAddParty()
+        case "remove" where isWord("party", next) && peek(2).kind == .identifier && isWord("from", peek(3)):
+            return try parseRemoveParty()
+        case "remove" where next.kind == .identifier:
+            return try parseRemoveStatement()
+        case "scenario" where next.kind == .identifier:
+            return try parseScenarioStatement()
+        case "use" where next.kind == .identifier:
+            return try parseUseStatement()
+        case "drop":
+            return try parseDropStatement()
+        case "diff" where next.kind != .pipe:
+            return try parseDiffStatement()
+        case "compare" where next.kind == .identifier:
+            return try parseCompareStatement()
+        case "load" where next.kind == .string:
+            advance()
+            return .load(try parsePathLiteral())
+        case "save" where next.kind == .string:
+            advance()
+            return .save(try parsePathLiteral())
+        case "import":
+            return try parseImportStatement()
+        case "export":
+            return try parseExportStatement()
+        default:
+            return .query(try parsePipeline())
+        }
+    }
+
+    /// DOT_COMMAND
+    private mutating func parseDotCommand() -> StatementKind {
+        let token = advance()
+        let raw = text(token)
+        let body = raw.dropFirst()
+        let nameEnd = body.firstIndex { !($0.isLetter || $0.isNumber || $0 == "_") } ?? body.endIndex
+        let name = String(body[..<nameEnd])
+        let nameRange = SourceRange(token.range.lower, token.range.lower + 1 + name.utf8.count)
+        let arguments = body[nameEnd...].trimmingCharactersInSet()
+        return .dotCommand(Name(name, nameRange), arguments: arguments)
+    }
+
+    /// definition ::= entityName IDENT fieldBlock
+    private mutating func parseDefinition() throws(Diagnostic) -> StatementKind {
+        let typeToken = advance()
+        let type = EntityType(rawValue: text(typeToken))!
+        let id = try expectName("an id")
+        let fields = try parseFieldBlock()
+        return .define(type, id: id, fields: fields)
+    }
+
+    /// fieldBlock ::= '{' fieldSeparator* ( field ( fieldSeparator+ field )* fieldSeparator* )? '}'
+    /// field ::= IDENT ':' expr
+    private mutating func parseFieldBlock() throws(Diagnostic) -> [FieldInit] {
+        try nested { (parser: inout Parser) throws(Diagnostic) -> [FieldInit] in
+            _ = try parser.expect(.leftBrace)
+            var fields: [FieldInit] = []
+            while true {
+                while parser.current.kind == .comma || parser.current.kind == .semicolon || parser.current.kind == .newline {
+                    parser.advance()
+                }
+                if parser.current.kind == .rightBrace { parser.advance(); return fields }
+                let name = try parser.expectName(fields.isEmpty ? "a field name or `}`" : "a field name, a separator or `}`")
+                _ = try parser.expect(.colon, "`:` after the field name")
+                let value = try parser.parseExpr()
+                fields.append(FieldInit(name: name, value: value))
+                switch parser.current.kind {
+                case .comma, .semicolon, .newline, .rightBrace: break
+                default: throw parser.unexpected(expected: "`,`, a new line or `}`")
+                }
+            }
+        }
+    }
+
+    /// letStatement ::= 'let' IDENT '=' pipeline
+    private mutating func parseLetStatement() throws(Diagnostic) -> StatementKind {
+        advance()
+        let name = try expectName("a name")
+        _ = try expect(.assign)
+        return .letBinding(name, try parsePipeline())
+    }
+
+    /// metricStatement ::= 'metric' IDENT '=' pipeline
+    private mutating func parseMetricStatement() throws(Diagnostic) -> StatementKind {
+        advance()
+        let name = try expectName("a metric name")
+        _ = try expect(.assign)
+        return .metric(name, try parsePipeline())
+    }
+
+    /// triggerStatement ::= 'trigger' IDENT 'on' entityPlural 'when' expr
+    private mutating func parseTriggerStatement() throws(Diagnostic) -> StatementKind {
+        advance()
+        let name = try expectName("a trigger name")
+        _ = try expectWord("on")
+        let type = try parseEntityPlural()
+        _ = try expectWord("when")
+        return .trigger(name, on: type.0, typeRange: type.1, when: try parseExpr())
+    }
+
+    /// entityPlural ::= 'partners' | 'agreements' | 'stakeholders'
+    private mutating func parseEntityPlural() throws(Diagnostic) -> (EntityType, SourceRange) {
+        guard current.kind == .identifier, let type = EntityType(plural: text(current)) else {
+            var diagnostic = unexpected(expected: "`partners`, `agreements` or `stakeholders`")
+            if current.kind == .identifier {
+                diagnostic.help = Suggestions.help(for: text(current), in: EntityType.allCases.map(\.plural))
+            }
+            throw diagnostic
+        }
+        return (type, advance().range)
+    }
+
+    /// updateStatement ::= 'update' pipeline 'set' assignment ( ',' assignment )*
+    private mutating func parseUpdateStatement() throws(Diagnostic) -> StatementKind {
+        advance()
+        let pipeline = try parsePipeline()
+        guard isWord("set") else { throw unexpected(expected: "`set` and the fields to change") }
+        advance()
+        var assignments = [try parseAssignment()]
+        while current.kind == .comma {
+            advance()
+            assignments.append(try parseAssignment())
+        }
+        return .update(pipeline, assignments)
+    }
+
+    /// assignment ::= IDENT ( '.' IDENT )* '=' expr
+    private mutating func parseAssignment() throws(Diagnostic) -> Assignment {
+        var path = [try expectName("a field to set")]
+        while current.kind == .dot {
+            advance()
+            path.append(try expectName("a field name after `.`"))
+        }
+        guard current.kind == .assign else {
+            if current.kind == .equalEqual {
+                throw error(.unexpectedToken, "`==` compares; `set` takes `=`", at: current.range, help: "write `set \(path.map(\.text).joined(separator: ".")) = ...`")
+            }
+            throw unexpected(expected: "`=`")
+        }
+        advance()
+        return Assignment(path: path, value: try parseExpr())
+    }
+
+    /// removeStatement ::= 'remove' pipeline
+    private mutating func parseRemoveStatement() throws(Diagnostic) -> StatementKind {
+        advance()
+        return .remove(try parsePipeline())
+    }
+
+    /// addParty ::= 'add' 'party' IDENT 'to' IDENT fieldBlock?
+    private mutating func parseAddParty() throws(Diagnostic) -> StatementKind {
+        advance()
+        advance()
+        let partner = try expectName("a partner id")
+        _ = try expectWord("to")
+        let agreement = try expectName("an agreement id")
+        let fields = current.kind == .leftBrace ? try parseFieldBlock() : []
+        return .addParty(partner: partner, agreement: agreement, fields: fields)
+    }
+
+    /// removeParty ::= 'remove' 'party' IDENT 'from' IDENT
+    private mutating func parseRemoveParty() throws(Diagnostic) -> StatementKind {
+        advance()
+        advance()
+        let partner = try expectName("a partner id")
+        _ = try expectWord("from")
+        let agreement = try expectName("an agreement id")
+        return .removeParty(partner: partner, agreement: agreement)
+    }
+
+    /// scenarioStatement ::= 'scenario' IDENT ( 'from' IDENT | block )?
+    private mutating func parseScenarioStatement() throws(Diagnostic) -> StatementKind {
+        advance()
+        let name = try expectName("a scenario name")
+        if isWord("from") {
+            advance()
+            return .scenario(name, from: try expectName("the scenario to fork from"))
+        }
+        if current.kind == .leftBrace {
+            return .scenarioBlock(name, try parseBlock())
+        }
+        return .scenario(name, from: nil)
+    }
+
+    /// block ::= '{' separator* ( statement ( separator+ statement )* separator* )? '}'
+    private mutating func parseBlock() throws(Diagnostic) -> [Statement] {
+        try nested { (parser: inout Parser) throws(Diagnostic) -> [Statement] in
+            let open = try parser.expect(.leftBrace)
+            var statements: [Statement] = []
+            while true {
+                parser.skipSeparators()
+                if parser.current.kind == .rightBrace { parser.advance(); return statements }
+                if parser.current.kind == .endOfFile {
+                    var diagnostic = parser.unexpected(expected: "`}`")
+                    diagnostic.notes.append("the block opened at \(parser.file.name):\(parser.file.location(of: open.range.lower).line)")
+                    throw diagnostic
+                }
+                statements.append(try parser.parseStatement())
+                try parser.expectStatementEnd()
+            }
+        }
+    }
+
+    /// useStatement ::= 'use' IDENT
+    private mutating func parseUseStatement() throws(Diagnostic) -> StatementKind {
+        advance()
+        return .use(try expectName("a scenario name"))
+    }
+
+    /// dropStatement ::= 'drop' 'scenario' IDENT
+    private mutating func parseDropStatement() throws(Diagnostic) -> StatementKind {
+        advance()
+        _ = try expectWord("scenario")
+        return .dropScenario(try expectName("a scenario name"))
+    }
+
+    /// diffStatement ::= 'diff' ( IDENT IDENT? )?
+    private mutating func parseDiffStatement() throws(Diagnostic) -> StatementKind {
+        advance()
+        guard current.kind == .identifier else { return .diff(nil, nil) }
+        let first = try expectName("a scenario name")
+        if current.kind == .comma { advance() }
+        guard current.kind == .identifier else { return .diff(first, nil) }
+        return .diff(first, try expectName("a scenario name"))
+    }
+
+    /// compareStatement ::= 'compare' IDENT ( ',' IDENT )* ( 'on' IDENT ( ',' IDENT )* )?
+    private mutating func parseCompareStatement() throws(Diagnostic) -> StatementKind {
+        advance()
+        var scenarios = [try expectName("a scenario name")]
+        while current.kind == .comma {
+            advance()
+            scenarios.append(try expectName("a scenario name"))
+        }
+        var metrics: [Name] = []
+        if isWord("on") {
+            advance()
+            metrics.append(try expectName("a metric name"))
+            while current.kind == .comma {
+                advance()
+                metrics.append(try expectName("a metric name"))
+            }
+        }
+        return .compare(scenarios, on: metrics)
+    }
+
+    private mutating func parsePathLiteral() throws(Diagnostic) -> PathLiteral {
+        guard current.kind == .string else { throw unexpected(expected: "a file name in quotes") }
+        let token = advance()
+        return PathLiteral(text: try decodeString(token), range: token.range)
+    }
+
+    /// importStatement ::= 'import' ( entityPlural | 'parties' ) 'from' STRING
+    private mutating func parseImportStatement() throws(Diagnostic) -> StatementKind {
+        advance()
+        guard current.kind == .identifier, ["partners", "agreements", "stakeholders", "parties"].contains(text(current)) else {
+            throw unexpected(expected: "`partners`, `agreements`, `stakeholders` or `parties`")
+        }
+        let type = Name(text(current), advance().range)
+        _ = try expectWord("from")
+        return .importData(type, try parsePathLiteral())
+    }
+
+    /// exportStatement ::= 'export' ( 'network' | pipeline ) 'to' STRING
+    private mutating func parseExportStatement() throws(Diagnostic) -> StatementKind {
+        advance()
+        if isWord("network"), isWord("to", peek()) {
+            advance()
+            advance()
+            return .exportNetwork(try parsePathLiteral())
+        }
+        let pipeline = try parsePipeline()
+        _ = try expectWord("to")
+        return .export(pipeline, try parsePathLiteral())
+    }
+
+    // MARK: Pipelines
+
+    /// pipeline ::= source ( '|' stage )*
+    public mutating func parsePipeline() throws(Diagnostic) -> Pipeline {
+        let start = current.range.lower
+        let (source, sourceRange) = try parseSource()
+        var stages: [Stage] = []
+        while current.kind == .pipe {
+            advance()
+            stages.append(try parseStage())
+        }
+        let end = tokens[max(0, index - 1)].range.upper
+        return Pipeline(source: source, sourceRange: sourceRange, stages: stages, range: SourceRange(start, end))
+    }
+
+    /// source ::= entityPlural | entityName IDENT | 'renewals' ( 'within' expr )?
+    ///          | 'path' 'from' IDENT 'to' IDENT | 'triggers' | 'scenarios' | IDENT
+    private mutating func parseSource() throws(Diagnostic) -> (PipelineSource, SourceRange) {
+        guard current.kind == .identifier else { throw unexpected(expected: "a statement or a query") }
+        let token = advance()
+        let word = text(token)
+        if let type = EntityType(plural: word) { return (.all(type), token.range) }
+        if let type = EntityType(rawValue: word), current.kind == .identifier {
+            let id = try expectName("an id")
+            return (.one(type, id), token.range.union(id.range))
+        }
+        switch word {
+        case "renewals":
+            if isWord("within") {
+                advance()
+                let expr = try parseExpr()
+                return (.renewals(within: expr), token.range.union(expr.range))
+            }
+            return (.renewals(within: nil), token.range)
+        case "path" where isWord("from"):
+            advance()
+            let from = try expectName("an id")
+            _ = try expectWord("to")
+            let to = try expectName("an id")
+            return (.path(from: from, to: to), token.range.union(to.range))
+        case "triggers": return (.triggers, token.range)
+        case "scenarios": return (.scenarios, token.range)
+        default: return (.binding(Name(word, token.range)), token.range)
+        }
+    }
+
+    static let stageNames = ["where", "sort", "take", "select", "extend", "summarize", "count", "distinct",
+                             "partners", "agreements", "stakeholders", "parties", "balance", "centrality",
+                             "grid", "chart", "timeline"]
+
+    /// stage ::= 'where' expr | 'sort' sortKey ( ',' sortKey )* | 'take' expr | 'select' item ( ',' item )*
+    ///         | 'extend' namedItem ( ',' namedItem )* | 'summarize' item ( ',' item )* ( 'by' item ( ',' item )* )?
+    ///         | 'count' | 'distinct' item ( ',' item )* | entityPlural | 'parties' | 'balance'
+    ///         | 'centrality' | 'grid' | 'timeline' | 'chart' item ( 'by' item )?
+    private mutating func parseStage() throws(Diagnostic) -> Stage {
+        guard current.kind == .identifier else { throw unexpected(expected: "a stage name after `|`") }
+        let nameToken = advance()
+        let word = text(nameToken)
+        let kind: StageKind
+        switch word {
+        case "where": kind = .filter(try parseExpr())
+        case "sort":
+            var keys = [try parseSortKey()]
+            while current.kind == .comma {
+                advance()
+                keys.append(try parseSortKey())
+            }
+            kind = .sort(keys)
+        case "take": kind = .take(try parseExpr())
+        case "select": kind = .select(try parseItems(namedOnly: false))
+        case "extend": kind = .extend(try parseItems(namedOnly: true))
+        case "summarize":
+            let items = try parseItems(namedOnly: false)
+            var by: [Item] = []
+            if isWord("by") {
+                advance()
+                by = try parseItems(namedOnly: false)
+            }
+            kind = .summarize(items, by: by)
+        case "count": kind = .count
+        case "distinct": kind = .distinct(try parseItems(namedOnly: false))
+        case "partners": kind = .relation(.partner)
+        case "agreements": kind = .relation(.agreement)
+        case "stakeholders": kind = .relation(.stakeholder)
+        case "parties": kind = .parties
+        case "balance": kind = .balance
+        case "centrality": kind = .centrality
+        case "grid": kind = .grid
+        case "timeline": kind = .timeline
+        case "chart":
+            let value = try parseItem(namedOnly: false)
+            var by: Item?
+            if isWord("by") {
+                advance()
+                by = try parseItem(namedOnly: false)
+            }
+            kind = .chart(value, by: by)
+        default:
+            throw error(.unknownStage, "`\(word)` is not a stage", at: nameToken.range,
+                        help: Suggestions.help(for: word, in: Parser.stageNames)
+                            ?? "stages are: \(Parser.stageNames.joined(separator: ", "))")
+        }
+        let end = tokens[max(0, index - 1)].range.upper
+        return Stage(kind: kind, nameRange: nameToken.range, range: SourceRange(nameToken.range.lower, end))
+    }
+
+    /// sortKey ::= expr ( 'asc' | 'desc' )?
+    private mutating func parseSortKey() throws(Diagnostic) -> SortKey {
+        let expr = try parseExpr()
+        if isWord("desc") { advance(); return SortKey(expr: expr, descending: true) }
+        if isWord("asc") { advance() }
+        return SortKey(expr: expr, descending: false)
+    }
+
+    private mutating func parseItems(namedOnly: Bool) throws(Diagnostic) -> [Item] {
+        var items = [try parseItem(namedOnly: namedOnly)]
+        while current.kind == .comma {
+            advance()
+            items.append(try parseItem(namedOnly: namedOnly))
+        }
+        return items
+    }
+
+    /// item ::= ( IDENT '=' )? expr
+    /// namedItem ::= IDENT '=' expr
+    private mutating func parseItem(namedOnly: Bool) throws(Diagnostic) -> Item {
+        if current.kind == .identifier, peek().kind == .assign {
+            let name = Name(text(current), advance().range)
+            advance()
+            let expr = try parseExpr()
+            return Item(name: name, expr: expr, label: name.text)
+        }
+        if namedOnly {
+            throw error(.unexpectedToken, "expected `NAME = expression`, found \(describe(current))", at: current.range,
+                        help: "`extend` adds named columns: `extend share = value / 1000`")
+        }
+        let startToken = index
+        let expr = try parseExpr()
+        return Item(name: nil, expr: expr, label: label(from: startToken, to: index))
+    }
+
+    /// The source text of tokens [from, to) with whitespace and comments between them removed.
+    private func label(from: Int, to: Int) -> String {
+        var result = ""
+        for position in from..<to where tokens[position].kind != .newline {
+            result += text(tokens[position])
+        }
+        return result
+    }
+
+    // MARK: Expressions
+
+    /// expr ::= orExpr ( '??' orExpr )*
+    public mutating func parseExpr() throws(Diagnostic) -> Expr {
+        try nested { (parser: inout Parser) throws(Diagnostic) -> Expr in
+            var left = try parser.parseOrExpr()
+            while parser.current.kind == .questionQuestion {
+                let op = parser.advance()
+                let right = try parser.parseOrExpr()
+                left = Expr(.binary(.coalesce, left, right, operatorRange: op.range), left.range.union(right.range))
+            }
+            return left
+        }
+    }
+
+    /// orExpr ::= andExpr ( 'or' andExpr )*
+    private mutating func parseOrExpr() throws(Diagnostic) -> Expr {
+        var left = try parseAndExpr()
+        while isWord("or") {
+            let op = advance()
+            let right = try parseAndExpr()
+            left = Expr(.binary(.or, left, right, operatorRange: op.range), left.range.union(right.range))
+        }
+        return left
+    }
+
+    /// andExpr ::= notExpr ( 'and' notExpr )*
+    private mutating func parseAndExpr() throws(Diagnostic) -> Expr {
+        var left = try parseNotExpr()
+        while isWord("and") {
+            let op = advance()
+            let right = try parseNotExpr()
+            left = Expr(.binary(.and, left, right, operatorRange: op.range), left.range.union(right.range))
+        }
+        return left
+    }
+
+    /// notExpr ::= 'not' notExpr | comparison
+    private mutating func parseNotExpr() throws(Diagnostic) -> Expr {
+        if isWord("not"), startsOperand(peek()) {
+            let op = advance()
+            let operand = try nested { (parser: inout Parser) throws(Diagnostic) -> Expr in try parser.parseNotExpr() }
+            return Expr(.unary(.not, operand), op.range.union(operand.range))
+        }
+        return try parseComparison()
+    }
+
+    private func startsOperand(_ token: Token) -> Bool {
+        switch token.kind {
+        case .identifier, .number, .string, .date, .duration, .leftParen, .leftBracket, .leftBrace, .minus: return true
+        default: return false
+        }
+    }
+
+    /// comparison ::= additive ( comparisonOp additive )?
+    private mutating func parseComparison() throws(Diagnostic) -> Expr {
+        let left = try parseAdditive()
+        let op: BinaryOperator
+        switch current.kind {
+        case .equalEqual: op = .equal
+        case .bangEqual: op = .notEqual
+        case .less: op = .less
+        case .lessEqual: op = .lessEqual
+        case .greater: op = .greater
+        case .greaterEqual: op = .greaterEqual
+        case .assign: throw unexpected(expected: "")
+        case .identifier where isWord("in"): op = .in
+        case .identifier where isWord("contains"): op = .contains
+        default: return left
+        }
+        let opToken = advance()
+        let right = try parseAdditive()
+        return Expr(.binary(op, left, right, operatorRange: opToken.range), left.range.union(right.range))
+    }
+
+    /// additive ::= multiplicative ( ( '+' | '-' ) multiplicative )*
+    private mutating func parseAdditive() throws(Diagnostic) -> Expr {
+        var left = try parseMultiplicative()
+        while current.kind == .plus || current.kind == .minus {
+            let opToken = advance()
+            let right = try parseMultiplicative()
+            left = Expr(.binary(opToken.kind == .plus ? .add : .subtract, left, right, operatorRange: opToken.range),
+                        left.range.union(right.range))
+        }
+        return left
+    }
+
+    /// multiplicative ::= unary ( ( '*' | '/' ) unary )*
+    private mutating func parseMultiplicative() throws(Diagnostic) -> Expr {
+        var left = try parseUnary()
+        while current.kind == .star || current.kind == .slash {
+            let opToken = advance()
+            let right = try parseUnary()
+            left = Expr(.binary(opToken.kind == .star ? .multiply : .divide, left, right, operatorRange: opToken.range),
+                        left.range.union(right.range))
+        }
+        return left
+    }
+
+    /// unary ::= '-' unary | postfix
+    private mutating func parseUnary() throws(Diagnostic) -> Expr {
+        if current.kind == .minus {
+            let op = advance()
+            let operand = try nested { (parser: inout Parser) throws(Diagnostic) -> Expr in try parser.parseUnary() }
+            return Expr(.unary(.negate, operand), op.range.union(operand.range))
+        }
+        return try parsePostfix()
+    }
+
+    /// postfix ::= primary ( '.' IDENT )*
+    private mutating func parsePostfix() throws(Diagnostic) -> Expr {
+        var expr = try parsePrimary()
+        while current.kind == .dot {
+            advance()
+            let member = try expectName("a field name after `.`")
+            expr = Expr(.member(expr, member), expr.range.union(member.range))
+        }
+        return expr
+    }
+
+    /// primary ::= NUMBER | STRING | DATE | DURATION | 'true' | 'false' | 'null' | 'today'
+    ///           | IDENT ( '(' arguments? ')' | fieldBlock )? | '(' expr ')' | list | fieldBlock
+    private mutating func parsePrimary() throws(Diagnostic) -> Expr {
+        let token = current
+        switch token.kind {
+        case .number:
+            advance()
+            return Expr(.number(try decodeNumber(token)), token.range)
+        case .string:
+            advance()
+            return Expr(.string(try decodeString(token)), token.range)
+        case .date:
+            advance()
+            guard let day = Day(iso: text(token)) else {
+                throw error(.invalidDate, "`\(text(token))` is not a date", at: token.range,
+                            help: "dates are written YYYY-MM-DD with a month from 01 to 12 and a day that exists in it")
+            }
+            return Expr(.date(day), token.range)
+        case .duration:
+            advance()
+            guard let duration = Duration(text: text(token)), duration.amount <= 100_000 else {
+                throw error(.invalidNumber, "`\(text(token))` is not a duration", at: token.range,
+                            help: "durations are whole numbers of days, weeks, months or years: `90d`, `12w`, `6mo`, `2y`")
+            }
+            return Expr(.duration(duration), token.range)
+        case .leftParen:
+            advance()
+            let inner = try parseExpr()
+            guard current.kind == .rightParen else {
+                var diagnostic = unexpected(expected: "`)`")
+                diagnostic.notes.append("to close the `(` at \(file.name):\(file.location(of: token.range.lower).line):\(file.location(of: token.range.lower).column)")
+                throw diagnostic
+            }
+            let close = advance()
+            return Expr(inner.kind, token.range.union(close.range))
+        case .leftBracket:
+            return try parseList()
+        case .leftBrace:
+            let fields = try parseFieldBlock()
+            return Expr(.record(fields), token.range.union(tokens[index - 1].range))
+        case .identifier:
+            advance()
+            let word = text(token)
+            switch word {
+            case "true": return Expr(.bool(true), token.range)
+            case "false": return Expr(.bool(false), token.range)
+            case "null": return Expr(.null, token.range)
+            case "today": return Expr(.today, token.range)
+            default: break
+            }
+            let name = Name(word, token.range)
+            if current.kind == .leftParen {
+                return try parseCall(name)
+            }
+            if current.kind == .leftBrace {
+                let fields = try parseFieldBlock()
+                return Expr(.tagged(name, fields), token.range.union(tokens[index - 1].range))
+            }
+            return Expr(.name(word), token.range)
+        default:
+            throw unexpected(expected: "an expression")
+        }
+    }
+
+    /// arguments ::= expr ( ',' expr )*
+    private mutating func parseCall(_ name: Name) throws(Diagnostic) -> Expr {
+        let open = advance()
+        var arguments: [Expr] = []
+        if current.kind != .rightParen {
+            arguments.append(try parseExpr())
+            while current.kind == .comma {
+                advance()
+                arguments.append(try parseExpr())
+            }
+        }
+        guard current.kind == .rightParen else {
+            var diagnostic = unexpected(expected: "`,` or `)`")
+            diagnostic.notes.append("to close the `(` of `\(name.text)` at column \(file.location(of: open.range.lower).column)")
+            throw diagnostic
+        }
+        let close = advance()
+        return Expr(.call(name, arguments), name.range.union(close.range))
+    }
+
+    /// list ::= '[' ( expr ( ',' expr )* ','? )? ']'
+    private mutating func parseList() throws(Diagnostic) -> Expr {
+        try nested { (parser: inout Parser) throws(Diagnostic) -> Expr in
+            let open = parser.advance()
+            var items: [Expr] = []
+            while parser.current.kind != .rightBracket {
+                items.append(try parser.parseExpr())
+                if parser.current.kind == .comma {
+                    parser.advance()
+                } else if parser.current.kind != .rightBracket {
+                    throw parser.unexpected(expected: "`,` or `]`")
+                }
+            }
+            let close = parser.advance()
+            return Expr(.list(items), open.range.union(close.range))
+        }
+    }
+
+    // MARK: Literal values
+
+    /// The value of a NUMBER token: `_` separators, `k`/`M`/`B` magnitudes, `%`.
+    private func decodeNumber(_ token: Token) throws(Diagnostic) -> Double {
+        var digits = ""
+        var multiplier = 1.0
+        for byte in file.bytes[token.range.lower..<token.range.upper] {
+            switch byte {
+            case UInt8(ascii: "_"): continue
+            case UInt8(ascii: "k"): multiplier = 1e3
+            case UInt8(ascii: "M"): multiplier = 1e6
+            case UInt8(ascii: "B"): multiplier = 1e9
+            case UInt8(ascii: "%"): multiplier = 0.01
+            default: digits.unicodeScalars.append(Unicode.Scalar(byte))
+            }
+        }
+        let significant = digits.filter { $0 != "." }.drop { $0 == "0" }
+        guard significant.count <= 17, let value = Double(digits), (value * multiplier).isFinite,
+              abs(value * multiplier) < 1e18 else {
+            throw error(.invalidNumber, "the number `\(text(token))` is too large", at: token.range,
+                        help: "numbers must be below 1e18 in magnitude")
+        }
+        return multiplier == 0.01 ? value / 100 : value * multiplier
+    }
+
+    /// The value of a STRING token, with escapes decoded.
+    func decodeString(_ token: Token) throws(Diagnostic) -> String {
+        let bytes = file.bytes
+        var out: [UInt8] = []
+        var position = token.range.lower + 1
+        let end = token.range.upper - 1
+        out.reserveCapacity(end - position)
+        while position < end {
+            let byte = bytes[position]
+            if byte != UInt8(ascii: "\\") {
+                out.append(byte)
+                position += 1
+                continue
+            }
+            let escapeStart = position
+            position += 1
+            let kind = position < end ? bytes[position] : 0
+            position += 1
+            switch kind {
+            case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u") where position < end && bytes[position] == UInt8(ascii: "{"):
+                var scan = position + 1
+                var value: UInt32 = 0
+                var count = 0
+                while scan < end, let digit = hexValue(bytes[scan]), count < 8 {
+                    value = value * 16 + digit
+                    count += 1
+                    scan += 1
+                }
+                guard count > 0, scan < end, bytes[scan] == UInt8(ascii: "}"), let scalar = Unicode.Scalar(value), value != 0 else {
+                    throw error(.invalidEscape, "invalid unicode escape", at: SourceRange(escapeStart, min(scan + 1, end)),
+                                help: "write a code point in hex: `\\u{E9}`")
+                }
+                out.append(contentsOf: Array(String(Character(scalar)).utf8))
+                position = scan + 1
+            default:
+                throw error(.invalidEscape, "unknown escape `\\\(kind == 0 ? "" : String(Character(Unicode.Scalar(kind))))`",
+                            at: SourceRange(escapeStart, min(position, end)),
+                            help: "escapes are \\\" \\\\ \\n \\t \\u{XXXX}")
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private func hexValue(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case 0x30...0x39: return UInt32(byte - 0x30)
+        case 0x41...0x46: return UInt32(byte - 0x41 + 10)
+        case 0x61...0x66: return UInt32(byte - 0x61 + 10)
+        default: return nil
+        }
+    }
+}
+
+extension Substring {
+    func trimmingCharactersInSet() -> String {
+        var slice = self[...]
+        while let first = slice.first, first == " " || first == "\t" { slice = slice.dropFirst() }
+        while let last = slice.last, last == " " || last == "\t" || last == "\r" { slice = slice.dropLast() }
+        return String(slice)
+    }
+}

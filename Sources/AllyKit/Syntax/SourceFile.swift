@@ -1,0 +1,80 @@
+/// A piece of Ally source held as UTF-8 bytes, with a lazily built line table so that
+/// positions stay compact byte offsets until a message needs a line and column.
+public final class SourceFile: @unchecked Sendable {
+    /// The name shown in diagnostics: a path, `<command line>`, `<stdin>` or `<shell>`.
+    public let name: String
+    public let bytes: [UInt8]
+    /// The folder that relative paths in `load`, `save`, `import` and `export` start from.
+    public let directory: String?
+    private var lineStartsCache: [Int]?
+
+    public init(name: String, bytes: [UInt8], directory: String? = nil) {
+        self.name = name
+        self.bytes = bytes
+        self.directory = directory
+    }
+
+    public convenience init(name: String, text: String, directory: String? = nil) {
+        self.init(name: name, bytes: Array(text.utf8), directory: directory)
+    }
+
+    var lineStarts: [Int] {
+        if let cached = lineStartsCache { return cached }
+        var starts = [0]
+        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+            starts.append(offset + 1)
+        }
+        lineStartsCache = starts
+        return starts
+    }
+
+    /// 1-based line and column (counted in Unicode scalars) of a byte offset.
+    public func location(of offset: Int) -> (line: Int, column: Int) {
+        let starts = lineStarts
+        var low = 0, high = starts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if starts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        let lineStart = starts[low]
+        let end = min(offset, bytes.count)
+        var column = 1
+        var index = lineStart
+        while index < end {
+            // Count scalars: skip UTF-8 continuation bytes.
+            if bytes[index] & 0xC0 != 0x80 { column += 1 }
+            index += 1
+        }
+        return (low + 1, column)
+    }
+
+    /// The text of a 1-based line, without its newline.
+    public func lineText(_ line: Int) -> String {
+        let starts = lineStarts
+        guard line >= 1, line <= starts.count else { return "" }
+        let start = starts[line - 1]
+        var end = line < starts.count ? starts[line] - 1 : bytes.count
+        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
+    }
+
+    public func text(_ range: SourceRange) -> String {
+        let lower = max(0, min(range.lower, bytes.count))
+        let upper = max(lower, min(range.upper, bytes.count))
+        return String(decoding: bytes[lower..<upper], as: UTF8.self)
+    }
+}
+
+/// A half-open byte range into a `SourceFile`.
+public struct SourceRange: Hashable, Sendable {
+    public var lower: Int
+    public var upper: Int
+    public init(_ lower: Int, _ upper: Int) {
+        self.lower = lower
+        self.upper = upper
+    }
+    public static let none = SourceRange(0, 0)
+    public func union(_ other: SourceRange) -> SourceRange {
+        SourceRange(Swift.min(lower, other.lower), Swift.max(upper, other.upper))
+    }
+}

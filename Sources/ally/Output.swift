@@ -1,0 +1,99 @@
+import AllyKit
+import ArgumentParser
+import Foundation
+
+/// Unbuffered writes to stdout and stderr, so results and errors appear in the order they happen.
+enum Output {
+    static func writeOut(_ text: String) { write(1, text) }
+    static func writeError(_ text: String) { write(2, text) }
+
+    private static func write(_ descriptor: Int32, _ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { buffer in
+                Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            offset += written
+        }
+        bytes.removeAll()
+    }
+
+    static func readSource(_ path: String) throws -> SourceFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            writeError("ally: cannot read \(path)\n")
+            throw ExitCode(2)
+        }
+        let url = URL(fileURLWithPath: path)
+        return SourceFile(name: path, bytes: [UInt8](data), directory: url.deletingLastPathComponent().path)
+    }
+
+    /// The terminal's width, or 100 when stdout is not a terminal.
+    static func terminalWidth() -> Int {
+        var size = winsize()
+        if isatty(1) == 1, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+        return 100
+    }
+}
+
+/// Prints results in the session's format on stdout and diagnostics on stderr.
+final class TerminalSink: OutputSink {
+    let session: Session
+    let interactive: Bool
+    let colorOut: Bool
+    let colorError: Bool
+
+    init(session: Session, interactive: Bool) {
+        self.session = session
+        self.interactive = interactive
+        let noColor = ProcessInfo.processInfo.environment["NO_COLOR"] != nil
+        colorOut = !noColor && isatty(1) == 1
+        colorError = !noColor && isatty(2) == 1
+    }
+
+    func emit(_ result: QueryResult) {
+        let renderer = Renderer(format: session.settings.format, width: Output.terminalWidth(), color: colorOut)
+        Output.writeOut(renderer.render(result))
+    }
+
+    func report(_ diagnostic: Diagnostic) {
+        Output.writeError(DiagnosticRenderer.render(diagnostic, color: colorError))
+    }
+
+    func note(_ text: String) { Output.writeError(text + "\n") }
+
+    func confirm(_ text: String) {
+        if interactive { Output.writeError((colorError ? "\u{1B}[2m" : "") + text + (colorError ? "\u{1B}[0m" : "") + "\n") }
+    }
+}
+
+/// Swallows everything: loading the built-in sample prints nothing.
+final class QuietSink: OutputSink {
+    func emit(_ result: QueryResult) {}
+    func report(_ diagnostic: Diagnostic) { Output.writeError(DiagnosticRenderer.render(diagnostic)) }
+    func note(_ text: String) {}
+    func confirm(_ text: String) {}
+}
+
+/// SIGINT outside the shell: ask the running statement to stop (exit 130); a second Ctrl-C,
+/// or one that the statement does not notice within a second, exits at once.
+enum Signals {
+    nonisolated(unsafe) static var source: DispatchSourceSignal?
+
+    static func installForScripts() {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            if Interrupt.isRequested { _exit(130) }
+            Interrupt.request()
+            DispatchQueue.global().asyncAfter(deadline: .now() + 1) { _exit(130) }
+        }
+        source.resume()
+        Self.source = source
+    }
+}
