@@ -52,6 +52,8 @@ enum Analytics {
 
     static let partyColumns = ["agreement", "partner", "role", "contributes", "equity", "votes"]
     static let balanceColumns = ["agreement", "partner", "contribution_share", "decision_share", "imbalance"]
+    static let partyTypes: [StaticType] = [.reference(.agreement), .reference(.partner), .enumeration(.role), .number, .number, .number]
+    static let balanceTypes: [StaticType] = [.reference(.agreement), .reference(.partner), .number, .number, .number]
 
     static func parties(_ agreements: [Entity]) -> Table {
         var rows: [[Value]] = []
@@ -88,6 +90,7 @@ enum Analytics {
     // MARK: Renewals
 
     static let renewalColumns = ["id", "title", "ends", "notice_by", "days_left", "auto_renew"]
+    static let renewalTypes: [StaticType] = [.string, .string, .date, .date, .number, .bool]
 
     /// Active or under-review agreements ending by today + horizon, soonest first.
     static func renewals(in runtime: Runtime, within horizon: Duration) -> Table {

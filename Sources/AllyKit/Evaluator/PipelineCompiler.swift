@@ -65,14 +65,14 @@ struct PipelineCompiler {
                 }
             }
             let file = self.file
-            return CompiledPipeline(shape: .table(columns: Analytics.renewalColumns, types: [], base: .agreement)) {
+            return CompiledPipeline(shape: .table(columns: Analytics.renewalColumns, types: Analytics.renewalTypes, base: .agreement)) {
                 guard case .duration(let duration) = try horizon.run(Row(entity: nil)) else {
                     throw Diagnostic(.typeMismatch, "`renewals within` takes a duration", at: range, in: file)
                 }
                 return .table(Analytics.renewals(in: runtime, within: duration))
             }
         case .path(let from, let to):
-            return CompiledPipeline(shape: .table(columns: ["step", "from", "to", "via"], types: [], base: nil)) {
+            return CompiledPipeline(shape: .table(columns: ["step", "from", "to", "via"], types: [.number, .string, .string, .string], base: nil)) {
                 .table(try Analytics.path(from: from, to: to, runtime: runtime, file: self.file))
             }
         case .triggers:
@@ -224,7 +224,8 @@ struct PipelineCompiler {
             let isBalance: Bool = { if case .balance = stage.kind { return true } else { return false } }()
             try requireInput(input.shape, .agreement, stage)
             let columns = isBalance ? Analytics.balanceColumns : Analytics.partyColumns
-            return CompiledPipeline(shape: .table(columns: columns, types: [], base: nil)) {
+            let types = isBalance ? Analytics.balanceTypes : Analytics.partyTypes
+            return CompiledPipeline(shape: .table(columns: columns, types: types, base: nil)) {
                 let agreements = try Self.entities(of: try input.run())
                 return .table(isBalance ? Analytics.balance(agreements) : Analytics.parties(agreements))
             }

@@ -175,6 +175,14 @@ struct PortfolioEditor {
         }
     }
 
+    /// `validate`, pointing at the list item that is wrong when the value was written as a list.
+    func validate(_ value: Value, written expr: Expr, as type: FieldType, nullable: Bool, field: String) throws -> Value {
+        if case .list(let items) = expr.kind, case .list(let values) = value, case .list(let element) = type, items.count == values.count {
+            return .list(try zip(values, items).map { try validate($0, as: element, nullable: false, field: field, range: $1.range) })
+        }
+        return try validate(value, as: type, nullable: nullable, field: field, range: expr.range)
+    }
+
     private func article(_ noun: String) -> String {
         guard let first = noun.first else { return noun }
         return ("aeiou".contains(first) ? "an " : "a ") + noun
@@ -210,7 +218,7 @@ struct PortfolioEditor {
                 throw error(.invalidValue, "`\(spec.name)` is given twice", field.name.range)
             }
             let raw = try resolve(field.value, as: spec.type, field: spec.name)
-            let value = try validate(raw, as: spec.type, nullable: spec.isNullable, field: spec.name, range: field.value.range)
+            let value = try validate(raw, written: field.value, as: spec.type, nullable: spec.isNullable, field: spec.name)
             values.append((spec, value, field.value.range))
         }
         for spec in FieldCatalog.storedFields(of: type) where spec.isRequired && spec.name != "id" && !seen.contains(spec.name) {
