@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // Everything but the shell: syntax, diagnostics, model, repository, evaluator,
@@ -18,13 +19,29 @@ let package = Package(
             name: "AllyKit",
             dependencies: [.product(name: "HashTreeCollections", package: "swift-collections")]
         ),
+        // GNU readline (the system C library) behind small C shims, so Swift never touches
+        // readline's mutable C globals directly.
+        .systemLibrary(
+            name: "CReadline",
+            path: "Sources/CReadline",
+            pkgConfig: nil,
+            providers: [.apt(["libreadline-dev"])]
+        ),
+        // The line editor and shell loop, written against `ShellBackend`; knows nothing of Ally's language.
+        .target(name: "AllyShell", dependencies: ["CReadline"]),
         .executableTarget(
             name: "ally",
             dependencies: [
                 "AllyKit",
+                "AllyShell",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "AllyKitTests", dependencies: ["AllyKit"]),
+        .executableTarget(name: "AllyFuzz", dependencies: ["AllyKit"]),
+        .testTarget(
+            name: "AllyKitTests",
+            dependencies: ["AllyKit", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(name: "AllyShellTests", dependencies: ["AllyShell"]),
     ]
 )

@@ -96,4 +96,11 @@ enum Signals {
         source.resume()
         Self.source = source
     }
+
+    /// Hands SIGINT back to the default before the interactive shell installs its own handling.
+    static func uninstall() {
+        source?.cancel()
+        source = nil
+        signal(SIGINT, SIG_DFL)
+    }
 }

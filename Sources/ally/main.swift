@@ -99,7 +99,6 @@ struct RunCommand: ParsableCommand {
         if let data = options.data, !FileManager.default.isReadableFile(atPath: data) {
             throw ValidationError("cannot read \(data)")
         }
-        if options.empty, options.data != nil { throw ValidationError("--empty and --data cannot be used together") }
     }
 
     func run() throws {
@@ -124,7 +123,7 @@ struct RunCommand: ParsableCommand {
         }
 
         if interactive {
-            throw ExitCode(InteractiveShell.run(session: session, sink: sink, noRc: options.noRc))
+            throw ExitCode(ShellLauncher.run(session: session, sink: sink, noRc: options.noRc))
         }
         var failed = false
         var sources: [SourceFile] = []

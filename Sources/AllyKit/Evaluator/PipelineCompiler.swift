@@ -75,6 +75,31 @@ struct PipelineCompiler {
             return CompiledPipeline(shape: .table(columns: ["step", "from", "to", "via"], types: [.number, .string, .string, .string], base: nil)) {
                 .table(try Analytics.path(from: from, to: to, runtime: runtime, file: self.file))
             }
+        case .diff(let first, let second):
+            let session = runtime.session
+            let resolve = { () throws -> (Scenario, Scenario) in
+                (try first.map { try session.requireScenario($0, file: self.file) } ?? session.scenarios[0],
+                 try second.map { try session.requireScenario($0, file: self.file) } ?? session.current)
+            }
+            if !runtime.checkOnly { _ = try resolve() }
+            return CompiledPipeline(shape: .table(columns: PortfolioDiff.columns, types: [.string, .string, .string, .string, .unknown, .unknown], base: nil)) {
+                let (a, b) = try resolve()
+                let result = try session.diff(a, b)
+                return .table(Table(columns: result.columns, rows: result.rows))
+            }
+        case .compare(let names, let metrics):
+            let session = runtime.session
+            let resolve = { () throws -> [Scenario] in try names.map { try session.requireScenario($0, file: self.file) } }
+            if !runtime.checkOnly { _ = try resolve() }
+            let columns = ["metric"] + names.map(\.text) + ["delta", "change"]
+            var seen = Set<String>()
+            for name in names where !seen.insert(name.text).inserted {
+                throw error(.invalidValue, "`\(name.text)` is compared twice", name.range)
+            }
+            return CompiledPipeline(shape: .table(columns: columns, types: [.string] + names.map { _ in .unknown } + [.number, .number], base: nil)) {
+                let result = try session.compare(try resolve(), metrics: metrics, file: self.file)
+                return .table(Table(columns: result.columns, rows: result.rows))
+            }
         case .triggers:
             return CompiledPipeline(shape: .table(columns: ["trigger", "type", "id"], types: [.string, .string, .string], base: nil)) {
                 .table(try runtime.session.firingTriggers(runtime: runtime))

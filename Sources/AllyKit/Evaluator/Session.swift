@@ -108,7 +108,7 @@ public final class Session {
                     if try executeTopLevel(statement, file: file, sink: sink) == .quit { return .quit }
                 } catch let diagnostic as Diagnostic {
                     if diagnostic.code == .cancelled {
-                        sink.report(diagnostic.located(in: file).with(range: statement.range))
+                        sink.report(Diagnostic(.cancelled, "interrupted: the statement changed nothing", at: .none))
                         return .interrupted
                     }
                     sink.report(diagnostic.file == nil ? diagnostic.located(in: file).with(range: statement.range) : diagnostic)
@@ -355,15 +355,6 @@ public final class Session {
             scenarios.removeAll { $0 === target }
             sink.confirm("dropped scenario \(name.text)")
 
-        case .diff(let first, let second):
-            let a = try first.map { try requireScenario($0, file: file) } ?? scenarios[0]
-            let b = try second.map { try requireScenario($0, file: file) } ?? current
-            sink.emit(.table(try diff(a, b)))
-
-        case .compare(let names, let metrics):
-            let targets = try names.map { try requireScenario($0, file: file) }
-            sink.emit(.table(try compare(targets, metrics: metrics, file: file)))
-
         case .load(let path):
             let url = resolve(path, file: file)
             let loaded = try readSource(url, range: path.range, file: file)
@@ -603,7 +594,7 @@ public final class Session {
 
     func scenario(named name: String) -> Scenario? { scenarios.first { $0.name == name } }
 
-    private func requireScenario(_ name: Name, file: SourceFile) throws -> Scenario {
+    func requireScenario(_ name: Name, file: SourceFile) throws -> Scenario {
         guard let found = scenario(named: name.text) else {
             throw Diagnostic(.unknownScenario, "no scenario `\(name.text)`", at: name.range, in: file,
                              help: Suggestions.help(for: name.text, in: scenarioNames) ?? "scenarios: \(scenarioNames.joined(separator: ", "))")

@@ -107,6 +107,10 @@ public enum PipelineSource: Sendable {
     case path(from: Name, to: Name)
     case triggers
     case scenarios
+    /// `diff [A [B]]`: changes from A (default baseline) to B (default the current scenario).
+    case diff(Name?, Name?)
+    /// `compare A, B, ... [on M, ...]`.
+    case compare([Name], on: [Name])
 }
 
 public struct Pipeline: Sendable {
@@ -147,8 +151,6 @@ public enum StatementKind: Sendable {
     case scenarioBlock(Name, [Statement])
     case use(Name)
     case dropScenario(Name)
-    case diff(Name?, Name?)
-    case compare([Name], on: [Name])
     case load(PathLiteral)
     case save(PathLiteral)
     case importData(Name, PathLiteral)

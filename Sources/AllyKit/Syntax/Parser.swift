@@ -203,10 +203,6 @@ public struct Parser {
             return try parseUseStatement()
         case "drop":
             return try parseDropStatement()
-        case "diff" where next.kind != .pipe:
-            return try parseDiffStatement()
-        case "compare" where next.kind == .identifier:
-            return try parseCompareStatement()
         case "load" where next.kind == .string:
             advance()
             return .load(try parsePathLiteral())
@@ -408,9 +404,8 @@ public struct Parser {
         return .dropScenario(try expectName("a scenario name"))
     }
 
-    /// diffStatement ::= 'diff' ( IDENT IDENT? )?
-    private mutating func parseDiffStatement() throws(Diagnostic) -> StatementKind {
-        advance()
+    /// diffSource ::= 'diff' ( IDENT ','? IDENT? )?
+    private mutating func parseDiffSource() throws(Diagnostic) -> PipelineSource {
         guard current.kind == .identifier else { return .diff(nil, nil) }
         let first = try expectName("a scenario name")
         if current.kind == .comma { advance() }
@@ -418,9 +413,8 @@ public struct Parser {
         return .diff(first, try expectName("a scenario name"))
     }
 
-    /// compareStatement ::= 'compare' IDENT ( ',' IDENT )* ( 'on' IDENT ( ',' IDENT )* )?
-    private mutating func parseCompareStatement() throws(Diagnostic) -> StatementKind {
-        advance()
+    /// compareSource ::= 'compare' IDENT ( ',' IDENT )* ( 'on' IDENT ( ',' IDENT )* )?
+    private mutating func parseCompareSource() throws(Diagnostic) -> PipelineSource {
         var scenarios = [try expectName("a scenario name")]
         while current.kind == .comma {
             advance()
@@ -508,6 +502,12 @@ public struct Parser {
             _ = try expectWord("to")
             let to = try expectName("an id")
             return (.path(from: from, to: to), token.range.union(to.range))
+        case "diff":
+            let source = try parseDiffSource()
+            return (source, token.range.union(tokens[max(0, index - 1)].range))
+        case "compare" where current.kind == .identifier:
+            let source = try parseCompareSource()
+            return (source, token.range.union(tokens[max(0, index - 1)].range))
         case "triggers": return (.triggers, token.range)
         case "scenarios": return (.scenarios, token.range)
         default: return (.binding(Name(word, token.range)), token.range)

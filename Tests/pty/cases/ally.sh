@@ -1,0 +1,241 @@
+# shellcheck shell=bash
+# Cases for the real `ally` shell, run by ../run-pty-tests (default binary: .build/debug/ally).
+# Every case starts `ally --empty --today 2026-01-15` with a small portfolio defined in the
+# start-up file ~/.allyrc (HOME is the case's scratch folder), so completion candidates are known.
+# Completion cases type a word, press Tab, then type `X`: the line shows exactly what Tab
+# inserted, including the one space after a single match.
+
+PTY_ARGS+=(--empty --today 2026-01-15)
+
+write_rc() {
+    cat >"$PTY_HOME/.allyrc" <<'ALLY'
+partner mercy { name: "Mercy Health", kind: health_system, region: "US-Midwest", country: "US", home: true }
+partner medtech { name: "MedTech GmbH", kind: device_maker, region: "EU", country: "DE" }
+partner stateu { name: "State University", kind: academic, country: "US" }
+agreement research { title: "Device Research", form: consortium, status: active, parties: [stateu, medtech], value: 1.2M }
+stakeholder ann { name: "Ann Lee", org: mercy, group: executive, influence: 5, interest: 5 }
+metric total_value = agreements | summarize sum(value)
+ALLY
+}
+
+start() {
+    write_rc
+    pty_start "$@" || fail "no prompt"
+}
+
+# ---- completion -----------------------------------------------------------------------------
+
+case_completes_statement_keyword() {
+    start
+    pty_type "compa"; pty_send Tab; pty_type "X"
+    expect_line "ally> compare X"
+}
+
+case_completes_stage_after_pipe() {
+    start
+    pty_type "partners | wh"; pty_send Tab; pty_type "X"
+    expect_line "ally> partners | where X"
+}
+
+case_completes_field_of_entity_in_scope() {
+    start
+    pty_type "partners | where regi"; pty_send Tab; pty_type "X"
+    expect_line "ally> partners | where region X"
+}
+
+case_completes_computed_field_after_relation_stage() {
+    start
+    pty_type "partners | agreements | where health_s"; pty_send Tab; pty_type "X"
+    expect_line "ally> partners | agreements | where health_score X"
+}
+
+case_completes_enum_case_after_comparison() {
+    start
+    pty_type "partners | where kind == acad"; pty_send Tab; pty_type "X"
+    expect_line "ally> partners | where kind == academic X"
+}
+
+case_completes_partner_id() {
+    start
+    pty_type "partner me"; pty_send Tab Tab # two candidates: Tab Tab lists them
+    expect_screen "medtech  mercy"
+    expect_line "ally> partner me"
+    pty_type "r"; pty_send Tab; pty_type "X"
+    expect_line "ally> partner mercy X"
+}
+
+case_completes_scenario_after_use() {
+    start
+    pty_type "use bas"; pty_send Tab; pty_type "X"
+    expect_line "ally> use baseline X"
+}
+
+case_completes_metric_after_on() {
+    start
+    pty_type "compare baseline, baseline on tot"; pty_send Tab; pty_type "X"
+    expect_line "ally> compare baseline, baseline on total_value X"
+}
+
+case_completes_dot_command_and_argument() {
+    start
+    pty_type ".form"; pty_send Tab; pty_type "js"; pty_send Tab; pty_type "X"
+    expect_line "ally> .format json X"
+}
+
+case_completes_file_names_only_inside_load_string() {
+    : >"$PTY_HOME/zzz_file.ally"
+    start
+    pty_type 'load "zzz'; pty_send Tab; pty_type "X"
+    expect_line 'ally> load "zzz_file.ally"X' # readline closes the string after a whole file name
+    pty_send C-u; pty_type "zzz"; pty_send Tab; pty_type "X"
+    expect_line "ally> zzzX"
+    pty_send C-u; pty_type 'partners | where name == "zzz'; pty_send Tab; pty_type "X"
+    expect_line 'ally> partners | where name == "zzzX'
+}
+
+case_completes_on_continuation_line() {
+    start
+    pty_type "partners |"; pty_send Enter
+    expect_line "...>"
+    pty_type "where kind == hos"; pty_send Tab; pty_type "X"
+    expect_line "...> where kind == hospital X"
+}
+
+# ---- multi-line statements ------------------------------------------------------------------
+
+case_trailing_pipe_shows_continuation_prompt() {
+    start
+    pty_type "partners |"; pty_send Enter
+    expect_line "...>"
+    pty_type "where kind == academic | select id"; pty_send Enter
+    expect_screen "│ stateu │"
+    expect_line "ally>"
+}
+
+case_open_brace_continues_a_definition() {
+    start
+    pty_type "partner p1 {"; pty_send Enter
+    expect_line "...>"
+    pty_type 'name: "P", kind: clinic'; pty_send Enter
+    expect_line "...>"
+    pty_type "}"; pty_send Enter
+    expect_screen "defined partner p1"
+    pty_type "partners | count"; pty_send Enter
+    expect_line "ally>"
+    expect_screen "4"
+}
+
+case_up_recalls_multiline_statement_as_one() {
+    start
+    pty_type "partners |"; pty_send Enter
+    pty_type "where kind == academic | count"; pty_send Enter
+    expect_line "ally>"
+    pty_send Up
+    expect_line "where kind == academic | count"
+    expect_screen "ally> partners |" 2
+    pty_send Enter
+    expect_line "ally>"
+    [[ $(pty_capture | grep -cx '1') == 2 ]] || fail "the recalled statement did not run again"
+}
+
+case_pasted_statements_all_run_in_order() {
+    start
+    pty_type $'partners | count\nagreements | count\nstakeholders | count\n'
+    expect_line "ally>"
+    local results
+    results=$(pty_capture | grep -E '^[0-9]+$' | tr '\n' ';')
+    [[ $results == "3;1;1;" ]] || fail "results in this order: $results"
+}
+
+# ---- Ctrl-C and Ctrl-D ----------------------------------------------------------------------
+
+case_ctrl_c_clears_half_typed_line() {
+    start
+    pty_type "partners | wh"
+    expect_line "ally> partners | wh"
+    pty_send C-c
+    expect_line "ally>"
+    expect_alive
+    pty_type "agreements | count"; pty_send Enter
+    expect_screen "1"
+    expect_line "ally>"
+}
+
+case_ctrl_c_cancels_running_statement() {
+    "$PTY_BIN" generate --partners 1500 --seed 3 --today 2026-01-15 >"$PTY_HOME/big.ally" || fail "generate failed"
+    PTY_ARGS+=(--data "$PTY_HOME/big.ally")
+    PTY_TIMEOUT=60 pty_start || fail "no prompt"
+    pty_type "partners | centrality | count"; pty_send Enter
+    sleep 1
+    pty_send C-c
+    PTY_TIMEOUT=2 expect_screen "interrupted"
+    expect_line "ally>"
+    expect_alive
+    pty_type "partners | count"; pty_send Enter
+    expect_screen "1,500"
+    expect_line "ally>"
+}
+
+case_ctrl_d_on_empty_line_exits_and_saves_history() {
+    start
+    pty_type "partners |"; pty_send Enter
+    pty_type "where kind == academic | count"; pty_send Enter
+    pty_type "agreements | count"; pty_send Enter
+    pty_type "agreements | count"; pty_send Enter # an immediate duplicate
+    expect_line "ally>"
+    pty_send C-d
+    expect_exit 0
+    local file=$PTY_HOME/history
+    [[ -f $file ]] || fail "no history file"
+    [[ $(stat -c %a "$file") == 600 ]] || fail "history file mode $(stat -c %a "$file")"
+    local expected
+    expected=$(printf '%s\n' 'partners |\nwhere kind == academic | count' 'agreements | count')
+    [[ $(cat "$file") == "$expected" ]] || fail "history file holds: $(cat -A "$file")"
+}
+
+case_new_session_sees_previous_history() {
+    start
+    pty_type "stakeholders | count"; pty_send Enter
+    expect_line "ally>"
+    pty_send C-d
+    expect_exit 0
+    pty_stop
+    start
+    pty_send Up
+    expect_line "ally> stakeholders | count"
+    pty_send C-u
+    pty_type ".history"; pty_send Enter
+    expect_screen "    1  stakeholders | count"
+}
+
+# ---- prompt and output ----------------------------------------------------------------------
+
+case_prompt_shows_scenario_and_changes() {
+    start
+    pty_type "scenario no_medtech"; pty_send Enter
+    expect_line "ally[no_medtech]>"
+    pty_type "remove partner medtech"; pty_send Enter
+    expect_screen "removed 1 partner"
+    expect_line "ally[no_medtech*]>"
+    pty_type "use baseline"; pty_send Enter
+    expect_line "ally>"
+}
+
+case_errors_show_caret_and_prompt_follows() {
+    start
+    pty_type "partners | where regoin == 1"; pty_send Enter
+    expect_screen "is not a field of partner"
+    expect_screen "did you mean \`region\`?"
+    expect_line "ally>"
+    pty_type "partners | count"; pty_send Enter
+    expect_line "ally>"
+}
+
+case_help_and_schema() {
+    start
+    pty_type ".help balance"; pty_send Enter
+    expect_screen "decision_share"
+    pty_type ".schema stakeholder"; pty_send Enter
+    expect_screen "quadrant"
+    expect_line "ally>"
+}
