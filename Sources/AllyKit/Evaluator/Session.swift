@@ -220,6 +220,12 @@ public final class Session {
 
     /// Runs one statement all-or-nothing.
     private func executeTopLevel(_ statement: Statement, file: SourceFile, sink: OutputSink) throws -> RunStatus {
+        // Most statements work on a copy of the portfolio and commit it only on success, so they
+        // need no snapshot; blocks and loads run several statements and roll back as a whole.
+        switch statement.kind {
+        case .scenarioBlock, .load: break
+        default: return try execute(statement, file: file, sink: sink)
+        }
         let saved = snapshot()
         do {
             return try execute(statement, file: file, sink: sink)
@@ -243,9 +249,16 @@ public final class Session {
         Interrupt.clear()
         switch statement.kind {
         case .define(let type, let id, let fields):
+            // A definition validates everything before its one insertion, which cannot fail, so
+            // it may edit the scenario's portfolio in place: the runtime takes the only reference
+            // and no trie node is copied (what makes loading a large script fast).
             let runtime = makeRuntime()
-            try PortfolioEditor(runtime: runtime, file: file).define(type, id: id, fields: fields)
-            commit(runtime)
+            current.portfolio = Portfolio()
+            defer { current.portfolio = runtime.portfolio }
+            let editor = PortfolioEditor(runtime: runtime, file: file)
+            try editor.define(type, id: id, fields: fields)
+            current.record(runtime.portfolio.touched)
+            runtime.portfolio.clearTouched()
             sink.confirm("defined \(type.rawValue) \(id.text)")
 
         case .letBinding(let name, let pipeline):
@@ -467,7 +480,7 @@ public final class Session {
             }
         }
         // A second `home: true` within the same update.
-        if type == .partner, runtime.portfolio.partners.values.filter(\.home).count > 1 {
+        if type == .partner, changed.filter({ if case .partner(let p) = $0 { return p.home } else { return false } }).count > 1 {
             throw Diagnostic(.invalidValue, "at most one partner has `home: true`", at: pipeline.range, in: file)
         }
         return (changed.count, type)

@@ -65,15 +65,16 @@ public struct Portfolio: Sendable {
     public func agreementIds(ofPartner id: String) -> [String] { agreementsByPartner[id]?.ids ?? [] }
     public func stakeholderIds(ofPartner id: String) -> [String] { stakeholdersByOrg[id]?.ids ?? [] }
 
+    /// The id of the partner marked `home`, kept by `put` and `removeEntity`.
+    private var homeId: String?
+
     /// The partner marked `home`, if any.
-    public var homePartner: Partner? {
-        // Partners are few compared with agreements and stakeholders; a scan is fine here.
-        partners.values.first { $0.home }
-    }
+    public var homePartner: Partner? { homeId.flatMap { partners[$0] } }
 
     // MARK: Writing
 
     public mutating func put(_ partner: Partner) {
+        if partner.home { homeId = partner.id } else if homeId == partner.id { homeId = nil }
         if partners.updateValue(partner, forKey: partner.id) == nil { partnerOrder = IdOrder() }
         touched.append(EntityKey(.partner, partner.id))
     }
@@ -119,6 +120,7 @@ public struct Portfolio: Sendable {
         switch key.type {
         case .partner:
             guard partners.removeValue(forKey: key.id) != nil else { return }
+            if homeId == key.id { homeId = nil }
             partnerOrder = IdOrder()
             agreementsByPartner[key.id] = nil
             stakeholdersByOrg[key.id] = nil
