@@ -23,14 +23,26 @@ public enum NetworkExporter {
             let border = partner.home ? ", penwidth=3" : ""
             out += "  \(quote(id)) [label=\(quote(partner.name + "\n" + partner.kind.name)), fillcolor=\(quote(color))\(border)];\n"
         }
+        // One edge per pair of partners, labelled with the live agreements they share and
+        // drawn heavier the more they share.
+        var shared: [String: [String]] = [:]
+        var pairs: [(String, String)] = []
         for id in portfolio.sortedIds(.agreement) {
             guard let agreement = portfolio.agreements[id], agreement.isLive else { continue }
-            let parties = agreement.parties.map(\.partner)
+            let parties = agreement.parties.map(\.partner).sorted { Value.compareText($0, $1) < 0 }
             for (i, a) in parties.enumerated() {
                 for b in parties[(i + 1)...] {
-                    out += "  \(quote(a)) -- \(quote(b)) [label=\(quote(id))];\n"
+                    let key = a + "\u{0}" + b
+                    if shared[key] == nil { pairs.append((a, b)) }
+                    shared[key, default: []].append(id)
                 }
             }
+        }
+        for (a, b) in pairs {
+            let agreements = shared[a + "\u{0}" + b]!
+            let label = agreements.count <= 2 ? agreements.joined(separator: ", ") : "\(agreements[0]) +\(agreements.count - 1)"
+            let width = agreements.count > 1 ? ", penwidth=\(min(4, agreements.count))" : ""
+            out += "  \(quote(a)) -- \(quote(b)) [label=\(quote(label))\(width)];\n"
         }
         return out + "}\n"
     }
