@@ -23,6 +23,13 @@ enum Output {
         bytes.removeAll()
     }
 
+    /// The terminal's height, when stdout is a terminal.
+    static func terminalRows() -> Int? {
+        var size = winsize()
+        if isatty(1) == 1, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 { return Int(size.ws_row) }
+        return nil
+    }
+
     static func readSource(_ path: String) throws -> SourceFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             writeError("ally: cannot read \(path)\n")
@@ -58,7 +65,12 @@ final class TerminalSink: OutputSink {
 
     func emit(_ result: QueryResult) {
         let renderer = Renderer(format: session.settings.format, width: Output.terminalWidth(), color: colorOut)
-        Output.writeOut(renderer.render(result))
+        let text = renderer.render(result)
+        if interactive, let rows = Output.terminalRows(), text.utf8.lazy.filter({ $0 == 0x0A }).count > rows - 2,
+           Pager.show(text) {
+            return
+        }
+        Output.writeOut(text)
     }
 
     func report(_ diagnostic: Diagnostic) {
@@ -86,6 +98,8 @@ enum Signals {
     nonisolated(unsafe) static var source: DispatchSourceSignal?
 
     static func installForScripts() {
+        // A closed pipe (`ally ... | head`, quitting the pager) is not a reason to die.
+        signal(SIGPIPE, SIG_IGN)
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler {
@@ -102,5 +116,25 @@ enum Signals {
         source?.cancel()
         source = nil
         signal(SIGINT, SIG_DFL)
+    }
+}
+
+/// Results taller than the terminal go through a pager in the interactive shell: `$PAGER`, or
+/// `less -FRX` (quits at once when the text fits, keeps colours, leaves the text on screen). An
+/// empty `$PAGER` turns paging off.
+enum Pager {
+    static func show(_ text: String) -> Bool {
+        let environment = ProcessInfo.processInfo.environment
+        let command: String
+        if let pager = environment["PAGER"] {
+            guard !pager.trimmingCharacters(in: .whitespaces).isEmpty else { return false }
+            command = pager
+        } else {
+            command = "less -FRX"
+        }
+        guard let pipe = popen(command, "w") else { return false }
+        let written = fputs(text, pipe)
+        let status = pclose(pipe)
+        return written >= 0 && status != -1 && status != 127 << 8
     }
 }
