@@ -37,6 +37,13 @@ struct PortfolioEditor {
         case (.record(let fields), .fit), (.record(let fields), .party), (.record(let fields), .kpi),
              (.record(let fields), .milestone), (.record(let fields), .decisions):
             return .record(try resolveRecord(fields, as: type, field: field))
+        // Literals, the bulk of any data file, need no compiling.
+        case (.number(let n), _): return .number(n)
+        case (.string(let text), _): return .string(text)
+        case (.date(let day), _): return .date(day)
+        case (.duration(let duration), _): return .duration(duration)
+        case (.bool(let flag), _): return .bool(flag)
+        case (.null, _): return .null
         default:
             break
         }
@@ -225,7 +232,7 @@ struct PortfolioEditor {
             throw error(.missingField, "\(type.rawValue) `\(id.text)` needs `\(spec.name)`", id.range)
         }
         var entity = Self.blank(type, id: id.text, values: values.map { ($0.0.name, $0.1) })
-        for (spec, value, _) in values { spec.set!(&entity, value) }
+        entity = entity.setting(values.map { ($0.0, $0.1) })
         try checkInvariants(entity, range: id.range, fieldRanges: Dictionary(values.map { ($0.0.name, $0.2) }, uniquingKeysWith: { a, _ in a }))
         put(entity)
     }
@@ -322,7 +329,7 @@ struct PortfolioEditor {
             if spec.type == .decisions, checked.isNull { record[member] = nil } else { record[member] = checked }
             newValue = .record(record)
         }
-        spec.set!(&entity, newValue)
+        spec.apply(newValue, to: &entity)
     }
 
     // MARK: Removal and cascades

@@ -139,7 +139,7 @@ struct DataImporter {
                 }
             }
             var entity = PortfolioEditor.blank(type, id: id, values: checked.map { ($0.0.name, $0.1) })
-            for (spec, value) in checked { spec.set!(&entity, value) }
+            entity = entity.setting(checked)
             do { try editor.checkInvariants(entity, range: range) } catch let diagnostic as Diagnostic {
                 throw RowError(row: row, column: nil, message: diagnostic.message, help: diagnostic.help)
             }

@@ -22,7 +22,45 @@ public struct FieldSpec: @unchecked Sendable {
     public let resultType: FieldType?
     let get: (Entity, EntityContext) -> Value
     /// Stores an already validated value.
-    let set: ((inout Entity, Value) -> Void)?
+    let set: FieldSetter?
+
+    /// Stores an already validated value on an entity of this field's type.
+    func apply(_ value: Value, to entity: inout Entity) {
+        set?.apply([(self, value)], to: &entity)
+    }
+}
+
+/// A stored field's writer, typed by entity so that building an entity field by field edits
+/// one struct instead of unwrapping and rewrapping an `Entity` for every field.
+enum FieldSetter {
+    case partner((inout Partner, Value) -> Void)
+    case agreement((inout Agreement, Value) -> Void)
+    case stakeholder((inout Stakeholder, Value) -> Void)
+
+    /// Applies several fields' values in one pass over the unwrapped entity.
+    func apply(_ values: [(FieldSpec, Value)], to entity: inout Entity) {
+        switch entity {
+        case .partner(var partner):
+            for (spec, value) in values { if case .partner(let set)? = spec.set { set(&partner, value) } }
+            entity = .partner(partner)
+        case .agreement(var agreement):
+            for (spec, value) in values { if case .agreement(let set)? = spec.set { set(&agreement, value) } }
+            entity = .agreement(agreement)
+        case .stakeholder(var stakeholder):
+            for (spec, value) in values { if case .stakeholder(let set)? = spec.set { set(&stakeholder, value) } }
+            entity = .stakeholder(stakeholder)
+        }
+    }
+}
+
+extension Entity {
+    /// The entity with the given stored fields set.
+    func setting(_ values: [(FieldSpec, Value)]) -> Entity {
+        var copy = self
+        guard let first = values.first?.0.set else { return copy }
+        first.apply(values, to: &copy)
+        return copy
+    }
 }
 
 /// The fields of every entity type, in DOMAIN.md's order.
@@ -67,7 +105,7 @@ public enum FieldCatalog {
 
     private static func stored(_ name: String, _ type: FieldType, required: Bool = false, nullable: Bool = false,
                                default defaultText: String = "", _ summary: String,
-                               get: @escaping (Entity) -> Value, set: @escaping (inout Entity, Value) -> Void) -> FieldSpec {
+                               get: @escaping (Entity) -> Value, set: FieldSetter) -> FieldSpec {
         FieldSpec(name: name, type: type, isStored: true, isRequired: required, isNullable: nullable,
                   defaultText: required ? "required" : defaultText, summary: summary, resultType: nil,
                   get: { entity, _ in get(entity) }, set: set)
@@ -94,13 +132,8 @@ public enum FieldCatalog {
         { entity in if case .partner(let p) = entity { return body(p) } else { return .null } }
     }
 
-    private static func partner(_ body: @escaping (inout Partner, Value) -> Void) -> (inout Entity, Value) -> Void {
-        { entity, value in
-            if case .partner(var p) = entity {
-                body(&p, value)
-                entity = .partner(p)
-            }
-        }
+    private static func partner(_ body: @escaping (inout Partner, Value) -> Void) -> FieldSetter {
+        .partner(body)
     }
 
     private static func partnerComputed(_ body: @escaping (Partner, EntityContext) -> Value) -> (Entity, EntityContext) -> Value {
@@ -172,13 +205,8 @@ public enum FieldCatalog {
         { entity in if case .agreement(let a) = entity { return body(a) } else { return .null } }
     }
 
-    private static func agreement(_ body: @escaping (inout Agreement, Value) -> Void) -> (inout Entity, Value) -> Void {
-        { entity, value in
-            if case .agreement(var a) = entity {
-                body(&a, value)
-                entity = .agreement(a)
-            }
-        }
+    private static func agreement(_ body: @escaping (inout Agreement, Value) -> Void) -> FieldSetter {
+        .agreement(body)
     }
 
     private static func agreementComputed(_ body: @escaping (Agreement, EntityContext) -> Value) -> (Entity, EntityContext) -> Value {
@@ -348,13 +376,8 @@ public enum FieldCatalog {
         { entity in if case .stakeholder(let s) = entity { return body(s) } else { return .null } }
     }
 
-    private static func stakeholder(_ body: @escaping (inout Stakeholder, Value) -> Void) -> (inout Entity, Value) -> Void {
-        { entity, value in
-            if case .stakeholder(var s) = entity {
-                body(&s, value)
-                entity = .stakeholder(s)
-            }
-        }
+    private static func stakeholder(_ body: @escaping (inout Stakeholder, Value) -> Void) -> FieldSetter {
+        .stakeholder(body)
     }
 
     static let stakeholderFields: [FieldSpec] = [

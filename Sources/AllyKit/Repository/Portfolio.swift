@@ -92,7 +92,9 @@ public struct Portfolio: Sendable {
     /// Stores a stakeholder and mirrors its ties on the stakeholders it knows (ties are undirected).
     public mutating func put(_ stakeholder: Stakeholder) {
         var stakeholder = stakeholder
-        stakeholder.knows = Array(Set(stakeholder.knows)).sorted { Value.compareText($0, $1) < 0 }
+        if !stakeholder.knows.isEmpty, !zip(stakeholder.knows, stakeholder.knows.dropFirst()).allSatisfy({ Value.compareText($0, $1) < 0 }) {
+            stakeholder.knows = Array(Set(stakeholder.knows)).sorted { Value.compareText($0, $1) < 0 }
+        }
         let old = stakeholders.updateValue(stakeholder, forKey: stakeholder.id)
         if old == nil { stakeholderOrder = IdOrder() }
         if old?.org != stakeholder.org {
