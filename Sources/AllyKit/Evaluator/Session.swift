@@ -61,6 +61,8 @@ public final class Session {
     /// Set while statements run inside `scenario NAME { ... }` or `load`, to make the whole
     /// block one all-or-nothing statement.
     private var nesting = 0
+    /// Files being loaded, innermost last, to refuse a load cycle.
+    private var loading: [String] = []
 
     public init(settings: Settings) {
         self.settings = settings
@@ -370,8 +372,14 @@ public final class Session {
 
         case .load(let path):
             let url = resolve(path, file: file)
+            if loading.contains(url.path) || loading.count >= 32 {
+                throw Diagnostic(.cycle, loading.contains(url.path) ? "\(path.text) is already being loaded (a load cycle)"
+                                 : "loads are nested more than 32 deep", at: path.range, in: file)
+            }
             let loaded = try readSource(url, range: path.range, file: file)
             let saved = snapshot()
+            loading.append(url.path)
+            defer { loading.removeLast() }
             let status = run(loaded, sink: ForwardingSink(sink), keepGoing: false)
             if status == .failed || status == .interrupted {
                 restore(saved)
