@@ -42,7 +42,9 @@ public struct FieldInit: Sendable {
     public var value: Expr
 }
 
-public indirect enum ExprKind: Sendable {
+/// Only the cases that hold an `Expr` directly are boxed, so literals and names (most of a
+/// data file) cost no allocation.
+public enum ExprKind: Sendable {
     case number(Double)
     case string(String)
     case date(Day)
@@ -51,10 +53,10 @@ public indirect enum ExprKind: Sendable {
     case null
     case today
     case name(String)
-    case member(Expr, Name)
+    indirect case member(Expr, Name)
     case call(Name, [Expr])
-    case unary(UnaryOperator, Expr)
-    case binary(BinaryOperator, Expr, Expr, operatorRange: SourceRange)
+    indirect case unary(UnaryOperator, Expr)
+    indirect case binary(BinaryOperator, Expr, Expr, operatorRange: SourceRange)
     case list([Expr])
     case record([FieldInit])
     /// `mercy {role: lead}`: an id with attributes, as in a party list.
