@@ -113,7 +113,7 @@ struct RunCommand: ParsableCommand {
         // Start-up data: the sample, a data file, or nothing.
         if let data = options.data {
             let source = try Output.readSource(data)
-            if session.run(source, sink: sink) != .success {
+            if session.run(source, sink: StartupSink(sink)) != .success {
                 Output.writeError("ally: \(data) did not load\n")
                 throw ExitCode(1)
             }

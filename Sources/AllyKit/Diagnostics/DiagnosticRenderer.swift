@@ -15,17 +15,20 @@ public enum DiagnosticRenderer {
         out += "\(gutter)\(blue)-->\(reset) \(file.name):\(line):\(column)\n"
         let text = file.lineText(line)
         let (endLine, endColumn) = file.location(of: max(diagnostic.range.lower, diagnostic.range.upper))
-        let width: Int
-        if endLine == line {
-            width = max(1, endColumn - column)
-        } else {
-            width = max(1, text.unicodeScalars.count - column + 1)
+        // Tabs in the line would misplace the caret; show them as single spaces. The caret is
+        // placed by screen columns, so wide characters (CJK, emoji) before it count as two.
+        let scalars = Array(text.unicodeScalars.map { $0 == "\t" ? " " : $0 })
+        let shown = String(String.UnicodeScalarView(scalars))
+        func screenWidth(_ range: Range<Int>) -> Int {
+            let clamped = max(0, min(range.lowerBound, scalars.count))..<max(0, min(range.upperBound, scalars.count))
+            return Renderer.displayWidth(String(String.UnicodeScalarView(scalars[clamped])))
         }
-        // Tabs in the line would misplace the caret; show them as single spaces.
-        let shown = String(text.unicodeScalars.map { $0 == "\t" ? " " : Character($0) })
+        let lead = screenWidth(0..<(column - 1))
+        let spanEnd = endLine == line ? endColumn - 1 : scalars.count
+        let width = max(1, screenWidth((column - 1)..<spanEnd))
         out += "\(gutter) \(blue)|\(reset)\n"
         out += "\(blue)\(line) |\(reset) \(shown)\n"
-        out += "\(gutter) \(blue)|\(reset) \(String(repeating: " ", count: column - 1))\(red)\(String(repeating: "^", count: width))\(reset)\n"
+        out += "\(gutter) \(blue)|\(reset) \(String(repeating: " ", count: lead))\(red)\(String(repeating: "^", count: width))\(reset)\n"
         if let help = diagnostic.help { out += "\(gutter) \(blue)=\(reset) help: \(help)\n" }
         for note in diagnostic.notes { out += "\(gutter) \(blue)=\(reset) note: \(note)\n" }
         return out

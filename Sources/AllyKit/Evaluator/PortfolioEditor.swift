@@ -195,6 +195,9 @@ struct PortfolioEditor {
         return ("aeiou".contains(first) ? "an " : "a ") + noun
     }
 
+    /// Words that read as literals or operators wherever an id would be used.
+    static let reservedIds: Set<String> = ["true", "false", "null", "today", "and", "or", "not", "in", "contains"]
+
     static func isIdentifier(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard let first = bytes.first, Lexer.isIdentifierStart(first) else { return false }
@@ -206,6 +209,10 @@ struct PortfolioEditor {
     /// `partner ID { ... }` and friends: an error if the id exists, a field is unknown or a
     /// required one is missing.
     func define(_ type: EntityType, id: Name, fields: [FieldInit]) throws {
+        if Self.reservedIds.contains(id.text) {
+            throw error(.reservedName, "`\(id.text)` cannot be an id: it reads as a literal or an operator", id.range,
+                        help: "choose another id, e.g. `\(id.text)_\(type.rawValue)`")
+        }
         if runtime.portfolio.contains(type, id.text) {
             throw error(.duplicateEntity, "\(type.rawValue) `\(id.text)` already exists", id.range,
                         help: "use `update \(type.rawValue) \(id.text) set ...` to change it")

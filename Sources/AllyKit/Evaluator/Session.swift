@@ -137,6 +137,9 @@ public final class Session {
         var diagnostics: [Diagnostic] = []
         let runtime = makeRuntime()
         runtime.checkOnly = true
+        // The checker registers placeholder bindings; the session keeps its own.
+        let savedBindings = bindings, savedMetrics = metricOrder
+        defer { bindings = savedBindings; metricOrder = savedMetrics }
         let checker = StaticChecker(session: self, runtime: runtime, file: file)
         while let next = parser.nextStatement() {
             switch next {

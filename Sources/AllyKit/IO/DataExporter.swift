@@ -40,7 +40,14 @@ enum DataExporter {
                     switch (field.type, value) {
                     case (.fit, .record(let record)): row += FitScores.dimensions.map { record[$0] ?? .null }
                     case (.list(.string), .list(let items)), (.list(.reference), .list(let items)):
-                        row.append(.string(items.map(ValueFormatter.plain).joined(separator: ";")))
+                        // `a;b` reads back the same only if no item is empty, padded or holds `;`
+                        // (or could be mistaken for JSON); otherwise the cell holds the JSON list.
+                        let texts = items.map(ValueFormatter.plain)
+                        let plain = texts.allSatisfy { !$0.isEmpty && !$0.contains(";") && $0 == $0.trimmingCharacters(in: .whitespaces) }
+                            && !(texts.first?.hasPrefix("[") ?? false)
+                        if texts.isEmpty { row.append(.null) } else {
+                            row.append(.string(plain ? texts.joined(separator: ";") : ValueFormatter.json(value)))
+                        }
                     case (_, .list), (_, .record): row.append(.string(ValueFormatter.json(value)))
                     default: row.append(value)
                     }

@@ -63,7 +63,7 @@ struct DataImporter {
                 if cell.text.isEmpty, !cell.quoted { values.append((column, nil)); continue }
                 var text = cell.text
                 // Undo the export's CSV-injection guard.
-                if text.hasPrefix("'"), let second = text.dropFirst().first, "=+-@\t".contains(second) { text.removeFirst() }
+                if text.hasPrefix("'"), Renderer.startsLikeFormula(text) { text.removeFirst() }
                 values.append((column, .string(text)))
             }
             records.append((row, values))
@@ -73,7 +73,7 @@ struct DataImporter {
 
     private func jsonRecords(_ bytes: [UInt8], kind: String) throws -> [(row: Int, cells: [(String, Value?)])] {
         guard case .list(let items) = try JSONReader.parse(bytes) else {
-            throw RowError(row: 0, column: nil, message: "the file must hold an array of objects", help: nil)
+            throw JSONReader.Failure(message: "the file must hold an array of objects", offset: 0)
         }
         return try items.enumerated().map { index, item in
             guard case .record(let record) = item else {
@@ -101,7 +101,14 @@ struct DataImporter {
                         throw RowError(row: row, column: column, message: "`\(member)` is not a fit score",
                                        help: Suggestions.help(for: member, in: FitScores.dimensions))
                     }
-                    if let raw { fit[member] = try convert(raw, to: .bounded(0...5), row: row, column: column) }
+                    if let raw {
+                        let score = try convert(raw, to: .bounded(0...5), row: row, column: column)
+                        do {
+                            fit[member] = try editor.validate(score, as: .bounded(0...5), nullable: true, field: column, range: range)
+                        } catch let diagnostic as Diagnostic {
+                            throw RowError(row: row, column: column, message: diagnostic.message, help: diagnostic.help)
+                        }
+                    }
                     continue
                 }
                 guard let spec = FieldCatalog.field(column, of: type), spec.isStored else {
@@ -118,6 +125,9 @@ struct DataImporter {
             }
             guard let id, PortfolioEditor.isIdentifier(id) else {
                 throw RowError(row: row, column: "id", message: "needs an id made of letters, digits and _", help: nil)
+            }
+            if PortfolioEditor.reservedIds.contains(id) {
+                throw RowError(row: row, column: "id", message: "`\(id)` cannot be an id: it reads as a literal or an operator", help: nil)
             }
             guard seen.insert(id).inserted else {
                 throw RowError(row: row, column: "id", message: "`\(id)` appears twice in the file", help: nil)

@@ -1,6 +1,7 @@
 /// Writes a portfolio as an Ally script that rebuilds it: partners, agreements and
 /// stakeholders in id order, then triggers and metrics. Each `knows` tie is written once, on
-/// the stakeholder with the larger id, so every reference points backwards.
+/// the stakeholder with the larger id, so every reference points backwards. Metrics are
+/// written before triggers, which may use them.
 public enum ScriptWriter {
     public static func script(for portfolio: Portfolio, metrics: [(String, String)]) -> String {
         var out = "# Ally portfolio: \(portfolio.count(.partner)) partners, \(portfolio.count(.agreement)) agreements, \(portfolio.count(.stakeholder)) stakeholders\n"
@@ -12,13 +13,15 @@ public enum ScriptWriter {
                 out += definition(entity)
             }
         }
+        // Metrics come before triggers: a trigger's condition may use a metric, which must
+        // exist when the trigger is defined (a metric's pipeline is resolved only when it runs).
+        if !metrics.isEmpty { out += "\n" }
+        for (name, pipeline) in metrics { out += "metric \(name) = \(pipeline)\n" }
         let triggers = portfolio.triggers.values.sorted { Value.compareText($0.name, $1.name) < 0 }
         if !triggers.isEmpty { out += "\n" }
         for trigger in triggers {
             out += "trigger \(trigger.name) on \(trigger.type.plural) when \(trigger.conditionText)\n"
         }
-        if !metrics.isEmpty { out += "\n" }
-        for (name, pipeline) in metrics { out += "metric \(name) = \(pipeline)\n" }
         return out
     }
 
@@ -29,7 +32,9 @@ public enum ScriptWriter {
         let header = "\(entity.type.rawValue) \(entity.id) {"
         let oneLine = header + " " + body.joined(separator: ", ") + " }\n"
         if oneLine.count <= 120 { return oneLine }
-        return header + "\n" + body.map { "  " + $0 + "\n" }.joined() + "}\n"
+        // Commas end the lines too: a value such as the id `in` at a line's end would otherwise
+        // continue the line.
+        return header + "\n" + body.map { "  " + $0 + ",\n" }.joined() + "}\n"
     }
 
     static func fieldValues(_ entity: Entity) -> [(String, String)] {

@@ -19,7 +19,8 @@ enum Pictures {
             if case .list(let items) = row[2] { names = items.map(ValueFormatter.plain) } else { names = [] }
             return (Int(row[1].number ?? 0), names)
         }
-        let cell = max(18, (width - 12) / 2)
+        // 20 columns of axis labels, then three borders around two cells.
+        let cell = max(18, (width - 23) / 2)
         let lines = 6
         func block(_ title: String, _ quadrant: String) -> [String] {
             let (count, names) = entry(quadrant)
@@ -38,11 +39,18 @@ enum Pictures {
             if !line.isEmpty, out.count < lines { out.append(line) }
             let shown = out.dropFirst().joined(separator: " ").split(separator: ",").count
             if shown < names.count, !names.isEmpty { out[out.count - 1] = Renderer.truncate(out[out.count - 1] + " …", to: cell - 2) + "" }
-            while out.count < lines { out.append("") }
-            return out.map { pad(Renderer.truncate($0, to: cell - 2), cell - 2) }
+            return out.map { Renderer.truncate($0, to: cell - 2) }
         }
-        let topLeft = block("KEEP SATISFIED", "keep_satisfied"), topRight = block("MANAGE CLOSELY", "manage_closely")
-        let bottomLeft = block("MONITOR", "monitor"), bottomRight = block("KEEP INFORMED", "keep_informed")
+        // Each row of quadrants is as tall as its fuller quadrant (at least two lines).
+        func pair(_ left: [String], _ right: [String]) -> ([String], [String]) {
+            let height = max(2, left.count, right.count)
+            func fill(_ lines: [String]) -> [String] {
+                (lines + Array(repeating: "", count: height - lines.count)).map { pad($0, cell - 2) }
+            }
+            return (fill(left), fill(right))
+        }
+        let (topLeft, topRight) = pair(block("KEEP SATISFIED", "keep_satisfied"), block("MANAGE CLOSELY", "manage_closely"))
+        let (bottomLeft, bottomRight) = pair(block("MONITOR", "monitor"), block("KEEP INFORMED", "keep_informed"))
         let bar = String(repeating: "─", count: cell)
         var out = "          influence ▲\n"
         out += "                    ┌\(bar)┬\(bar)┐\n"
@@ -56,7 +64,7 @@ enum Pictures {
             out += "\(label)│ \(left) │ \(right) │\n"
         }
         out += "                    └\(bar)┴\(bar)┘\n"
-        out += String(repeating: " ", count: 20) + pad("  low interest (1–3)", cell + 1) + pad("  high interest (4–5)", cell) + " ▶ interest\n"
+        out += String(repeating: " ", count: 20) + pad(" interest 1–3", cell + 1) + pad(" interest 4–5 ▶", cell + 1) + "\n"
         return out
     }
 
@@ -112,7 +120,8 @@ enum Pictures {
             }
         }
         let labelWidth = min(24, dated.map { Renderer.displayWidth($0.id) }.max() ?? 4)
-        let axis = max(20, width - labelWidth - 3)
+        // Room for the label, two spaces, the axis and the "  today YYYY-MM-DD" note after it.
+        let axis = max(20, width - labelWidth - 2 - 18)
         let span = max(1, high.daysSinceEpoch - low.daysSinceEpoch)
         func column(_ day: Day) -> Int { min(axis - 1, (day.daysSinceEpoch - low.daysSinceEpoch) * (axis - 1) / span) }
         let todayColumn = column(today)

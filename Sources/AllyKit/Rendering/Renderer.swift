@@ -66,16 +66,25 @@ public struct Renderer {
 
     // MARK: CSV (RFC 4180, formula-safe)
 
+    /// One RFC 4180 cell. Text a spreadsheet might run as a formula (`= + - @`, tab, CR at the
+    /// start, after any apostrophes) gets a leading `'`, which `import` removes again. An empty
+    /// string is written `""`, so that it reads back as text, not as the default (null).
     public static func csvCell(_ value: Value) -> String {
         var text = ValueFormatter.plain(value)
-        if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
-            // Numbers stay numbers; anything else a spreadsheet might run is quoted out.
-            if case .number = value {} else { text = "'" + text }
-        }
-        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || text.hasPrefix(" ") || text.hasSuffix(" ") {
+        if case .number = value {} else if startsLikeFormula(text) { text = "'" + text }
+        if case .string("") = value { return "\"\"" }
+        if text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D })
+            || text.hasPrefix(" ") || text.hasSuffix(" ") {
             return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return text
+    }
+
+    /// `=x`, `'=x`, `''+x`: text whose first character after any apostrophes could start a formula.
+    public static func startsLikeFormula(_ text: String) -> Bool {
+        let scalars = text.unicodeScalars.drop { $0 == "'" }
+        guard let first = scalars.first else { return false }
+        return "=+-@\t\r".unicodeScalars.contains(first)
     }
 
     func csv(_ table: ResultTable) -> String {
@@ -105,7 +114,10 @@ public struct Renderer {
     // MARK: Box-drawn table
 
     static func grouped(_ n: Double) -> String {
-        let text = ValueFormatter.number(n)
+        // Tables show at most four decimals, rounded; JSON and CSV keep full precision.
+        var shown = abs(n) < 1e14 ? (n * 10000).rounded() / 10000 : n
+        if shown == 0 { shown = 0 }
+        let text = ValueFormatter.number(shown)
         let negative = text.hasPrefix("-")
         let body = negative ? String(text.dropFirst()) : text
         let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
@@ -118,7 +130,6 @@ public struct Renderer {
         groups.insert(integer, at: 0)
         var result = groups.joined(separator: ",")
         if parts.count > 1 {
-            // Show at most four decimals in tables; JSON and CSV keep full precision.
             var fraction = String(parts[1].prefix(4))
             while fraction.hasSuffix("0") { fraction.removeLast() }
             if !fraction.isEmpty { result += "." + fraction }

@@ -3,12 +3,13 @@ public enum ValueFormatter {
     /// A number as people write it: integers without a fraction, others in shortest round-trip form,
     /// never in exponent notation.
     public static func number(_ n: Double) -> String {
-        if n == n.rounded(), abs(n) < 1e15 {
+        if n == n.rounded(), abs(n) < 9e18 {
             return n == 0 ? "0" : String(Int64(n))
         }
-        let text = "\(n)"
-        guard text.contains("e") else { return text }
-        return expandExponent(text)
+        var text = "\(n)"
+        if text.contains("e") { text = expandExponent(text) }
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        return text
     }
 
     /// `1.5e-07` → `0.00000015`; `1.2e+20` → `120000000000000000000`.

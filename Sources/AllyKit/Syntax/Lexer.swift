@@ -35,10 +35,14 @@ public struct Lexer {
         var tokens: [Token] = []
         tokens.reserveCapacity(bytes.count / 4)
         var atStatementStart = true
+        // Inside ( ) or [ ] a newline ends nothing, so a `.` there is never a dot-command.
+        var openParens = 0
         while true {
-            let token = next(atStatementStart: atStatementStart)
+            let token = next(atStatementStart: atStatementStart && openParens == 0)
             tokens.append(token)
             switch token.kind {
+            case .leftParen, .leftBracket: openParens += 1; atStatementStart = false
+            case .rightParen, .rightBracket: openParens = max(0, openParens - 1); atStatementStart = false
             case .newline, .semicolon, .leftBrace, .rightBrace: atStatementStart = true
             case .endOfFile: return tokens
             default: atStatementStart = false

@@ -856,11 +856,13 @@ public struct Parser {
             default: digits.unicodeScalars.append(Unicode.Scalar(byte))
             }
         }
-        let significant = digits.filter { $0 != "." }.drop { $0 == "0" }
+        // More than 17 significant digits cannot be held exactly; beyond 1e300 is no amount.
+        var significant = Substring(digits.filter { $0 != "." }.drop { $0 == "0" })
+        while significant.last == "0" { significant = significant.dropLast() }
         guard significant.count <= 17, let value = Double(digits), (value * multiplier).isFinite,
-              abs(value * multiplier) < 1e18 else {
-            throw error(.invalidNumber, "the number `\(text(token))` is too large", at: token.range,
-                        help: "numbers must be below 1e18 in magnitude")
+              abs(value * multiplier) < 1e300 else {
+            throw error(.invalidNumber, "the number `\(text(token))` cannot be represented", at: token.range,
+                        help: "numbers have at most 17 significant digits and stay below 1e300")
         }
         return multiplier == 0.01 ? value / 100 : value * multiplier
     }
