@@ -33,14 +33,7 @@ struct PipelineCompiler {
         switch source {
         case .all(let type):
             return CompiledPipeline(shape: .entities(type)) {
-                let portfolio = runtime.portfolio
-                var entities: [Entity] = []
-                entities.reserveCapacity(portfolio.count(type))
-                for id in portfolio.sortedIds(type) {
-                    try runtime.checkCancelled()
-                    if let entity = portfolio.entity(EntityKey(type, id)) { entities.append(entity) }
-                }
-                return .entities(type, entities)
+                .entities(type, runtime.portfolio.allEntities(type))
             }
         case .one(let type, let id):
             if !runtime.checkOnly, !runtime.portfolio.contains(type, id.text) {

@@ -175,11 +175,12 @@ public struct Stakeholder: Hashable, Sendable {
     }
 }
 
-/// Any one entity.
+/// Any one entity. The cases are boxed: an entity flows through every pipeline stage, and
+/// copying a box is one reference count instead of one per field.
 public enum Entity: Hashable, Sendable {
-    case partner(Partner)
-    case agreement(Agreement)
-    case stakeholder(Stakeholder)
+    indirect case partner(Partner)
+    indirect case agreement(Agreement)
+    indirect case stakeholder(Stakeholder)
 
     public var id: String {
         switch self {

@@ -21,6 +21,11 @@ public struct Portfolio: Sendable {
     private var partnerOrder = IdOrder()
     private var agreementOrder = IdOrder()
     private var stakeholderOrder = IdOrder()
+    /// Every entity of a type in id order, built on first use and dropped by any change to
+    /// that type, so repeated queries on an unchanged portfolio skip the lookups.
+    private var partnerRows = EntityRows()
+    private var agreementRows = EntityRows()
+    private var stakeholderRows = EntityRows()
 
     /// Keys of the entities changed since the session last cleared this (one statement).
     public internal(set) var touched: [EntityKey] = []
@@ -43,6 +48,16 @@ public struct Portfolio: Sendable {
         case .partner: return partnerOrder.ids(of: partners.keys)
         case .agreement: return agreementOrder.ids(of: agreements.keys)
         case .stakeholder: return stakeholderOrder.ids(of: stakeholders.keys)
+        }
+    }
+
+    /// Every entity of a type, in id order.
+    public func allEntities(_ type: EntityType) -> [Entity] {
+        switch type {
+        case .partner: return partnerRows.rows { sortedIds(.partner).compactMap { id in partners[id].map(Entity.partner) } }
+        case .agreement: return agreementRows.rows { sortedIds(.agreement).compactMap { id in agreements[id].map(Entity.agreement) } }
+        case .stakeholder:
+            return stakeholderRows.rows { sortedIds(.stakeholder).compactMap { id in stakeholders[id].map(Entity.stakeholder) } }
         }
     }
 
@@ -76,12 +91,14 @@ public struct Portfolio: Sendable {
     public mutating func put(_ partner: Partner) {
         if partner.home { homeId = partner.id } else if homeId == partner.id { homeId = nil }
         if partners.updateValue(partner, forKey: partner.id) == nil { partnerOrder = IdOrder() }
+        partnerRows = EntityRows()
         touched.append(EntityKey(.partner, partner.id))
     }
 
     public mutating func put(_ agreement: Agreement) {
         let old = agreements.updateValue(agreement, forKey: agreement.id)
         if old == nil { agreementOrder = IdOrder() }
+        agreementRows = EntityRows()
         let before = Set(old?.parties.map(\.partner) ?? [])
         let after = Set(agreement.parties.map(\.partner))
         for partner in before.subtracting(after) { agreementsByPartner.remove(agreement.id, from: partner) }
@@ -97,6 +114,7 @@ public struct Portfolio: Sendable {
         }
         let old = stakeholders.updateValue(stakeholder, forKey: stakeholder.id)
         if old == nil { stakeholderOrder = IdOrder() }
+        stakeholderRows = EntityRows()
         if old?.org != stakeholder.org {
             if let old { stakeholdersByOrg.remove(old.id, from: old.org) }
             stakeholdersByOrg.insert(stakeholder.id, into: stakeholder.org)
@@ -113,6 +131,7 @@ public struct Portfolio: Sendable {
         edit(&other.knows)
         if other.knows != before {
             stakeholders[id] = other
+            stakeholderRows = EntityRows()
             touched.append(EntityKey(.stakeholder, id))
         }
     }
@@ -124,15 +143,18 @@ public struct Portfolio: Sendable {
             guard partners.removeValue(forKey: key.id) != nil else { return }
             if homeId == key.id { homeId = nil }
             partnerOrder = IdOrder()
+            partnerRows = EntityRows()
             agreementsByPartner[key.id] = nil
             stakeholdersByOrg[key.id] = nil
         case .agreement:
             guard let old = agreements.removeValue(forKey: key.id) else { return }
             agreementOrder = IdOrder()
+            agreementRows = EntityRows()
             for party in old.parties { agreementsByPartner.remove(old.id, from: party.partner) }
         case .stakeholder:
             guard let old = stakeholders.removeValue(forKey: key.id) else { return }
             stakeholderOrder = IdOrder()
+            stakeholderRows = EntityRows()
             stakeholdersByOrg.remove(old.id, from: old.org)
             for other in old.knows where other != old.id { editTies(of: other) { $0.removeAll { $0 == old.id } } }
         }
@@ -184,6 +206,19 @@ final class IdOrder: @unchecked Sendable {
         if let sorted { return sorted }
         let result = keys.sorted { Value.compareText($0, $1) < 0 }
         sorted = result
+        return result
+    }
+}
+
+/// A lazily built array of a type's entities in id order, shared by every copy of a portfolio
+/// until that type changes (a change replaces the box, never edits it).
+final class EntityRows: @unchecked Sendable {
+    private var cached: [Entity]?
+
+    func rows(_ build: () -> [Entity]) -> [Entity] {
+        if let cached { return cached }
+        let result = build()
+        cached = result
         return result
     }
 }
