@@ -6,6 +6,9 @@ public struct Lexer {
     let file: SourceFile
     private let bytes: [UInt8]
     private var position = 0
+    /// Whether the next token starts a statement (for dot-commands), and how many ( [ are open.
+    private var atStatementStart = true
+    private var openParens = 0
 
     public init(file: SourceFile) {
         self.file = file
@@ -14,9 +17,14 @@ public struct Lexer {
 
     /// Lexes the whole source, with statement-ending newlines already decided.
     public static func tokenize(_ file: SourceFile) -> (tokens: [Token], diagnostics: [Diagnostic]) {
-        var lexer = Lexer(file: file)
-        let raw = lexer.scanAll()
-        return (Lexer.decideNewlines(raw, bytes: file.bytes), lexer.diagnostics)
+        var stream = TokenStream(file: file)
+        var tokens: [Token] = []
+        while true {
+            let token = stream.next()
+            tokens.append(token)
+            if token.kind == .endOfFile { break }
+        }
+        return (tokens, stream.diagnostics)
     }
 
     // MARK: Raw scanning
@@ -30,24 +38,27 @@ public struct Lexer {
         return index < bytes.count ? bytes[index] : 0
     }
 
-    /// Every token, including every newline; `decideNewlines` filters them afterwards.
+    /// Every token, including every newline; `TokenStream` decides which newlines count.
     mutating func scanAll() -> [Token] {
         var tokens: [Token] = []
-        tokens.reserveCapacity(bytes.count / 4)
-        var atStatementStart = true
-        // Inside ( ) or [ ] a newline ends nothing, so a `.` there is never a dot-command.
-        var openParens = 0
         while true {
-            let token = next(atStatementStart: atStatementStart && openParens == 0)
+            let token = nextRaw()
             tokens.append(token)
-            switch token.kind {
-            case .leftParen, .leftBracket: openParens += 1; atStatementStart = false
-            case .rightParen, .rightBracket: openParens = max(0, openParens - 1); atStatementStart = false
-            case .newline, .semicolon, .leftBrace, .rightBrace: atStatementStart = true
-            case .endOfFile: return tokens
-            default: atStatementStart = false
-            }
+            if token.kind == .endOfFile { return tokens }
         }
+    }
+
+    /// The next token, newlines included.
+    mutating func nextRaw() -> Token {
+        // Inside ( ) or [ ] a newline ends nothing, so a `.` there is never a dot-command.
+        let token = next(atStatementStart: atStatementStart && openParens == 0)
+        switch token.kind {
+        case .leftParen, .leftBracket: openParens += 1; atStatementStart = false
+        case .rightParen, .rightBracket: openParens = max(0, openParens - 1); atStatementStart = false
+        case .newline, .semicolon, .leftBrace, .rightBrace: atStatementStart = true
+        default: atStatementStart = false
+        }
+        return token
     }
 
     private mutating func next(atStatementStart: Bool) -> Token {
@@ -211,55 +222,6 @@ public struct Lexer {
 
     // MARK: Statement-ending newlines
 
-    /// Keeps a newline only where it ends a statement (or separates items in `{ }`), and
-    /// folds repeated ones into one.
-    static func decideNewlines(_ raw: [Token], bytes: [UInt8]) -> [Token] {
-        var out: [Token] = []
-        out.reserveCapacity(raw.count)
-        var brackets: [Token.Kind] = []
-        var index = 0
-        while index < raw.count {
-            let token = raw[index]
-            switch token.kind {
-            case .leftParen, .leftBracket, .leftBrace:
-                brackets.append(token.kind)
-            case .rightParen, .rightBracket, .rightBrace:
-                if !brackets.isEmpty { brackets.removeLast() }
-            case .newline:
-                // Inside ( ) or [ ] the innermost bracket decides: no statement ends there.
-                if let innermost = brackets.last, innermost != .leftBrace {
-                    index += 1
-                    continue
-                }
-                // After a line that ends with an operator needing more, or before a line starting with `|`.
-                if let previous = out.last, continuesAfter(previous, bytes: bytes) {
-                    index += 1
-                    continue
-                }
-                var lookahead = index + 1
-                while lookahead < raw.count, raw[lookahead].kind == .newline { lookahead += 1 }
-                if lookahead < raw.count, raw[lookahead].kind == .pipe {
-                    index = lookahead
-                    continue
-                }
-                // Repeated separators count as one; none at the very start.
-                if let previous = out.last, previous.kind == .newline || previous.kind == .semicolon || previous.kind == .leftBrace {
-                    index += 1
-                    continue
-                }
-                if out.isEmpty {
-                    index += 1
-                    continue
-                }
-            default:
-                break
-            }
-            out.append(token)
-            index += 1
-        }
-        return out
-    }
-
     /// Whether a line ending with `token` continues on the next line.
     static func continuesAfter(_ token: Token, bytes: [UInt8]) -> Bool {
         switch token.kind {
@@ -274,6 +236,57 @@ public struct Lexer {
                 || word.elementsEqual("in".utf8) || word.elementsEqual("contains".utf8)
         default:
             return false
+        }
+    }
+}
+
+/// Tokens with statement-ending newlines decided, produced on demand so that a large script
+/// is never held as one token array. A newline is kept only where it ends a statement (or
+/// separates items in `{ }`): never inside `( )` or `[ ]` (the innermost bracket decides), not
+/// after a line that ends with an operator needing more, not before a line starting with `|`,
+/// and repeated separators fold into one.
+public struct TokenStream {
+    private var lexer: Lexer
+    /// Raw tokens read ahead (only newlines and the token after them).
+    private var lookahead: [Token] = []
+    private var brackets: [Token.Kind] = []
+    private var previous: Token?
+    private let bytes: [UInt8]
+
+    public init(file: SourceFile) {
+        lexer = Lexer(file: file)
+        bytes = file.bytes
+    }
+
+    /// The lexer's diagnostics so far.
+    public var diagnostics: [Diagnostic] { lexer.diagnostics }
+
+    private mutating func raw() -> Token {
+        lookahead.isEmpty ? lexer.nextRaw() : lookahead.removeFirst()
+    }
+
+    public mutating func next() -> Token {
+        while true {
+            let token = raw()
+            switch token.kind {
+            case .leftParen, .leftBracket, .leftBrace:
+                brackets.append(token.kind)
+            case .rightParen, .rightBracket, .rightBrace:
+                if !brackets.isEmpty { brackets.removeLast() }
+            case .newline:
+                if let innermost = brackets.last, innermost != .leftBrace { continue }
+                if let previous, Lexer.continuesAfter(previous, bytes: bytes) { continue }
+                // Look past blank lines: a line starting with `|` continues the statement.
+                var following = lexer.nextRaw()
+                while following.kind == .newline { following = lexer.nextRaw() }
+                lookahead.append(following)
+                if following.kind == .pipe { continue }
+                guard let previous, previous.kind != .newline, previous.kind != .semicolon, previous.kind != .leftBrace else { continue }
+            default:
+                break
+            }
+            previous = token
+            return token
         }
     }
 }

@@ -4,19 +4,36 @@
 /// statement boundary.
 public struct Parser {
     public let file: SourceFile
-    private var tokens: [Token]
+    /// A window of tokens: filled from the stream as the parser looks ahead, emptied up to the
+    /// current token at each statement, so memory stays proportional to one statement.
+    private var tokens: [Token] = []
+    private var stream: TokenStream
     private var index = 0
     /// Lexical errors, keyed by the start of the invalid token they belong to.
     private var lexicalErrors: [Int: Diagnostic] = [:]
+    private var lexicalErrorsSeen = 0
     private var depth = 0
     static let maximumDepth = 256
 
     public init(file: SourceFile) {
         self.file = file
-        let (tokens, diagnostics) = Lexer.tokenize(file)
-        self.tokens = tokens
-        for diagnostic in diagnostics where lexicalErrors[diagnostic.range.lower] == nil {
-            lexicalErrors[diagnostic.range.lower] = diagnostic
+        stream = TokenStream(file: file)
+        fill(through: 3)
+    }
+
+    /// Makes sure the window holds the token at `position` (the end of input repeats).
+    private mutating func fill(through position: Int) {
+        while tokens.count <= position {
+            if let last = tokens.last, last.kind == .endOfFile { return }
+            let token = stream.next()
+            tokens.append(token)
+            if token.kind == .invalid {
+                let diagnostics = stream.diagnostics
+                for diagnostic in diagnostics[lexicalErrorsSeen...] where lexicalErrors[diagnostic.range.lower] == nil {
+                    lexicalErrors[diagnostic.range.lower] = diagnostic
+                }
+                lexicalErrorsSeen = diagnostics.count
+            }
         }
     }
 
@@ -37,6 +54,10 @@ public struct Parser {
     /// The next statement, a syntax error (after which the parser has skipped to the next
     /// statement), or nil at the end of the source.
     public mutating func nextStatement() -> Result<Statement, Diagnostic>? {
+        if index > 0 {
+            tokens.removeFirst(index)
+            index = 0
+        }
         skipSeparators()
         if current.kind == .endOfFile { return nil }
         let start = index
@@ -53,7 +74,11 @@ public struct Parser {
     // MARK: Token helpers
 
     private var current: Token { tokens[index] }
-    private func peek(_ offset: Int = 1) -> Token { tokens[min(index + offset, tokens.count - 1)] }
+
+    private mutating func peek(_ offset: Int = 1) -> Token {
+        fill(through: index + offset)
+        return tokens[min(index + offset, tokens.count - 1)]
+    }
 
     private func text(_ token: Token) -> String { file.text(token.range) }
 
@@ -66,6 +91,7 @@ public struct Parser {
     @discardableResult
     private mutating func advance() -> Token {
         let token = current
+        fill(through: index + 1)
         if index < tokens.count - 1 { index += 1 }
         return token
     }
