@@ -9,7 +9,7 @@ public protocol EntityContext: AnyObject {
 /// One field of an entity type, stored or computed: its name and type, how to read it and
 /// (for stored fields) how to write it. Field lookups happen once, when an expression is
 /// compiled; rows then run the closures.
-public struct FieldSpec: @unchecked Sendable {
+public final class FieldSpec: @unchecked Sendable {
     public let name: String
     public let type: FieldType
     public let isStored: Bool
@@ -23,6 +23,20 @@ public struct FieldSpec: @unchecked Sendable {
     let get: (Entity, EntityContext) -> Value
     /// Stores an already validated value.
     let set: FieldSetter?
+
+    init(name: String, type: FieldType, isStored: Bool, isRequired: Bool, isNullable: Bool, defaultText: String,
+         summary: String, resultType: FieldType?, get: @escaping (Entity, EntityContext) -> Value, set: FieldSetter?) {
+        self.name = name
+        self.type = type
+        self.isStored = isStored
+        self.isRequired = isRequired
+        self.isNullable = isNullable
+        self.defaultText = defaultText
+        self.summary = summary
+        self.resultType = resultType
+        self.get = get
+        self.set = set
+    }
 
     /// Stores an already validated value on an entity of this field's type.
     func apply(_ value: Value, to entity: inout Entity) {
@@ -74,10 +88,27 @@ public enum FieldCatalog {
     }
 
     public static func field(_ name: String, of type: EntityType) -> FieldSpec? {
-        index[type]![name].map { fields(of: type)[$0] }
+        switch type {
+        case .partner: return partnerIndex[name]
+        case .agreement: return agreementIndex[name]
+        case .stakeholder: return stakeholderIndex[name]
+        }
     }
 
-    public static func storedFields(of type: EntityType) -> [FieldSpec] { fields(of: type).filter(\.isStored) }
+    public static func storedFields(of type: EntityType) -> [FieldSpec] {
+        switch type {
+        case .partner: return storedPartnerFields
+        case .agreement: return storedAgreementFields
+        case .stakeholder: return storedStakeholderFields
+        }
+    }
+
+    private static let storedPartnerFields = partnerFields.filter(\.isStored)
+    private static let storedAgreementFields = agreementFields.filter(\.isStored)
+    private static let storedStakeholderFields = stakeholderFields.filter(\.isStored)
+    private static let partnerIndex = Dictionary(uniqueKeysWithValues: partnerFields.map { ($0.name, $0) })
+    private static let agreementIndex = Dictionary(uniqueKeysWithValues: agreementFields.map { ($0.name, $0) })
+    private static let stakeholderIndex = Dictionary(uniqueKeysWithValues: stakeholderFields.map { ($0.name, $0) })
 
     /// Columns an entity set shows when printed without `select`.
     public static func defaultColumns(of type: EntityType) -> [String] {
@@ -90,16 +121,6 @@ public enum FieldCatalog {
 
     /// Every field name of every type: `let` and `metric` names may not shadow them.
     public static let allFieldNames: Set<String> = Set(EntityType.allCases.flatMap { fields(of: $0).map(\.name) })
-
-    private static let index: [EntityType: [String: Int]] = {
-        var table: [EntityType: [String: Int]] = [:]
-        for type in EntityType.allCases {
-            var map: [String: Int] = [:]
-            for (position, field) in fields(of: type).enumerated() { map[field.name] = position }
-            table[type] = map
-        }
-        return table
-    }()
 
     // MARK: Helpers for the tables below
 
