@@ -138,10 +138,12 @@ struct ExpressionCompiler {
             }
             let runtime = self.runtime
             let get = field.get
+            // An id compares with bare ids of its own type: `where id in [mercy, stateu]`.
+            let staticType = field.name == "id" ? StaticType.reference(type) : StaticType(field.resultType ?? field.type)
             return Compiled(run: { row in
                 guard let entity = row.entity else { return .null }
                 return get(entity, runtime)
-            }, type: StaticType(field.resultType ?? field.type))
+            }, type: staticType)
         }
         if runtime.session.hasBinding(name) {
             return try runtime.session.compileBindingReference(name, range, file: file, runtime: runtime)
