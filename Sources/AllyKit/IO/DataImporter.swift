@@ -17,39 +17,42 @@ struct DataImporter {
 
     func importFile(_ url: URL, kind: String) throws -> Int {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
+        // A memory map: a large CSV is read record by record and each row is imported as it
+        // is read, so memory holds the entities, not the file's text several times over.
+        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
             throw Diagnostic(.fileError, "cannot read \(url.path): \(Session.reason(error))", at: range, in: file)
         }
-        let bytes = [UInt8](data)
         let format = url.pathExtension.lowercased()
         let name = url.lastPathComponent
         do {
-            let records: [(row: Int, cells: [(String, Value?)])]
+            let rows: RowSource
             switch format {
-            case "csv": records = try csvRecords(bytes, kind: kind)
-            case "json": records = try jsonRecords(bytes, kind: kind)
+            case "csv": rows = { handle in try self.csvRecords(data, handle) }
+            case "json": rows = { handle in try self.jsonRecords([UInt8](data), handle) }
             default:
                 throw Diagnostic(.fileError, "cannot import `.\(url.pathExtension)` files", at: range, in: file,
                                  help: "import reads .csv and .json")
             }
-            if kind == "parties" { return try importParties(records) }
-            return try importEntities(records, type: EntityType(plural: kind)!)
+            if kind == "parties" { return try importParties(rows) }
+            return try importEntities(rows, type: EntityType(plural: kind)!)
         } catch let failure as RowError {
             let location = failure.column.map { "\(name): row \(failure.row), column `\($0)`" } ?? "\(name): row \(failure.row)"
             throw Diagnostic(.importError, "\(location): \(failure.message); nothing was imported", at: range, in: file, help: failure.help)
         } catch let failure as JSONReader.Failure {
-            let line = bytes[0..<min(failure.offset, bytes.count)].filter { $0 == 0x0A }.count + 1
+            let line = data[0..<min(failure.offset, data.count)].filter { $0 == 0x0A }.count + 1
             throw Diagnostic(.importError, "\(name): line \(line): \(failure.message); nothing was imported", at: range, in: file)
         }
     }
 
     // MARK: Reading
 
-    private func csvRecords(_ bytes: [UInt8], kind: String) throws -> [(row: Int, cells: [(String, Value?)])] {
+    /// Calls its argument with each row (number, cells by column) in file order.
+    private typealias RowSource = (_ handle: (Int, [(String, Value?)]) throws -> Void) throws -> Void
+
+    private func csvRecords(_ bytes: Data, _ handle: (Int, [(String, Value?)]) throws -> Void) throws {
         var reader = CSVReader(bytes)
-        guard let header = try reader.next() else { return [] }
+        guard let header = try reader.next() else { return }
         let columns = header.map { $0.text.trimmingCharacters(in: .whitespaces) }
-        var records: [(row: Int, cells: [(String, Value?)])] = []
         var row = 1
         while let cells = try reader.next() {
             row += 1
@@ -66,30 +69,31 @@ struct DataImporter {
                 if text.hasPrefix("'"), Renderer.startsLikeFormula(text) { text.removeFirst() }
                 values.append((column, .string(text)))
             }
-            records.append((row, values))
+            try handle(row, values)
         }
-        return records
     }
 
-    private func jsonRecords(_ bytes: [UInt8], kind: String) throws -> [(row: Int, cells: [(String, Value?)])] {
+    private func jsonRecords(_ bytes: [UInt8], _ handle: (Int, [(String, Value?)]) throws -> Void) throws {
         guard case .list(let items) = try JSONReader.parse(bytes) else {
             throw JSONReader.Failure(message: "the file must hold an array of objects", offset: 0)
         }
-        return try items.enumerated().map { index, item in
+        for (index, item) in items.enumerated() {
             guard case .record(let record) = item else {
                 throw RowError(row: index + 1, column: nil, message: "is not an object", help: nil)
             }
-            return (index + 1, record.pairs.map { ($0.0, $0.1) })
+            try handle(index + 1, record.pairs.map { ($0.0, $0.1) })
         }
     }
 
     // MARK: Entities
 
-    private func importEntities(_ records: [(row: Int, cells: [(String, Value?)])], type: EntityType) throws -> Int {
+    private func importEntities(_ rows: RowSource, type: EntityType) throws -> Int {
         let editor = PortfolioEditor(runtime: runtime, file: file)
         var seen = Set<String>()
         var deferredTies: [(row: Int, id: String, knows: Value)] = []
-        for (row, cells) in records {
+        var count = 0
+        try rows { row, cells in
+            count += 1
             try runtime.checkCancelled()
             var values: [String: (FieldSpec, Value)] = [:]
             var fit: [String: Value] = [:]
@@ -166,15 +170,17 @@ struct DataImporter {
             }
             runtime.portfolio.put(stakeholder)
         }
-        return records.count
+        return count
     }
 
     // MARK: Parties
 
-    private func importParties(_ records: [(row: Int, cells: [(String, Value?)])]) throws -> Int {
+    private func importParties(_ rows: RowSource) throws -> Int {
         let editor = PortfolioEditor(runtime: runtime, file: file)
         let allowed = ["agreement", "partner", "role", "contributes", "equity", "votes"]
-        for (row, cells) in records {
+        var count = 0
+        try rows { row, cells in
+            count += 1
             var record = Record()
             var agreementId: String?
             for (column, raw) in cells {
@@ -204,7 +210,7 @@ struct DataImporter {
             agreement.parties.append(party)
             runtime.portfolio.put(agreement)
         }
-        return records.count
+        return count
     }
 
     // MARK: Cells

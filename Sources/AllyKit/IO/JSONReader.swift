@@ -144,31 +144,34 @@ struct JSONReader {
 
 /// An RFC 4180 reader that tells a quoted empty cell (`""`, an empty string) from an empty one
 /// (the field's default).
-struct CSVReader {
+///
+/// It reads any byte collection, so a large file can be read from a memory map record by record.
+struct CSVReader<Bytes: RandomAccessCollection> where Bytes.Element == UInt8, Bytes.Index == Int {
     struct Cell {
         var text: String
         var quoted: Bool
     }
 
-    private let bytes: [UInt8]
-    private var position = 0
+    private let bytes: Bytes
+    private var position: Int
     /// 1-based line of the record being read, for messages.
     private(set) var line = 1
 
-    init(_ bytes: [UInt8]) {
+    init(_ bytes: Bytes) {
         self.bytes = bytes
+        position = bytes.startIndex
         // Skip a UTF-8 byte-order mark.
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position += 3 }
     }
 
     /// The next record, or nil at the end.
     mutating func next() throws -> [Cell]? {
-        guard position < bytes.count else { return nil }
+        guard position < bytes.endIndex else { return nil }
         var cells: [Cell] = []
         var field: [UInt8] = []
         var quoted = false
         while true {
-            if position >= bytes.count {
+            if position >= bytes.endIndex {
                 cells.append(Cell(text: String(decoding: field, as: UTF8.self), quoted: quoted))
                 return cells
             }
@@ -177,10 +180,10 @@ struct CSVReader {
                 quoted = true
                 position += 1
                 var closed = false
-                while position < bytes.count {
+                while position < bytes.endIndex {
                     let inner = bytes[position]
                     if inner == UInt8(ascii: "\"") {
-                        if position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "\"") {
+                        if position + 1 < bytes.endIndex, bytes[position + 1] == UInt8(ascii: "\"") {
                             field.append(inner)
                             position += 2
                             continue
@@ -205,7 +208,7 @@ struct CSVReader {
             }
             if byte == 0x0A || byte == 0x0D {
                 cells.append(Cell(text: String(decoding: field, as: UTF8.self), quoted: quoted))
-                if byte == 0x0D, position + 1 < bytes.count, bytes[position + 1] == 0x0A { position += 1 }
+                if byte == 0x0D, position + 1 < bytes.endIndex, bytes[position + 1] == 0x0A { position += 1 }
                 position += 1
                 line += 1
                 return cells
