@@ -10,7 +10,7 @@
 #   PTY_HOME       a scratch folder used as HOME and as the working folder (required)
 #   PTY_ENV        extra environment for every start, as NAME=VALUE words (a bash array)
 #   PTY_PROMPT     text that shows the program is ready for input (default "ally> ")
-#   PTY_TIMEOUT    seconds wait_for waits before giving up (default 5)
+#   PTY_TIMEOUT    seconds wait_for waits before giving up (default 10: a loaded 2-core machine is slow)
 #   PTY_SOCKET     tmux server socket name (default ally-pty-PID; one private server)
 #   PTY_CONF       the tmux configuration file written for that server
 #   PTY_SESSION    the tmux session the helpers talk to (default "pty"); switch it to drive
@@ -21,7 +21,7 @@
 # built-in defaults), then PTY_ENV, then the arguments of pty_start. `NAME=` (empty) removes
 # NAME from the environment.
 
-PTY_TIMEOUT=${PTY_TIMEOUT:-5}
+PTY_TIMEOUT=${PTY_TIMEOUT:-10}
 PTY_SOCKET=${PTY_SOCKET:-ally-pty-$$}
 PTY_SESSION=${PTY_SESSION:-pty}
 PTY_PROMPT=${PTY_PROMPT:-"ally> "}
