@@ -98,8 +98,10 @@ enum Signals {
     nonisolated(unsafe) static var source: DispatchSourceSignal?
 
     static func installForScripts() {
-        // A closed pipe (`ally ... | head`, quitting the pager) is not a reason to die.
+        // A closed pipe (`ally ... | head`, quitting the pager) is not a reason to die, and
+        // neither is a file-size limit: the write fails with EFBIG and `save` says so.
         signal(SIGPIPE, SIG_IGN)
+        signal(SIGXFSZ, SIG_IGN)
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler {

@@ -113,7 +113,10 @@ struct RunCommand: ParsableCommand {
         // Start-up data: the sample, a data file, or nothing.
         if let data = options.data {
             let source = try Output.readSource(data)
-            if session.run(source, sink: StartupSink(sink)) != .success {
+            switch session.run(source, sink: StartupSink(sink)) {
+            case .success, .quit: break
+            case .interrupted: throw ExitCode(130)
+            case .failed:
                 Output.writeError("ally: \(data) did not load\n")
                 throw ExitCode(1)
             }

@@ -4,10 +4,10 @@ public enum DiagnosticRenderer {
     public static func render(_ diagnostic: Diagnostic, color: Bool = false) -> String {
         let red = color ? "\u{1B}[1;31m" : "", blue = color ? "\u{1B}[1;34m" : "", bold = color ? "\u{1B}[1m" : ""
         let reset = color ? "\u{1B}[0m" : ""
-        var out = "\(red)\(diagnostic.severity.rawValue)[\(diagnostic.code.rawValue)]\(reset)\(bold): \(diagnostic.message)\(reset)\n"
+        var out = "\(red)\(diagnostic.severity.rawValue)[\(diagnostic.code.rawValue)]\(reset)\(bold): \(clip(diagnostic.message))\(reset)\n"
         guard let file = diagnostic.file else {
-            if let help = diagnostic.help { out += "  = help: \(help)\n" }
-            for note in diagnostic.notes { out += "  = note: \(note)\n" }
+            if let help = diagnostic.help { out += "  = help: \(clip(help))\n" }
+            for note in diagnostic.notes { out += "  = note: \(clip(note))\n" }
             return out
         }
         let (line, column) = file.location(of: diagnostic.range.lower)
@@ -17,20 +17,39 @@ public enum DiagnosticRenderer {
         let (endLine, endColumn) = file.location(of: max(diagnostic.range.lower, diagnostic.range.upper))
         // Tabs in the line would misplace the caret; show them as single spaces. The caret is
         // placed by screen columns, so wide characters (CJK, emoji) before it count as two.
-        let scalars = Array(text.unicodeScalars.map { $0 == "\t" ? " " : $0 })
-        let shown = String(String.UnicodeScalarView(scalars))
-        func screenWidth(_ range: Range<Int>) -> Int {
-            let clamped = max(0, min(range.lowerBound, scalars.count))..<max(0, min(range.upperBound, scalars.count))
-            return Renderer.displayWidth(String(String.UnicodeScalarView(scalars[clamped])))
+        var scalars = Array(text.unicodeScalars.map { $0 == "\t" ? " " : $0 })
+        var caretStart = column - 1
+        var caretEnd = max(caretStart, endLine == line ? endColumn - 1 : scalars.count)
+        // A very long line is shown as a window around the caret.
+        let window = 120
+        if scalars.count > window {
+            let from = max(0, min(caretStart - window / 2, scalars.count - window))
+            let to = min(scalars.count, from + window)
+            let head: [Unicode.Scalar] = from > 0 ? ["…"] : []
+            let tail: [Unicode.Scalar] = to < scalars.count ? ["…"] : []
+            scalars = head + Array(scalars[from..<to]) + tail
+            caretStart = caretStart - from + head.count
+            caretEnd = min(caretEnd - from + head.count, scalars.count)
         }
-        let lead = screenWidth(0..<(column - 1))
-        let spanEnd = endLine == line ? endColumn - 1 : scalars.count
-        let width = max(1, screenWidth((column - 1)..<spanEnd))
+        let shown = String(String.UnicodeScalarView(scalars))
+        func screenWidth(_ lower: Int, _ upper: Int) -> Int {
+            let low = max(0, min(lower, scalars.count)), high = max(low, min(upper, scalars.count))
+            return Renderer.displayWidth(String(String.UnicodeScalarView(scalars[low..<high])))
+        }
+        let lead = screenWidth(0, caretStart)
+        let width = max(1, screenWidth(caretStart, caretEnd))
         out += "\(gutter) \(blue)|\(reset)\n"
         out += "\(blue)\(line) |\(reset) \(shown)\n"
         out += "\(gutter) \(blue)|\(reset) \(String(repeating: " ", count: lead))\(red)\(String(repeating: "^", count: width))\(reset)\n"
-        if let help = diagnostic.help { out += "\(gutter) \(blue)=\(reset) help: \(help)\n" }
-        for note in diagnostic.notes { out += "\(gutter) \(blue)=\(reset) note: \(note)\n" }
+        if let help = diagnostic.help { out += "\(gutter) \(blue)=\(reset) help: \(clip(help))\n" }
+        for note in diagnostic.notes { out += "\(gutter) \(blue)=\(reset) note: \(clip(note))\n" }
         return out
+    }
+
+    /// Messages quote source text; a megabyte-long name should not fill the terminal.
+    static func clip(_ text: String) -> String {
+        guard text.unicodeScalars.count > 300 else { return text }
+        let scalars = Array(text.unicodeScalars)
+        return String(String.UnicodeScalarView(scalars[0..<200])) + " … " + String(String.UnicodeScalarView(scalars[(scalars.count - 60)...]))
     }
 }

@@ -61,8 +61,8 @@ enum DotCommands {
                     throw fail("`\(word)` is not DIMENSION=WEIGHT", help: Suggestions.help(for: parts[0], in: FitScores.dimensions)
                                 ?? "dimensions: \(FitScores.dimensions.joined(separator: " "))")
                 }
-                guard let weight = Double(parts[1]), weight >= 0, weight.isFinite else {
-                    throw fail("the weight of \(parts[0]) must be a number, 0 or more")
+                guard let weight = Double(parts[1]), weight >= 0, weight <= 1e6 else {
+                    throw fail("the weight of \(parts[0]) must be a number from 0 to 1000000")
                 }
                 weights[index] = weight
             }

@@ -54,6 +54,9 @@ final class AggregateCollector {
 
 /// Resolves names and compiles expressions into closures, once per statement.
 struct ExpressionCompiler {
+    /// The longest text `+` may build.
+    static let maximumStringBytes = 16 << 20
+
     let runtime: Runtime
     let file: SourceFile
     var scope: Scope
@@ -408,17 +411,27 @@ struct ExpressionCompiler {
                 throw error(.typeMismatch, "cannot apply `\(op.rawValue)` to a \(lt) and a \(rt)", operatorRange)
             }
         }
+        func finite(_ n: Double) throws -> Value {
+            guard n.isFinite else {
+                throw Diagnostic(.limitExceeded, "the result is too large to hold (beyond ±1.8e308)", at: range, in: file)
+            }
+            return .number(n)
+        }
         return Compiled(run: { row in
             let a = try l.run(row), b = try r.run(row)
             if a.isNull || b.isNull { return .null }
             switch (op, a, b) {
-            case let (.add, .number(x), .number(y)): return .number(x + y)
-            case let (.subtract, .number(x), .number(y)): return .number(x - y)
-            case let (.multiply, .number(x), .number(y)): return .number(x * y)
+            case let (.add, .number(x), .number(y)): return try finite(x + y)
+            case let (.subtract, .number(x), .number(y)): return try finite(x - y)
+            case let (.multiply, .number(x), .number(y)): return try finite(x * y)
             case let (.divide, .number(x), .number(y)):
                 if y == 0 { throw Diagnostic(.divisionByZero, "division by zero", at: range, in: file) }
-                return .number(x / y)
-            case let (.add, .string(x), .string(y)): return .string(x + y)
+                return try finite(x / y)
+            case let (.add, .string(x), .string(y)):
+                guard x.utf8.count + y.utf8.count <= ExpressionCompiler.maximumStringBytes else {
+                    throw Diagnostic(.limitExceeded, "the joined text would be longer than 16 MB", at: range, in: file)
+                }
+                return .string(x + y)
             case let (.add, .date(d), .duration(p)), let (.add, .duration(p), .date(d)): return .date(d.adding(p))
             case let (.subtract, .date(d), .duration(p)): return .date(d.adding(p, times: -1))
             case let (.subtract, .date(x), .date(y)): return .number(Double(x.daysSinceEpoch - y.daysSinceEpoch))

@@ -178,7 +178,11 @@ enum AggregateFunction: String, CaseIterable {
                 }
                 numbers.append(n)
             }
-            return Self.fold(self, numbers)
+            let result = Self.fold(self, numbers)
+            if case .number(let n) = result, !n.isFinite {
+                throw FunctionError(text: "`\(rawValue)` is too large to hold (beyond ±1.8e308)")
+            }
+            return result
         }
     }
 

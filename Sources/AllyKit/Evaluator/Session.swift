@@ -61,6 +61,10 @@ public final class Session {
     /// Set while statements run inside `scenario NAME { ... }` or `load`, to make the whole
     /// block one all-or-nothing statement.
     private var nesting = 0
+    /// Scenarios by name; rebuilt whenever the list changed size (drops, restores).
+    private var scenarioIndex: [String: Scenario] = [:]
+    /// Metrics being evaluated, to refuse one that uses itself (even through `compare`).
+    private var evaluatingMetrics: Set<String> = []
     /// Files being loaded, innermost last, to refuse a load cycle.
     private var loading: [String] = []
 
@@ -211,6 +215,7 @@ public final class Session {
     }
 
     private func restore(_ snapshot: Snapshot) {
+        scenarioIndex = [:]
         scenarios = snapshot.scenarios.map { scenario, portfolio, logCount, logging in
             scenario.portfolio = portfolio
             if scenario.log.count > logCount { scenario.log.removeSubrange(logCount...) }
@@ -371,6 +376,7 @@ public final class Session {
                                  help: "`use baseline` first")
             }
             scenarios.removeAll { $0 === target }
+            scenarioIndex[target.name] = nil
             sink.confirm("dropped scenario \(name.text)")
 
         case .load(let path):
@@ -579,11 +585,12 @@ public final class Session {
             throw Diagnostic(.unknownMetric, "unknown metric `\(name)`", at: range, in: file,
                              help: Suggestions.help(for: name, in: metricOrder))
         }
-        if runtime.evaluating.contains(name) {
+        // Session-wide, since `compare` evaluates a metric in runtimes of its own.
+        if runtime.evaluating.contains(name) || evaluatingMetrics.contains(name) {
             throw Diagnostic(.cycle, "metric `\(name)` uses itself", at: range, in: file)
         }
-        runtime.evaluating.insert(name)
-        defer { runtime.evaluating.remove(name) }
+        evaluatingMetrics.insert(name)
+        defer { evaluatingMetrics.remove(name) }
         let relation = try PipelineCompiler(runtime: runtime, file: source).compile(pipeline).run()
         let value = try Self.singleValue(relation, range: pipeline.range, file: source)
         runtime.metricCache[name] = value
@@ -616,7 +623,13 @@ public final class Session {
 
     // MARK: Scenarios
 
-    func scenario(named name: String) -> Scenario? { scenarios.first { $0.name == name } }
+    func scenario(named name: String) -> Scenario? {
+        // Scenarios are few in a session but a script may make thousands: look them up by name.
+        if scenarioIndex.count != scenarios.count {
+            scenarioIndex = Dictionary(scenarios.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        return scenarioIndex[name]
+    }
 
     func requireScenario(_ name: Name, file: SourceFile) throws -> Scenario {
         guard let found = scenario(named: name.text) else {
@@ -637,6 +650,7 @@ public final class Session {
         let parent = try from.map { try requireScenario($0, file: file) } ?? current
         let child = parent.fork(named: name.text)
         scenarios.append(child)
+        scenarioIndex[child.name] = child
         current = child
     }
 

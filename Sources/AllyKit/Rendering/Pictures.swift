@@ -77,7 +77,7 @@ enum Pictures {
     /// One bar per label, scaled to the widest value; eighth blocks give sub-character precision.
     static func chart(_ data: ResultTable, width: Int, color: Bool) -> String {
         let labels = data.rows.map { ValueFormatter.plain($0[0]).isEmpty ? "(none)" : ValueFormatter.plain($0[0]) }
-        let values = data.rows.map { $0[1].number }
+        let values = data.rows.map { row in row[1].number.flatMap { $0.isFinite ? $0 : nil } }
         let labelWidth = min(28, labels.map(Renderer.displayWidth).max() ?? 0)
         let valueTexts = values.map { $0.map(Renderer.grouped) ?? "" }
         let valueWidth = valueTexts.map(\.count).max() ?? 0

@@ -11,10 +11,13 @@ final class Scenario {
     /// once something forks from it: changes before the first fork are never diffed.
     var log: [EntityKey] = []
     var isLogging: Bool
+    /// Forks between this scenario and baseline (0 for baseline).
+    let depth: Int
 
     init(name: String, parent: Scenario?, portfolio: Portfolio) {
         self.name = name
         self.parent = parent
+        self.depth = parent.map { $0.depth + 1 } ?? 0
         self.portfolio = portfolio
         self.forkPosition = parent?.log.count ?? 0
         self.isLogging = parent != nil
@@ -43,9 +46,27 @@ final class Scenario {
     /// Keys that may differ between `a` and `b`: the logs along the path through their
     /// closest common ancestor, each cut at the fork that matters. O(changes).
     static func candidateKeys(_ a: Scenario, _ b: Scenario) -> Set<EntityKey> {
-        let chainA = a.ancestors, chainB = b.ancestors
-        let inB = Set(chainB.map(ObjectIdentifier.init))
-        guard let common = chainA.first(where: { inB.contains(ObjectIdentifier($0)) }) else { return [] }
+        // The closest common ancestor, walking up only as far as the two are apart.
+        var x = a, y = b
+        while x.depth > y.depth, let parent = x.parent { x = parent }
+        while y.depth > x.depth, let parent = y.parent { y = parent }
+        while x !== y {
+            guard let px = x.parent, let py = y.parent else { return [] }
+            x = px
+            y = py
+        }
+        let common = x
+        func chain(from start: Scenario) -> [Scenario] {
+            var nodes: [Scenario] = []
+            var node: Scenario? = start
+            while let current = node {
+                nodes.append(current)
+                if current === common { break }
+                node = current.parent
+            }
+            return nodes
+        }
+        let chainA = chain(from: a), chainB = chain(from: b)
         var keys = Set<EntityKey>()
         func collect(_ chain: [Scenario]) -> Int {
             // Walk up to the common ancestor; return the position in its log where this branch left it.

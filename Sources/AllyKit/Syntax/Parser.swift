@@ -14,6 +14,11 @@ public struct Parser {
     private var lexicalErrorsSeen = 0
     private var depth = 0
     static let maximumDepth = 256
+    /// Operators, members and stages one statement may hold. Long chains (`a + a + ...`) build
+    /// deep trees that compiling and running would walk recursively; this keeps them shallow
+    /// enough for the stack, far above anything a person writes.
+    static let maximumNodes = 2_000
+    private var nodes = 0
 
     public init(file: SourceFile) {
         self.file = file
@@ -61,6 +66,7 @@ public struct Parser {
         skipSeparators()
         if current.kind == .endOfFile { return nil }
         let start = index
+        nodes = 0
         do {
             let statement = try parseStatement()
             try expectStatementEnd()
@@ -173,6 +179,15 @@ public struct Parser {
         if current.kind == .leftBrace { braces += 1 }
         if current.kind == .rightBrace { braces -= 1 }
         advance()
+    }
+
+    /// Counts one operator, member or stage against the statement's budget.
+    private mutating func countNode() throws(Diagnostic) {
+        nodes += 1
+        if nodes > Parser.maximumNodes {
+            throw error(.tooLong, "the statement has more than \(Parser.maximumNodes) operators and stages", at: current.range,
+                        help: "split it with `let` or `extend`")
+        }
     }
 
     private mutating func nested<T>(_ body: (inout Parser) throws(Diagnostic) -> T) throws(Diagnostic) -> T {
@@ -496,6 +511,7 @@ public struct Parser {
         let (source, sourceRange) = try parseSource()
         var stages: [Stage] = []
         while current.kind == .pipe {
+            try countNode()
             advance()
             stages.append(try parseStage())
         }
@@ -651,6 +667,7 @@ public struct Parser {
         try nested { (parser: inout Parser) throws(Diagnostic) -> Expr in
             var left = try parser.parseOrExpr()
             while parser.current.kind == .questionQuestion {
+                try parser.countNode()
                 let op = parser.advance()
                 let right = try parser.parseOrExpr()
                 left = Expr(.binary(.coalesce, left, right, operatorRange: op.range), left.range.union(right.range))
@@ -663,6 +680,7 @@ public struct Parser {
     private mutating func parseOrExpr() throws(Diagnostic) -> Expr {
         var left = try parseAndExpr()
         while isWord("or") {
+            try countNode()
             let op = advance()
             let right = try parseAndExpr()
             left = Expr(.binary(.or, left, right, operatorRange: op.range), left.range.union(right.range))
@@ -674,6 +692,7 @@ public struct Parser {
     private mutating func parseAndExpr() throws(Diagnostic) -> Expr {
         var left = try parseNotExpr()
         while isWord("and") {
+            try countNode()
             let op = advance()
             let right = try parseNotExpr()
             left = Expr(.binary(.and, left, right, operatorRange: op.range), left.range.union(right.range))
@@ -684,6 +703,7 @@ public struct Parser {
     /// notExpr ::= 'not' notExpr | comparison
     private mutating func parseNotExpr() throws(Diagnostic) -> Expr {
         if isWord("not"), startsOperand(peek()) {
+            try countNode()
             let op = advance()
             let operand = try nested { (parser: inout Parser) throws(Diagnostic) -> Expr in try parser.parseNotExpr() }
             return Expr(.unary(.not, operand), op.range.union(operand.range))
@@ -723,6 +743,7 @@ public struct Parser {
     private mutating func parseAdditive() throws(Diagnostic) -> Expr {
         var left = try parseMultiplicative()
         while current.kind == .plus || current.kind == .minus {
+            try countNode()
             let opToken = advance()
             let right = try parseMultiplicative()
             left = Expr(.binary(opToken.kind == .plus ? .add : .subtract, left, right, operatorRange: opToken.range),
@@ -735,6 +756,7 @@ public struct Parser {
     private mutating func parseMultiplicative() throws(Diagnostic) -> Expr {
         var left = try parseUnary()
         while current.kind == .star || current.kind == .slash {
+            try countNode()
             let opToken = advance()
             let right = try parseUnary()
             left = Expr(.binary(opToken.kind == .star ? .multiply : .divide, left, right, operatorRange: opToken.range),
@@ -746,6 +768,7 @@ public struct Parser {
     /// unary ::= '-' unary | postfix
     private mutating func parseUnary() throws(Diagnostic) -> Expr {
         if current.kind == .minus {
+            try countNode()
             let op = advance()
             let operand = try nested { (parser: inout Parser) throws(Diagnostic) -> Expr in try parser.parseUnary() }
             return Expr(.unary(.negate, operand), op.range.union(operand.range))
@@ -757,6 +780,7 @@ public struct Parser {
     private mutating func parsePostfix() throws(Diagnostic) -> Expr {
         var expr = try parsePrimary()
         while current.kind == .dot {
+            try countNode()
             advance()
             let member = try expectName("a field name after `.`")
             expr = Expr(.member(expr, member), expr.range.union(member.range))

@@ -491,9 +491,17 @@ struct ParserTests {
         #expect(diagnostics.map(\.code) == [.tooDeep])
     }
 
-    @Test("a long flat chain of operators parses without recursion trouble")
+    @Test("a long flat chain of operators parses up to the statement's limit")
     func longChain() {
-        let text = "partners | select " + Array(repeating: "1", count: 50_000).joined(separator: " + ")
+        let text = "partners | select " + Array(repeating: "1", count: 1_500).joined(separator: " + ")
         #expect(pipeline(text) != nil)
+    }
+
+    @Test("a chain past the limit is one positioned error, not a deep tree to crash on")
+    func tooLongChain() {
+        let text = "partners | select " + Array(repeating: "1", count: 50_000).joined(separator: " + ")
+        let (_, diagnostics, _) = parse(text)
+        #expect(diagnostics.map(\.code) == [.tooLong])
+        #expect(diagnostics.first?.message.contains("2000 operators") == true)
     }
 }
