@@ -50,7 +50,7 @@ enum ShellLauncher {
             if !path.isEmpty, let data = FileManager.default.contents(atPath: path) {
                 let url = URL(fileURLWithPath: path)
                 session.run(SourceFile(name: path, bytes: [UInt8](data), directory: url.deletingLastPathComponent().path),
-                            sink: StartupSink(sink), keepGoing: true)
+                            sink: ForwardingSink(sink), keepGoing: true)
             }
         }
         let shell = InteractiveShell(backend: SessionBackend(session: session, sink: sink))
@@ -58,12 +58,3 @@ enum ShellLauncher {
     }
 }
 
-/// The start-up file's output: results and errors as usual, but no confirmations.
-final class StartupSink: OutputSink {
-    let target: OutputSink
-    init(_ target: OutputSink) { self.target = target }
-    func emit(_ result: QueryResult) { target.emit(result) }
-    func report(_ diagnostic: Diagnostic) { target.report(diagnostic) }
-    func note(_ text: String) { target.note(text) }
-    func confirm(_ text: String) {}
-}

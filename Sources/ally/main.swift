@@ -113,7 +113,7 @@ struct RunCommand: ParsableCommand {
         // Start-up data: the sample, a data file, or nothing.
         if let data = options.data {
             let source = try Output.readSource(data)
-            switch session.run(source, sink: StartupSink(sink)) {
+            switch session.run(source, sink: ForwardingSink(sink)) {
             case .success, .quit: break
             case .interrupted: throw ExitCode(130)
             case .failed:

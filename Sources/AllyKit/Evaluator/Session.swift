@@ -789,14 +789,15 @@ public final class Session {
     }
 }
 
-/// Passes output through; used for `load`, whose statements report like any other.
-final class ForwardingSink: OutputSink {
+/// Passes results, errors and notes through but not confirmations: for `load`, the start-up
+/// file and `--data`, whose definitions would otherwise confirm one by one.
+public final class ForwardingSink: OutputSink {
     let target: OutputSink
-    init(_ target: OutputSink) { self.target = target }
-    func emit(_ result: QueryResult) { target.emit(result) }
-    func report(_ diagnostic: Diagnostic) { target.report(diagnostic) }
-    func note(_ text: String) { target.note(text) }
-    func confirm(_ text: String) {}
+    public init(_ target: OutputSink) { self.target = target }
+    public func emit(_ result: QueryResult) { target.emit(result) }
+    public func report(_ diagnostic: Diagnostic) { target.report(diagnostic) }
+    public func note(_ text: String) { target.note(text) }
+    public func confirm(_ text: String) {}
 }
 
 extension Diagnostic {
