@@ -771,6 +771,10 @@ public final class Session {
     }
 
     func readSource(_ url: URL, range: SourceRange, file: SourceFile) throws -> SourceFile {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw Diagnostic(.fileError, "cannot read \(url.path): it is a directory", at: range, in: file)
+        }
         do {
             let data = try Data(contentsOf: url)
             return SourceFile(name: url.path, bytes: [UInt8](data), directory: url.deletingLastPathComponent().path)

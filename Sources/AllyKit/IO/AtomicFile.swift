@@ -9,7 +9,8 @@ public enum AtomicFile {
         func failure(_ what: String) -> Diagnostic {
             let reason = String(cString: strerror(errno))
             return Diagnostic(.fileError, "cannot write \(url.path): \(what)\(reason)", at: range, in: file,
-                              help: errno == ENOENT ? "the folder \(directory) does not exist" : nil)
+                              help: errno == ENOENT && !FileManager.default.fileExists(atPath: directory)
+                                ? "the folder \(directory) does not exist" : nil)
         }
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw failure("") }
