@@ -59,18 +59,11 @@ struct ASTPrinterTests {
 /// Random Ally statements, written as source text: every expression form, every stage and
 /// statement kind, nested to a few levels.
 struct RandomStatements {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1 }
+    var random: PortfolioGenerator.Random
+    init(seed: UInt64) { random = PortfolioGenerator.Random(state: seed &* 0x9E37_79B9_7F4A_7C15 &+ 1) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+    mutating func below(_ n: Int) -> Int { random.below(n) }
+    mutating func pick<T>(_ items: [T]) -> T { random.pick(items) }
 
     static let names = ["name", "kind", "value", "ends", "fit", "org", "status", "x", "tags", "stage"]
     static let strings = ["\"\"", "\"a b\"", "\"quote \\\" and \\\\\"", "\"line\\nbreak\"", "\"tab\\t\"", "\"é 東京 \\u{1F600}\""]
