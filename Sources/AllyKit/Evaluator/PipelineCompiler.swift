@@ -123,9 +123,7 @@ struct PipelineCompiler {
         case .filter(let expr):
             let predicate = try expressions(scope).compile(expr)
             return CompiledPipeline(shape: input.shape) {
-                try Self.mapRows(try input.run(), runtime: runtime, file: file) { relation in
-                    try Self.filter(relation, runtime: runtime, file: file) { try predicate.run($0).isTrue }
-                }
+                try Self.filter(try input.run(), runtime: runtime, file: file) { try predicate.run($0).isTrue }
             }
         case .sort(let keys):
             let compiled = try keys.map { (key: SortKey) -> (Compiled, Bool, SourceRange) in
@@ -320,9 +318,6 @@ struct PipelineCompiler {
         let collector = AggregateCollector(rowScope: scope, slotOffset: by.count)
         let groupScope = Scope(columns: by.map(\.label), columnTypes: keys.map(\.type))
         let outputs = try items.map { try expressions(groupScope, aggregates: collector).compile($0.expr) }
-        for (item, output) in zip(items, outputs) where collector.aggregates.isEmpty && output.type != .unknown && by.isEmpty {
-            _ = item
-        }
         try checkDuplicateColumns(by + items)
         let aggregates = collector.aggregates
         let runtime = self.runtime
@@ -440,10 +435,6 @@ struct PipelineCompiler {
         case .scalar(let value): return Table(columns: ["value"], rows: [[value]])
         case .picture(_, let data): return Table(columns: data.columns, rows: data.rows)
         }
-    }
-
-    static func mapRows(_ relation: Relation, runtime: Runtime, file: SourceFile, _ body: (Relation) throws -> Relation) throws -> Relation {
-        try body(relation)
     }
 
     static func filter(_ relation: Relation, runtime: Runtime, file: SourceFile, _ keep: (Row) throws -> Bool) throws -> Relation {
