@@ -4,34 +4,66 @@ enum Analytics {
     // MARK: Relations
 
     /// Follows a relation from a set of entities: deduplicated, in id order.
-    static func follow(_ entities: [Entity], from: EntityType, to: EntityType, runtime: Runtime) throws -> [Entity] {
+    /// The related entities of a relation stage, as ids or as positions in `allEntities`.
+    enum Followed {
+        /// Sorted, distinct.
+        case ids([String])
+        /// Ascending.
+        case positions([Int32])
+    }
+
+    /// From this many related ids on, they are placed by the id → position map (kept until an
+    /// id is added or removed) instead of being sorted, and later stages can read columns.
+    static let positionThreshold = 1024
+
+    static func followRelation(_ entities: [Entity], to: EntityType, runtime: Runtime) throws -> Followed {
         let portfolio = runtime.portfolio
+        // One partner's agreements or stakeholders are already a sorted list of distinct ids.
+        if entities.count == 1, case .partner(let partner) = entities[0], to != .partner {
+            return .ids(to == .agreement ? portfolio.agreementIds(ofPartner: partner.id) : portfolio.stakeholderIds(ofPartner: partner.id))
+        }
         var ids = Set<String>()
+        try forEachRelatedId(of: entities, to: to, runtime: runtime) { ids.insert($0) }
+        guard ids.count >= positionThreshold else { return .ids(ids.sorted { Value.compareText($0, $1) < 0 }) }
+        let positions = portfolio.positions(to)
+        var marked = [Bool](repeating: false, count: positions.count)
+        for id in ids { if let position = positions[id] { marked[Int(position)] = true } }
+        var out: [Int32] = []
+        out.reserveCapacity(ids.count)
+        for (position, isMarked) in marked.enumerated() where isMarked { out.append(Int32(truncatingIfNeeded: position)) }
+        return .positions(out)
+    }
+
+    /// Calls `body` with the id of every entity of type `to` related to one of `entities`
+    /// (with repeats): a partner's agreements, stakeholders and network neighbours; an
+    /// agreement's parties and their stakeholders; a stakeholder's org, its agreements and the
+    /// people the stakeholder knows.
+    static func forEachRelatedId(of entities: [Entity], to: EntityType, runtime: Runtime, _ body: (String) -> Void) throws {
+        let portfolio = runtime.portfolio
         for entity in entities {
             try runtime.checkCancelled()
             switch entity {
             case .partner(let partner):
                 switch to {
-                case .agreement: ids.formUnion(portfolio.agreementIds(ofPartner: partner.id))
-                case .stakeholder: ids.formUnion(portfolio.stakeholderIds(ofPartner: partner.id))
-                case .partner: ids.formUnion(networkNeighbours(of: partner.id, in: portfolio).keys)
+                case .agreement: portfolio.agreementIds(ofPartner: partner.id).forEach(body)
+                case .stakeholder: portfolio.stakeholderIds(ofPartner: partner.id).forEach(body)
+                case .partner: networkNeighbours(of: partner.id, in: portfolio).keys.forEach(body)
                 }
             case .agreement(let agreement):
                 switch to {
-                case .partner: ids.formUnion(agreement.parties.map(\.partner))
+                case .partner: for party in agreement.parties { body(party.partner) }
                 case .stakeholder:
-                    for party in agreement.parties { ids.formUnion(portfolio.stakeholderIds(ofPartner: party.partner)) }
+                    for party in agreement.parties { portfolio.stakeholderIds(ofPartner: party.partner).forEach(body) }
                 case .agreement: break
                 }
             case .stakeholder(let stakeholder):
                 switch to {
-                case .partner: ids.insert(stakeholder.org)
-                case .agreement: ids.formUnion(portfolio.agreementIds(ofPartner: stakeholder.org))
-                case .stakeholder: ids.formUnion(stakeholder.knows)
+                case .partner: body(stakeholder.org)
+                case .agreement: portfolio.agreementIds(ofPartner: stakeholder.org).forEach(body)
+                case .stakeholder: stakeholder.knows.forEach(body)
                 }
             }
         }
-        return ids.sorted { Value.compareText($0, $1) < 0 }.compactMap { portfolio.entity(EntityKey(to, $0)) }
     }
 
     /// Partners linked to `id` in the partner network, each with the smallest id of the live

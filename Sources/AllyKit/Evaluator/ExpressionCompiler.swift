@@ -39,6 +39,8 @@ final class AggregateCollector {
     struct Aggregate {
         let function: AggregateFunction
         let argument: Compiled?
+        /// The argument as written, for scans that read it from a column.
+        let argumentExpr: Expr?
         let range: SourceRange
     }
     var aggregates: [Aggregate] = []
@@ -306,27 +308,19 @@ struct ExpressionCompiler {
             }
             return Compiled(run: { row in
                 let a = try l.run(row), b = try r.run(row)
-                if a.isNull || b.isNull { return .bool(false) }
-                if Value.order(a, b) == nil, !Value.looselyEqual(a, b), StaticType.of(a) != StaticType.of(b),
-                   !(a.isList && b.isList) {
+                guard let result = Comparison.equal(a, b, negate: negate) else {
                     throw Diagnostic(.typeMismatch, "cannot compare a \(a.typeName) with a \(b.typeName)", at: operatorRange, in: file)
                 }
-                return .bool(Value.looselyEqual(a, b) != negate)
+                return .bool(result)
             }, type: .bool)
         case .less, .lessEqual, .greater, .greaterEqual:
             try checkComparable(l.type, r.type, operatorRange)
             return Compiled(run: { row in
                 let a = try l.run(row), b = try r.run(row)
-                if a.isNull || b.isNull { return .bool(false) }
-                guard let order = Value.order(a, b) else {
+                guard let result = Comparison.ordered(op, a, b) else {
                     throw Diagnostic(.typeMismatch, "cannot compare a \(a.typeName) with a \(b.typeName)", at: operatorRange, in: file)
                 }
-                switch op {
-                case .less: return .bool(order < 0)
-                case .lessEqual: return .bool(order <= 0)
-                case .greater: return .bool(order > 0)
-                default: return .bool(order >= 0)
-                }
+                return .bool(result)
             }, type: .bool)
         case .in:
             if case .list = r.type {} else if r.type != .unknown && r.type != .null {
@@ -335,8 +329,7 @@ struct ExpressionCompiler {
             return Compiled(run: { row in
                 let a = try l.run(row)
                 if a.isNull { return .bool(false) }
-                guard case .list(let items) = try r.run(row) else { return .bool(false) }
-                return .bool(items.contains { Value.looselyEqual(a, $0) })
+                return .bool(Comparison.member(a, of: try r.run(row)))
             }, type: .bool)
         case .contains:
             return Compiled(run: { row in
@@ -460,7 +453,7 @@ struct ExpressionCompiler {
                 throw error(.wrongArguments, "`\(name.text)` takes \(aggregate == .count ? "zero or one argument" : "one argument")", range)
             }
             let slot = collector.slotOffset + collector.aggregates.count
-            collector.aggregates.append(.init(function: aggregate, argument: argument, range: range))
+            collector.aggregates.append(.init(function: aggregate, argument: argument, argumentExpr: arguments.first, range: range))
             let type: StaticType = aggregate == .min || aggregate == .max ? (argument?.type ?? .number) : .number
             return Compiled(run: { row in slot < row.values.count ? row.values[slot] : .null }, type: type)
         }
@@ -497,4 +490,36 @@ extension StaticType {
 extension Value {
     var isList: Bool { if case .list = self { return true } else { return false } }
     var enumName: String? { if case .enumeration(let e) = self { return e.name } else { return nil } }
+}
+
+/// What `==`, `!=`, `<`, `<=`, `>`, `>=` and `in` mean for two values. The row-by-row closures
+/// and the column scans (`ColumnPredicate`) both call these, so they cannot disagree.
+enum Comparison {
+    /// `a == b` (or `!=` when `negate`): false when either is null; nil when the two can never
+    /// be compared (an error).
+    static func equal(_ a: Value, _ b: Value, negate: Bool) -> Bool? {
+        if a.isNull || b.isNull { return false }
+        if Value.order(a, b) == nil, !Value.looselyEqual(a, b), StaticType.of(a) != StaticType.of(b), !(a.isList && b.isList) {
+            return nil
+        }
+        return Value.looselyEqual(a, b) != negate
+    }
+
+    /// `a < b` and friends: false when either is null; nil when the two have no order (an error).
+    static func ordered(_ op: BinaryOperator, _ a: Value, _ b: Value) -> Bool? {
+        if a.isNull || b.isNull { return false }
+        guard let order = Value.order(a, b) else { return nil }
+        switch op {
+        case .less: return order < 0
+        case .lessEqual: return order <= 0
+        case .greater: return order > 0
+        default: return order >= 0
+        }
+    }
+
+    /// `a in list`, for a non-null `a`.
+    static func member(_ a: Value, of list: Value) -> Bool {
+        guard case .list(let items) = list else { return false }
+        return items.contains { Value.looselyEqual(a, $0) }
+    }
 }

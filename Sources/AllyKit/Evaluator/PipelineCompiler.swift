@@ -1,7 +1,34 @@
 /// A pipeline resolved against its shapes: running it reads the runtime's portfolio.
 struct CompiledPipeline {
     let shape: Shape
+    /// Set for stages whose rows may be a selection of every entity of one type (`partners`,
+    /// `where` stages a column scan answers, relation stages with many rows in): a following
+    /// stage that can read columns calls this instead of `run`, and gets the positions in
+    /// `allEntities`, or the rows when the scan gave up.
+    let scan: (() throws -> Scan)?
     let run: () throws -> Relation
+
+    init(shape: Shape, scan: (() throws -> Scan)? = nil, run: @escaping () throws -> Relation) {
+        self.shape = shape
+        self.scan = scan
+        self.run = run
+    }
+
+    /// What a scan produced: positions of the type's entities, or the rows themselves.
+    enum Scan {
+        case positions(EntityType, Selection)
+        case rows(Relation)
+
+        func relation(_ runtime: Runtime) -> Relation {
+            switch self {
+            case .positions(let type, let selection):
+                let all = runtime.portfolio.allEntities(type)
+                if case .all = selection { return .entities(type, all) }
+                return .entities(type, selection.rows.map { all[Int($0)] })
+            case .rows(let relation): return relation
+            }
+        }
+    }
 }
 
 /// Compiles pipelines stage by stage: each stage is resolved against the static shape of the
@@ -32,7 +59,7 @@ struct PipelineCompiler {
         let runtime = self.runtime
         switch source {
         case .all(let type):
-            return CompiledPipeline(shape: .entities(type)) {
+            return CompiledPipeline(shape: .entities(type), scan: { .positions(type, .all(runtime.portfolio.allEntities(type).count)) }) {
                 .entities(type, runtime.portfolio.allEntities(type))
             }
         case .one(let type, let id):
@@ -122,6 +149,18 @@ struct PipelineCompiler {
         switch stage.kind {
         case .filter(let expr):
             let predicate = try expressions(scope).compile(expr)
+            if let inputScan = input.scan, case .entities(let type) = input.shape,
+               let plan = ColumnPredicate.plan(expr, type: type, compiler: expressions(scope)) {
+                let scan = { () throws -> CompiledPipeline.Scan in
+                    let scanned = try inputScan()
+                    try runtime.checkCancelled()
+                    if case .positions(let type, let rows) = scanned, let kept = plan.select(rows, type: type, runtime: runtime) {
+                        return .positions(type, .some(kept))
+                    }
+                    return .rows(try Self.filter(scanned.relation(runtime), runtime: runtime, file: file) { try predicate.run($0).isTrue })
+                }
+                return CompiledPipeline(shape: input.shape, scan: scan) { try scan().relation(runtime) }
+            }
             return CompiledPipeline(shape: input.shape) {
                 try Self.filter(try input.run(), runtime: runtime, file: file) { try predicate.run($0).isTrue }
             }
@@ -202,7 +241,15 @@ struct PipelineCompiler {
             return try compileSummarize(items, by: by, scope: scope, input: input)
         case .count:
             return CompiledPipeline(shape: .scalar) {
-                switch try input.run() {
+                let relation: Relation
+                if let scan = input.scan {
+                    let scanned = try scan()
+                    if case .positions(_, let rows) = scanned { return .scalar(.number(Double(rows.count))) }
+                    relation = scanned.relation(runtime)
+                } else {
+                    relation = try input.run()
+                }
+                switch relation {
                 case .entities(_, let entities): return .scalar(.number(Double(entities.count)))
                 case .table(let table): return .scalar(.number(Double(table.rows.count)))
                 case .scalar: return .scalar(.number(1))
@@ -232,10 +279,15 @@ struct PipelineCompiler {
                 throw error(.wrongInput, "agreements have no relation to other agreements", stage.nameRange,
                             help: "try `agreements | partners | agreements`")
             }
-            return CompiledPipeline(shape: .entities(target)) {
-                let entities = try Self.entities(of: try input.run())
-                return .entities(target, try Analytics.follow(entities, from: from, to: target, runtime: runtime))
+            // Many rows in: follow by positions, so that later stages can read columns.
+            let scan = { () throws -> CompiledPipeline.Scan in
+                let entities = try Self.entities(of: try input.scan?().relation(runtime) ?? input.run())
+                switch try Analytics.followRelation(entities, to: target, runtime: runtime) {
+                case .positions(let positions): return .positions(target, .some(positions))
+                case .ids(let ids): return .rows(.entities(target, ids.compactMap { runtime.portfolio.entity(EntityKey(target, $0)) }))
+                }
             }
+            return CompiledPipeline(shape: .entities(target), scan: scan) { try scan().relation(runtime) }
         case .parties, .balance:
             let isBalance: Bool = { if case .balance = stage.kind { return true } else { return false } }()
             try requireInput(input.shape, .agreement, stage)
@@ -323,44 +375,41 @@ struct PipelineCompiler {
         let runtime = self.runtime
         let file = self.file
         let columns = by.map(\.label) + items.map(\.label)
+        // A scan over every entity of a type groups by columns when the `by` items and the
+        // aggregates' arguments are bare stored fields.
+        var columnGrouping: ((Selection) throws -> Grouping?)?
+        if input.scan != nil, case .entities(let type) = input.shape {
+            let byFields = by.map { item -> FieldSpec? in
+                guard case .name(let name) = item.expr.kind, let field = FieldCatalog.field(name, of: type),
+                      Column.layout(of: field) == .dictionary else { return nil }
+                return field
+            }
+            let argumentFields = aggregates.map { aggregate -> FieldSpec?? in
+                guard let expr = aggregate.argumentExpr else { return .some(nil) }
+                guard case .name(let name) = expr.kind, let field = FieldCatalog.field(name, of: type),
+                      Column.layout(of: field) != nil else { return nil }
+                return .some(field)
+            }
+            if byFields.allSatisfy({ $0 != nil }), argumentFields.allSatisfy({ $0 != nil }) {
+                columnGrouping = { selection in
+                    try Self.columnGrouping(selection, type: type, by: byFields.map { $0! }, arguments: argumentFields.map { $0! },
+                                            runtime: runtime)
+                }
+            }
+        }
         return CompiledPipeline(shape: .table(columns: columns, types: keys.map(\.type) + outputs.map(\.type), base: nil)) {
-            let rows = try Self.rows(of: try input.run(), runtime: runtime)
-            // Group rows by their key values, in first-seen order, then sort the groups.
-            var groupIndex: [[Value]: Int] = [:]
-            var groupKeys: [[Value]] = []
-            var members: [[Int]] = []
-            if by.isEmpty {
-                groupKeys = [[]]
-                members = [Array(rows.indices)]
-            } else {
-                for (position, row) in rows.enumerated() {
-                    try runtime.checkCancelled()
-                    let key = try Self.evaluate(keys, on: row, file: file)
-                    let hashable = key.map(\.distinctKey)
-                    if let existing = groupIndex[hashable] {
-                        members[existing].append(position)
-                    } else {
-                        groupIndex[hashable] = groupKeys.count
-                        groupKeys.append(key)
-                        members.append([position])
-                    }
-                }
+            var grouping: Grouping?
+            var relation: Relation?
+            if let columnGrouping, let scan = input.scan {
+                let scanned = try scan()
+                if case .positions(_, let selection) = scanned { grouping = try columnGrouping(selection) }
+                if grouping == nil { relation = scanned.relation(runtime) }
             }
-            // Aggregate arguments, evaluated once per row.
-            var argumentValues: [[Value]?] = []
-            for aggregate in aggregates {
-                guard let argument = aggregate.argument else { argumentValues.append(nil); continue }
-                var values: [Value] = []
-                values.reserveCapacity(rows.count)
-                for row in rows {
-                    try runtime.checkCancelled()
-                    do { values.append(try argument.run(row)) } catch var diagnostic as Diagnostic {
-                        if let id = row.entity?.id { diagnostic.notes.append("while evaluating \(row.entity!.type.rawValue) `\(id)`") }
-                        throw diagnostic
-                    }
-                }
-                argumentValues.append(values)
+            if grouping == nil {
+                grouping = try Self.rowGrouping(try Self.rows(of: try relation ?? input.run(), runtime: runtime), keys: keys, byCount: by.count,
+                                                aggregates: aggregates, runtime: runtime, file: file)
             }
+            let (groupKeys, members, argumentValues) = (grouping!.keys, grouping!.members, grouping!.arguments)
             var order = Array(groupKeys.indices)
             try Self.stableSort(&order, keys: groupKeys.map { $0 }, descending: Array(repeating: false, count: by.count), file: file,
                                 ranges: by.map(\.expr.range))
@@ -382,6 +431,122 @@ struct PipelineCompiler {
             }
             return .table(Table(columns: columns, rows: out))
         }
+    }
+
+    /// Rows gathered into groups: each group's key values and member rows (positions in the
+    /// input), and each aggregate's argument for every row (nil for `count()`).
+    struct Grouping {
+        var keys: [[Value]] = []
+        var members: [[Int]] = []
+        var arguments: [[Value]?] = []
+    }
+
+    /// Groups rows by their key values in first-seen order (the caller sorts the groups).
+    static func rowGrouping(_ rows: [Row], keys: [Compiled], byCount: Int, aggregates: [AggregateCollector.Aggregate],
+                            runtime: Runtime, file: SourceFile) throws -> Grouping {
+        var grouping = Grouping()
+        if byCount == 0 {
+            grouping.keys = [[]]
+            grouping.members = [Array(rows.indices)]
+        } else {
+            var groupIndex: [[Value]: Int] = [:]
+            for (position, row) in rows.enumerated() {
+                try runtime.checkCancelled()
+                let key = try evaluate(keys, on: row, file: file)
+                let hashable = key.map(\.distinctKey)
+                if let existing = groupIndex[hashable] {
+                    grouping.members[existing].append(position)
+                } else {
+                    groupIndex[hashable] = grouping.keys.count
+                    grouping.keys.append(key)
+                    grouping.members.append([position])
+                }
+            }
+        }
+        // Aggregate arguments, evaluated once per row.
+        for aggregate in aggregates {
+            guard let argument = aggregate.argument else { grouping.arguments.append(nil); continue }
+            var values: [Value] = []
+            values.reserveCapacity(rows.count)
+            for row in rows {
+                try runtime.checkCancelled()
+                do { values.append(try argument.run(row)) } catch var diagnostic as Diagnostic {
+                    if let id = row.entity?.id { diagnostic.notes.append("while evaluating \(row.entity!.type.rawValue) `\(id)`") }
+                    throw diagnostic
+                }
+            }
+            grouping.arguments.append(values)
+        }
+        return grouping
+    }
+
+    /// The same grouping read from columns: group codes instead of hashed key values, argument
+    /// values straight from their columns. nil when a column is missing (rows decide then).
+    static func columnGrouping(_ selection: Selection, type: EntityType, by: [FieldSpec], arguments: [FieldSpec?],
+                               runtime: Runtime) throws -> Grouping? {
+        let portfolio = runtime.portfolio
+        var keyColumns: [(values: [Value], codes: [UInt32])] = []
+        for field in by {
+            guard case .dictionary(let values, let codes)? = portfolio.column(field, of: type, context: runtime) else { return nil }
+            keyColumns.append((values, codes))
+        }
+        var argumentColumns: [Column?] = []
+        for field in arguments {
+            guard let field else { argumentColumns.append(nil); continue }
+            guard let column = portfolio.column(field, of: type, context: runtime) else { return nil }
+            argumentColumns.append(column)
+        }
+        try runtime.checkCancelled()
+        var grouping = Grouping()
+        if by.isEmpty {
+            grouping.keys = [[]]
+            grouping.members = [Array(0..<selection.count)]
+        } else {
+            // Codes that `==` cannot tell apart (by `distinctKey`) share a group.
+            let canonical = keyColumns.map { column -> [Int] in
+                var first: [Value: Int] = [:]
+                return column.values.enumerated().map { code, value in
+                    if let known = first[value.distinctKey] { return known }
+                    first[value.distinctKey] = code
+                    return code
+                }
+            }
+            var groupOf: [[Int]: Int] = [:]
+            var singleGroupOf = [Int](repeating: -1, count: keyColumns.count == 1 ? keyColumns[0].values.count : 0)
+            var position = 0
+            selection.forEach { row in
+                let group: Int
+                if keyColumns.count == 1 {
+                    let code = canonical[0][Int(keyColumns[0].codes[row])]
+                    if singleGroupOf[code] < 0 {
+                        singleGroupOf[code] = grouping.keys.count
+                        grouping.keys.append([keyColumns[0].values[code]])
+                        grouping.members.append([])
+                    }
+                    group = singleGroupOf[code]
+                } else {
+                    let codes = keyColumns.indices.map { canonical[$0][Int(keyColumns[$0].codes[row])] }
+                    if let known = groupOf[codes] {
+                        group = known
+                    } else {
+                        group = grouping.keys.count
+                        groupOf[codes] = group
+                        grouping.keys.append(keyColumns.indices.map { keyColumns[$0].values[codes[$0]] })
+                        grouping.members.append([])
+                    }
+                }
+                grouping.members[group].append(position)
+                position += 1
+            }
+        }
+        for column in argumentColumns {
+            guard let column else { grouping.arguments.append(nil); continue }
+            var values: [Value] = []
+            values.reserveCapacity(selection.count)
+            selection.forEach { values.append(column.value(at: $0)) }
+            grouping.arguments.append(values)
+        }
+        return grouping
     }
 
     // MARK: Row helpers

@@ -98,9 +98,26 @@ extension Value {
         }
     }
 
+    /// Byte-wise (UTF-8) order: -1, 0 or 1; 0 also for text `==` calls equal (canonically
+    /// equivalent). Ids are compared this way everywhere, so it reads both strings' bytes in
+    /// place rather than through a generic sequence.
     static func compareText(_ x: String, _ y: String) -> Int {
-        if x == y { return 0 }
-        return x.utf8.lexicographicallyPrecedes(y.utf8) ? -1 : 1
+        var a = x, b = y
+        let (order, plainBytes) = a.withUTF8 { p in
+            b.withUTF8 { q -> (Int, Bool) in
+                let n = Swift.min(p.count, q.count)
+                var i = 0
+                while i < n {
+                    let u = p[i], v = q[i]
+                    // Canonically equivalent texts can only differ first at a non-ASCII byte.
+                    if u != v { return (u < v ? -1 : 1, u < 0x80 && v < 0x80) }
+                    i += 1
+                }
+                return (p.count == q.count ? 0 : (p.count < q.count ? -1 : 1), true)
+            }
+        }
+        if order != 0, !plainBytes, x == y { return 0 }
+        return order
     }
 
     /// Equality as `==` sees it: ids and references equal strings by their text, enum values

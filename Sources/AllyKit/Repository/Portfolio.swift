@@ -7,9 +7,14 @@ import HashTreeCollections
 /// Mutators keep the invariants the rest of Ally relies on (symmetric `knows`, relation
 /// indexes, id order) but do not validate input: `PortfolioEditor` does that first.
 public struct Portfolio: Sendable {
-    public private(set) var partners = TreeDictionary<String, Partner>()
-    public private(set) var agreements = TreeDictionary<String, Agreement>()
-    public private(set) var stakeholders = TreeDictionary<String, Stakeholder>()
+    /// Entities by id, stored as `Entity` values: the box behind each one is shared by the
+    /// tries, every fork, the id-ordered row caches and the pipelines that read it.
+    private var partnerBoxes = TreeDictionary<String, Entity>()
+    private var agreementBoxes = TreeDictionary<String, Entity>()
+    private var stakeholderBoxes = TreeDictionary<String, Entity>()
+    public var partners: EntityLookup<Partner> { EntityLookup(boxes: partnerBoxes) }
+    public var agreements: EntityLookup<Agreement> { EntityLookup(boxes: agreementBoxes) }
+    public var stakeholders: EntityLookup<Stakeholder> { EntityLookup(boxes: stakeholderBoxes) }
     /// Triggers by name.
     public internal(set) var triggers = TreeDictionary<String, TriggerDefinition>()
 
@@ -36,44 +41,66 @@ public struct Portfolio: Sendable {
 
     public func count(_ type: EntityType) -> Int {
         switch type {
-        case .partner: return partners.count
-        case .agreement: return agreements.count
-        case .stakeholder: return stakeholders.count
+        case .partner: return partnerBoxes.count
+        case .agreement: return agreementBoxes.count
+        case .stakeholder: return stakeholderBoxes.count
         }
     }
 
     /// Every id of a type, in byte-wise ascending order.
     public func sortedIds(_ type: EntityType) -> [String] {
         switch type {
-        case .partner: return partnerOrder.ids(of: partners.keys)
-        case .agreement: return agreementOrder.ids(of: agreements.keys)
-        case .stakeholder: return stakeholderOrder.ids(of: stakeholders.keys)
+        case .partner: return partnerOrder.ids(of: partnerBoxes.keys)
+        case .agreement: return agreementOrder.ids(of: agreementBoxes.keys)
+        case .stakeholder: return stakeholderOrder.ids(of: stakeholderBoxes.keys)
+        }
+    }
+
+    /// id → position in `sortedIds(type)` (and `allEntities(type)`); kept while no id of the
+    /// type is added or removed.
+    func positions(_ type: EntityType) -> [String: Int32] {
+        switch type {
+        case .partner: return partnerOrder.positions(of: partnerBoxes.keys)
+        case .agreement: return agreementOrder.positions(of: agreementBoxes.keys)
+        case .stakeholder: return stakeholderOrder.positions(of: stakeholderBoxes.keys)
         }
     }
 
     /// Every entity of a type, in id order.
     public func allEntities(_ type: EntityType) -> [Entity] {
         switch type {
-        case .partner: return partnerRows.rows { sortedIds(.partner).compactMap { id in partners[id].map(Entity.partner) } }
-        case .agreement: return agreementRows.rows { sortedIds(.agreement).compactMap { id in agreements[id].map(Entity.agreement) } }
-        case .stakeholder:
-            return stakeholderRows.rows { sortedIds(.stakeholder).compactMap { id in stakeholders[id].map(Entity.stakeholder) } }
+        case .partner: return partnerRows.rows { sortedIds(.partner).compactMap { partnerBoxes[$0] } }
+        case .agreement: return agreementRows.rows { sortedIds(.agreement).compactMap { agreementBoxes[$0] } }
+        case .stakeholder: return stakeholderRows.rows { sortedIds(.stakeholder).compactMap { stakeholderBoxes[$0] } }
         }
+    }
+
+    /// A stored field's values for every entity of its type, in `allEntities` order; built on
+    /// first use and kept until the type changes. nil for fields without a column layout.
+    func column(_ field: FieldSpec, of type: EntityType, context: EntityContext) -> Column? {
+        let entities = allEntities(type)
+        let cache: EntityRows
+        switch type {
+        case .partner: cache = partnerRows
+        case .agreement: cache = agreementRows
+        case .stakeholder: cache = stakeholderRows
+        }
+        return cache.column(field.name) { Column.build(field, of: entities, context: context) }
     }
 
     public func entity(_ key: EntityKey) -> Entity? {
         switch key.type {
-        case .partner: return partners[key.id].map(Entity.partner)
-        case .agreement: return agreements[key.id].map(Entity.agreement)
-        case .stakeholder: return stakeholders[key.id].map(Entity.stakeholder)
+        case .partner: return partnerBoxes[key.id]
+        case .agreement: return agreementBoxes[key.id]
+        case .stakeholder: return stakeholderBoxes[key.id]
         }
     }
 
     public func contains(_ type: EntityType, _ id: String) -> Bool {
         switch type {
-        case .partner: return partners[id] != nil
-        case .agreement: return agreements[id] != nil
-        case .stakeholder: return stakeholders[id] != nil
+        case .partner: return partnerBoxes[id] != nil
+        case .agreement: return agreementBoxes[id] != nil
+        case .stakeholder: return stakeholderBoxes[id] != nil
         }
     }
 
@@ -90,13 +117,13 @@ public struct Portfolio: Sendable {
 
     public mutating func put(_ partner: Partner) {
         if partner.home { homeId = partner.id } else if homeId == partner.id { homeId = nil }
-        if partners.updateValue(partner, forKey: partner.id) == nil { partnerOrder = IdOrder() }
+        if partnerBoxes.updateValue(.partner(partner), forKey: partner.id) == nil { partnerOrder = IdOrder() }
         partnerRows = EntityRows()
         touched.append(EntityKey(.partner, partner.id))
     }
 
     public mutating func put(_ agreement: Agreement) {
-        let old = agreements.updateValue(agreement, forKey: agreement.id)
+        let old = agreementBoxes.updateValue(.agreement(agreement), forKey: agreement.id).flatMap(Agreement.unwrap)
         if old == nil { agreementOrder = IdOrder() }
         agreementRows = EntityRows()
         let before = Set(old?.parties.map(\.partner) ?? [])
@@ -112,7 +139,7 @@ public struct Portfolio: Sendable {
         if !stakeholder.knows.isEmpty, !zip(stakeholder.knows, stakeholder.knows.dropFirst()).allSatisfy({ Value.compareText($0, $1) < 0 }) {
             stakeholder.knows = Array(Set(stakeholder.knows)).sorted { Value.compareText($0, $1) < 0 }
         }
-        let old = stakeholders.updateValue(stakeholder, forKey: stakeholder.id)
+        let old = stakeholderBoxes.updateValue(.stakeholder(stakeholder), forKey: stakeholder.id).flatMap(Stakeholder.unwrap)
         if old == nil { stakeholderOrder = IdOrder() }
         stakeholderRows = EntityRows()
         if old?.org != stakeholder.org {
@@ -130,7 +157,7 @@ public struct Portfolio: Sendable {
         let before = other.knows
         edit(&other.knows)
         if other.knows != before {
-            stakeholders[id] = other
+            stakeholderBoxes[id] = .stakeholder(other)
             stakeholderRows = EntityRows()
             touched.append(EntityKey(.stakeholder, id))
         }
@@ -140,19 +167,19 @@ public struct Portfolio: Sendable {
     public mutating func removeEntity(_ key: EntityKey) {
         switch key.type {
         case .partner:
-            guard partners.removeValue(forKey: key.id) != nil else { return }
+            guard partnerBoxes.removeValue(forKey: key.id) != nil else { return }
             if homeId == key.id { homeId = nil }
             partnerOrder = IdOrder()
             partnerRows = EntityRows()
             agreementsByPartner[key.id] = nil
             stakeholdersByOrg[key.id] = nil
         case .agreement:
-            guard let old = agreements.removeValue(forKey: key.id) else { return }
+            guard let old = agreementBoxes.removeValue(forKey: key.id).flatMap(Agreement.unwrap) else { return }
             agreementOrder = IdOrder()
             agreementRows = EntityRows()
             for party in old.parties { agreementsByPartner.remove(old.id, from: party.partner) }
         case .stakeholder:
-            guard let old = stakeholders.removeValue(forKey: key.id) else { return }
+            guard let old = stakeholderBoxes.removeValue(forKey: key.id).flatMap(Stakeholder.unwrap) else { return }
             stakeholderOrder = IdOrder()
             stakeholderRows = EntityRows()
             stakeholdersByOrg.remove(old.id, from: old.org)
@@ -162,6 +189,31 @@ public struct Portfolio: Sendable {
     }
 
     public mutating func clearTouched() { touched.removeAll(keepingCapacity: false) }
+}
+
+/// Read access to one type's entities by id.
+public struct EntityLookup<T: EntityPayload>: Sendable {
+    let boxes: TreeDictionary<String, Entity>
+    public subscript(id: String) -> T? { boxes[id].flatMap(T.unwrap) }
+    public var count: Int { boxes.count }
+    public var isEmpty: Bool { boxes.isEmpty }
+}
+
+/// The struct behind one case of `Entity`.
+public protocol EntityPayload: Sendable {
+    static func unwrap(_ entity: Entity) -> Self?
+}
+
+extension Partner: EntityPayload {
+    public static func unwrap(_ entity: Entity) -> Partner? { if case .partner(let p) = entity { return p } else { return nil } }
+}
+
+extension Agreement: EntityPayload {
+    public static func unwrap(_ entity: Entity) -> Agreement? { if case .agreement(let a) = entity { return a } else { return nil } }
+}
+
+extension Stakeholder: EntityPayload {
+    public static func unwrap(_ entity: Entity) -> Stakeholder? { if case .stakeholder(let s) = entity { return s } else { return nil } }
 }
 
 /// A sorted id list held by a relation index.
@@ -201,6 +253,7 @@ extension Array where Element == String {
 /// removed (updates keep it). Replaced, never mutated in place, once sorted.
 final class IdOrder: @unchecked Sendable {
     private var sorted: [String]?
+    private var positionOf: [String: Int32]?
 
     func ids(of keys: some Collection<String>) -> [String] {
         if let sorted { return sorted }
@@ -208,18 +261,38 @@ final class IdOrder: @unchecked Sendable {
         sorted = result
         return result
     }
+
+    /// id → its position in `ids`, built on first use.
+    func positions(of keys: some Collection<String>) -> [String: Int32] {
+        if let positionOf { return positionOf }
+        let ids = ids(of: keys)
+        var map: [String: Int32] = [:]
+        map.reserveCapacity(ids.count)
+        for (position, id) in ids.enumerated() { map[id] = Int32(truncatingIfNeeded: position) }
+        positionOf = map
+        return map
+    }
 }
 
 /// A lazily built array of a type's entities in id order, shared by every copy of a portfolio
 /// until that type changes (a change replaces the box, never edits it).
 final class EntityRows: @unchecked Sendable {
     private var cached: [Entity]?
+    /// Field name → its column over `cached` (nil: the field has no column layout).
+    private var columns: [String: Column?] = [:]
 
     func rows(_ build: () -> [Entity]) -> [Entity] {
         if let cached { return cached }
         let result = build()
         cached = result
         return result
+    }
+
+    func column(_ name: String, _ build: () -> Column?) -> Column? {
+        if let known = columns[name] { return known }
+        let column = build()
+        columns[name] = column
+        return column
     }
 }
 
