@@ -197,7 +197,12 @@ public final class Session {
     }
 
     func makeRuntime(for scenario: Scenario? = nil) -> Runtime {
-        Runtime(session: self, portfolio: (scenario ?? current).portfolio, today: settings.today, weights: settings.weights)
+        let scenario = scenario ?? current
+        var portfolio = scenario.portfolio
+        // Changed keys only matter to a scenario that logs them (one something forked from):
+        // loading a million entities into baseline keeps no list of a million keys.
+        portfolio.tracksChanges = scenario.isLogging
+        return Runtime(session: self, portfolio: portfolio, today: settings.today, weights: settings.weights)
     }
 
     /// A snapshot of everything a statement may change, to roll back a failing block or load.

@@ -52,7 +52,7 @@ struct DataImporter {
     private func csvRecords(_ bytes: Data, _ handle: (Int, [(String, Value?)]) throws -> Void) throws {
         var reader = CSVReader(bytes)
         guard let header = try reader.next() else { return }
-        let columns = header.map { $0.text.trimmingCharacters(in: .whitespaces) }
+        let columns = header.map { $0.text.trimmedSpaces }
         var row = 1
         while let cells = try reader.next() {
             row += 1
@@ -179,6 +179,9 @@ struct DataImporter {
         let editor = PortfolioEditor(runtime: runtime, file: file)
         let allowed = ["agreement", "partner", "role", "contributes", "equity", "votes"]
         var count = 0
+        // Rows of one agreement usually come together: its parties are gathered and the
+        // agreement is stored once, not once per row.
+        var pending: Agreement?
         try rows { row, cells in
             count += 1
             var record = Record()
@@ -193,10 +196,15 @@ struct DataImporter {
                 let type = FieldType.party.members!.first { $0.name == column }!.type
                 record[column] = try convert(raw, to: type, row: row, column: column)
             }
-            guard let agreementId, var agreement = runtime.portfolio.agreements[agreementId] else {
+            if let open = pending, open.id != agreementId {
+                runtime.portfolio.put(open)
+                pending = nil
+            }
+            guard let agreementId, var agreement = pending ?? runtime.portfolio.agreements[agreementId] else {
                 throw RowError(row: row, column: "agreement", message: "names no existing agreement",
                                help: agreementId.flatMap { Suggestions.help(for: $0, in: runtime.portfolio.sortedIds(.agreement)) })
             }
+            pending = nil  // so that `agreement.parties` is the only reference and grows in place
             let party: Party
             do {
                 let checked = try editor.validate(.record(record), as: .party, nullable: false, field: "party", range: range)
@@ -208,8 +216,9 @@ struct DataImporter {
                 throw RowError(row: row, column: "partner", message: "`\(party.partner)` is already a party to `\(agreementId)`", help: nil)
             }
             agreement.parties.append(party)
-            runtime.portfolio.put(agreement)
+            pending = agreement
         }
+        if let pending { runtime.portfolio.put(pending) }
         return count
     }
 
@@ -254,26 +263,26 @@ struct DataImporter {
             default: throw fail("`\(text)` is not true or false")
             }
         case .date:
-            guard let day = Day(iso: text.trimmingCharacters(in: .whitespaces)) else { throw fail("`\(text)` is not a date (YYYY-MM-DD)") }
+            guard let day = Day(iso: text.trimmedSpaces) else { throw fail("`\(text)` is not a date (YYYY-MM-DD)") }
             return .date(day)
         case .duration:
-            guard let duration = Duration(text: text.trimmingCharacters(in: .whitespaces)) else {
+            guard let duration = Duration(text: text.trimmedSpaces) else {
                 throw fail("`\(text)` is not a duration such as 90d, 12w, 6mo or 2y")
             }
             return .duration(duration)
         case .enumeration(let enumType):
-            let name = text.trimmingCharacters(in: .whitespaces)
+            let name = text.trimmedSpaces
             guard let value = enumType.value(named: name) else {
                 throw fail("`\(name)` is not a \(enumType.rawValue)", help: Suggestions.help(for: name, in: enumType.cases))
             }
             return .enumeration(value)
         case .reference(let entityType):
-            return .reference(entityType, text.trimmingCharacters(in: .whitespaces))
+            return .reference(entityType, text.trimmedSpaces)
         case .list(let element):
             if text.hasPrefix("[") {
                 do { return try convert(try JSONReader.parse(Array(text.utf8)), to: type, row: row, column: column) } catch is JSONReader.Failure {}
             }
-            let items = text.split(separator: ";", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }
+            let items = text.split(separator: ";", omittingEmptySubsequences: true).map { $0.trimmedSpaces }
             return .list(try items.map { try convert(.string($0), to: element, row: row, column: column) })
         case .fit, .decisions, .party, .kpi, .milestone:
             do {
@@ -286,7 +295,8 @@ struct DataImporter {
 
     /// A number as Ally writes it (`1_000`, `2.5M`, `60%`) or plain.
     static func number(_ text: String) -> Double? {
-        var body = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")
+        var body = text.trimmedSpaces
+        if body.utf8.contains(UInt8(ascii: "_")) { body = body.replacingOccurrences(of: "_", with: "") }
         var multiplier = 1.0
         if let last = body.last {
             switch last {
@@ -300,5 +310,17 @@ struct DataImporter {
         }
         guard let value = Double(body), value.isFinite else { return nil }
         return multiplier == 0.01 ? value / 100 : value * multiplier
+    }
+}
+
+extension StringProtocol where UTF8View: BidirectionalCollection {
+    /// `trimmingCharacters(in: .whitespaces)`, without Foundation's round trip through UTF-16
+    /// when there is nothing to trim (the usual cell): `.whitespaces` holds no ASCII byte but
+    /// space and tab.
+    var trimmedSpaces: String {
+        guard let first = utf8.first, let last = utf8.last else { return String(self) }
+        func plain(_ byte: UInt8) -> Bool { byte < 0x80 && byte != 0x20 && byte != 0x09 }
+        if plain(first), plain(last) { return String(self) }
+        return trimmingCharacters(in: .whitespaces)
     }
 }

@@ -201,7 +201,7 @@ struct CSVReader<Bytes: RandomAccessCollection> where Bytes.Element == UInt8, By
             }
             if byte == UInt8(ascii: ",") {
                 cells.append(Cell(text: String(decoding: field, as: UTF8.self), quoted: quoted))
-                field = []
+                field.removeAll(keepingCapacity: true)
                 quoted = false
                 position += 1
                 continue

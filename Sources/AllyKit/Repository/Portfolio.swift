@@ -32,8 +32,10 @@ public struct Portfolio: Sendable {
     private var agreementRows = EntityRows()
     private var stakeholderRows = EntityRows()
 
-    /// Keys of the entities changed since the session last cleared this (one statement).
+    /// Keys of the entities changed since the session last cleared this (one statement), while
+    /// `tracksChanges` is on.
     public internal(set) var touched: [EntityKey] = []
+    public internal(set) var tracksChanges = true
 
     public init() {}
 
@@ -117,20 +119,25 @@ public struct Portfolio: Sendable {
 
     public mutating func put(_ partner: Partner) {
         if partner.home { homeId = partner.id } else if homeId == partner.id { homeId = nil }
-        if partnerBoxes.updateValue(.partner(partner), forKey: partner.id) == nil { partnerOrder = IdOrder() }
-        partnerRows = EntityRows()
-        touched.append(EntityKey(.partner, partner.id))
+        if partnerBoxes.updateValue(.partner(partner), forKey: partner.id) == nil { IdOrder.invalidate(&partnerOrder) }
+        EntityRows.invalidate(&partnerRows)
+        if tracksChanges { touched.append(EntityKey(.partner, partner.id)) }
     }
 
     public mutating func put(_ agreement: Agreement) {
         let old = agreementBoxes.updateValue(.agreement(agreement), forKey: agreement.id).flatMap(Agreement.unwrap)
-        if old == nil { agreementOrder = IdOrder() }
-        agreementRows = EntityRows()
-        let before = Set(old?.parties.map(\.partner) ?? [])
-        let after = Set(agreement.parties.map(\.partner))
-        for partner in before.subtracting(after) { agreementsByPartner.remove(agreement.id, from: partner) }
-        for partner in after.subtracting(before) { agreementsByPartner.insert(agreement.id, into: partner) }
-        touched.append(EntityKey(.agreement, agreement.id))
+        EntityRows.invalidate(&agreementRows)
+        if let old {
+            let before = Set(old.parties.map(\.partner))
+            let after = Set(agreement.parties.map(\.partner))
+            for partner in before.subtracting(after) { agreementsByPartner.remove(agreement.id, from: partner) }
+            for partner in after.subtracting(before) { agreementsByPartner.insert(agreement.id, into: partner) }
+        } else {
+            IdOrder.invalidate(&agreementOrder)
+            // A party appears once per agreement (the editor checks), so no set is needed.
+            for party in agreement.parties { agreementsByPartner.insert(agreement.id, into: party.partner) }
+        }
+        if tracksChanges { touched.append(EntityKey(.agreement, agreement.id)) }
     }
 
     /// Stores a stakeholder and mirrors its ties on the stakeholders it knows (ties are undirected).
@@ -140,16 +147,18 @@ public struct Portfolio: Sendable {
             stakeholder.knows = Array(Set(stakeholder.knows)).sorted { Value.compareText($0, $1) < 0 }
         }
         let old = stakeholderBoxes.updateValue(.stakeholder(stakeholder), forKey: stakeholder.id).flatMap(Stakeholder.unwrap)
-        if old == nil { stakeholderOrder = IdOrder() }
-        stakeholderRows = EntityRows()
+        if old == nil { IdOrder.invalidate(&stakeholderOrder) }
+        EntityRows.invalidate(&stakeholderRows)
         if old?.org != stakeholder.org {
             if let old { stakeholdersByOrg.remove(old.id, from: old.org) }
             stakeholdersByOrg.insert(stakeholder.id, into: stakeholder.org)
         }
-        let before = Set(old?.knows ?? []), after = Set(stakeholder.knows)
-        for other in after.subtracting(before) where other != stakeholder.id { editTies(of: other) { $0.insertSorted(stakeholder.id) } }
-        for other in before.subtracting(after) where other != stakeholder.id { editTies(of: other) { $0.removeAll { $0 == stakeholder.id } } }
-        touched.append(EntityKey(.stakeholder, stakeholder.id))
+        if (old?.knows ?? []) != stakeholder.knows {
+            let before = Set(old?.knows ?? []), after = Set(stakeholder.knows)
+            for other in after.subtracting(before) where other != stakeholder.id { editTies(of: other) { $0.insertSorted(stakeholder.id) } }
+            for other in before.subtracting(after) where other != stakeholder.id { editTies(of: other) { $0.removeAll { $0 == stakeholder.id } } }
+        }
+        if tracksChanges { touched.append(EntityKey(.stakeholder, stakeholder.id)) }
     }
 
     private mutating func editTies(of id: String, _ edit: (inout [String]) -> Void) {
@@ -158,8 +167,8 @@ public struct Portfolio: Sendable {
         edit(&other.knows)
         if other.knows != before {
             stakeholderBoxes[id] = .stakeholder(other)
-            stakeholderRows = EntityRows()
-            touched.append(EntityKey(.stakeholder, id))
+            EntityRows.invalidate(&stakeholderRows)
+            if tracksChanges { touched.append(EntityKey(.stakeholder, id)) }
         }
     }
 
@@ -169,23 +178,23 @@ public struct Portfolio: Sendable {
         case .partner:
             guard partnerBoxes.removeValue(forKey: key.id) != nil else { return }
             if homeId == key.id { homeId = nil }
-            partnerOrder = IdOrder()
-            partnerRows = EntityRows()
+            IdOrder.invalidate(&partnerOrder)
+            EntityRows.invalidate(&partnerRows)
             agreementsByPartner[key.id] = nil
             stakeholdersByOrg[key.id] = nil
         case .agreement:
             guard let old = agreementBoxes.removeValue(forKey: key.id).flatMap(Agreement.unwrap) else { return }
-            agreementOrder = IdOrder()
-            agreementRows = EntityRows()
+            IdOrder.invalidate(&agreementOrder)
+            EntityRows.invalidate(&agreementRows)
             for party in old.parties { agreementsByPartner.remove(old.id, from: party.partner) }
         case .stakeholder:
             guard let old = stakeholderBoxes.removeValue(forKey: key.id).flatMap(Stakeholder.unwrap) else { return }
-            stakeholderOrder = IdOrder()
-            stakeholderRows = EntityRows()
+            IdOrder.invalidate(&stakeholderOrder)
+            EntityRows.invalidate(&stakeholderRows)
             stakeholdersByOrg.remove(old.id, from: old.org)
             for other in old.knows where other != old.id { editTies(of: other) { $0.removeAll { $0 == old.id } } }
         }
-        touched.append(key)
+        if tracksChanges { touched.append(key) }
     }
 
     public mutating func clearTouched() { touched.removeAll(keepingCapacity: false) }
@@ -223,13 +232,15 @@ struct SortedIds: Sendable {
 
 extension TreeDictionary where Key == String, Value == SortedIds {
     mutating func insert(_ id: String, into key: String) {
-        var list = self[key]?.ids ?? []
+        // Taken out first so that the list is uniquely held and grows in place (a partner with
+        // thousands of agreements would otherwise copy its list on every insert).
+        var list = removeValue(forKey: key)?.ids ?? []
         list.insertSorted(id)
         self[key] = SortedIds(ids: list)
     }
 
     mutating func remove(_ id: String, from key: String) {
-        guard var list = self[key]?.ids else { return }
+        guard var list = removeValue(forKey: key)?.ids else { return }
         list.removeAll { $0 == id }
         self[key] = list.isEmpty ? nil : SortedIds(ids: list)
     }
@@ -262,6 +273,12 @@ final class IdOrder: @unchecked Sendable {
         return result
     }
 
+    /// Drops the order after an id was added or removed; one nothing has sorted yet and no
+    /// other copy of the portfolio shares is kept, so a run of inserts allocates nothing.
+    static func invalidate(_ order: inout IdOrder) {
+        if !isKnownUniquelyReferenced(&order) || order.sorted != nil { order = IdOrder() }
+    }
+
     /// id → its position in `ids`, built on first use.
     func positions(of keys: some Collection<String>) -> [String: Int32] {
         if let positionOf { return positionOf }
@@ -286,6 +303,12 @@ final class EntityRows: @unchecked Sendable {
         let result = build()
         cached = result
         return result
+    }
+
+    /// Drops the cached rows of a type that just changed. A cache nothing has built yet and no
+    /// other copy of the portfolio shares is kept, so a run of inserts allocates nothing.
+    static func invalidate(_ rows: inout EntityRows) {
+        if !isKnownUniquelyReferenced(&rows) || rows.cached != nil || !rows.columns.isEmpty { rows = EntityRows() }
     }
 
     func column(_ name: String, _ build: () -> Column?) -> Column? {
