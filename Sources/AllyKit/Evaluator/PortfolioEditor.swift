@@ -218,7 +218,10 @@ struct PortfolioEditor {
                         help: "use `update \(type.rawValue) \(id.text) set ...` to change it")
         }
         var values: [(FieldSpec, Value, SourceRange)] = []
-        var seen = Set<String>()
+        values.reserveCapacity(fields.count)
+        // A handful of names: a list is cheaper than hashing each one.
+        var seen: [String] = []
+        seen.reserveCapacity(fields.count)
         for field in fields {
             guard let spec = FieldCatalog.field(field.name.text, of: type) else {
                 throw error(.unknownField, "`\(field.name.text)` is not a field of \(type.rawValue)", field.name.range,
@@ -228,9 +231,10 @@ struct PortfolioEditor {
                 throw error(.readOnlyField, spec.name == "id" ? "the id is given after `\(type.rawValue)`"
                             : "`\(spec.name)` is computed and cannot be set", field.name.range)
             }
-            guard seen.insert(spec.name).inserted else {
+            guard !seen.contains(spec.name) else {
                 throw error(.invalidValue, "`\(spec.name)` is given twice", field.name.range)
             }
+            seen.append(spec.name)
             let raw = try resolve(field.value, as: spec.type, field: spec.name)
             let value = try validate(raw, written: field.value, as: spec.type, nullable: spec.isNullable, field: spec.name)
             values.append((spec, value, field.value.range))
@@ -240,7 +244,7 @@ struct PortfolioEditor {
         }
         var entity = Self.blank(type, id: id.text, values: values.map { ($0.0.name, $0.1) })
         entity = entity.setting(values.map { ($0.0, $0.1) })
-        try checkInvariants(entity, range: id.range, fieldRanges: Dictionary(values.map { ($0.0.name, $0.2) }, uniquingKeysWith: { a, _ in a }))
+        try checkInvariants(entity, range: id.range) { name in values.first { $0.0.name == name }?.2 }
         put(entity)
     }
 
@@ -264,26 +268,27 @@ struct PortfolioEditor {
     }
 
     /// Rules that span fields or entities: one home partner, a partner once per agreement, no self-ties.
-    func checkInvariants(_ entity: Entity, range: SourceRange, fieldRanges: [String: SourceRange] = [:]) throws {
+    /// `fieldRange` gives where a field was written, for the caret (asked only on an error).
+    func checkInvariants(_ entity: Entity, range: SourceRange, fieldRange: (String) -> SourceRange? = { _ in nil }) throws {
         switch entity {
         case .partner(let partner):
             if partner.home, let home = runtime.portfolio.homePartner, home.id != partner.id {
                 throw error(.invalidValue, "`\(home.id)` is already the home partner; at most one partner has `home: true`",
-                            fieldRanges["home"] ?? range)
+                            fieldRange("home") ?? range)
             }
             if let country = partner.country, !(country.utf8.count == 2 && country.utf8.allSatisfy { $0 >= 0x41 && $0 <= 0x5A }) {
                 throw error(.invalidValue, "`country` must be an ISO 3166 alpha-2 code such as \"US\" or \"DE\", not \"\(country)\"",
-                            fieldRanges["country"] ?? range)
+                            fieldRange("country") ?? range)
             }
         case .agreement(let agreement):
             var seen = Set<String>()
             for party in agreement.parties where !seen.insert(party.partner).inserted {
                 throw error(.invalidValue, "`\(party.partner)` appears twice in the parties of `\(agreement.id)`",
-                            fieldRanges["parties"] ?? range)
+                            fieldRange("parties") ?? range)
             }
         case .stakeholder(let stakeholder):
             if stakeholder.knows.contains(stakeholder.id) {
-                throw error(.invalidValue, "`\(stakeholder.id)` cannot know themselves", fieldRanges["knows"] ?? range)
+                throw error(.invalidValue, "`\(stakeholder.id)` cannot know themselves", fieldRange("knows") ?? range)
             }
         }
     }

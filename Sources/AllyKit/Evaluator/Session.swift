@@ -93,15 +93,35 @@ public final class Session {
 
     /// Parses and runs `file` statement by statement; stops at the first failing statement
     /// unless `keepGoing`.
+    /// What a scenario holds while a definition edits its portfolio in place: one empty value
+    /// per session, so that a definition allocates no empty caches.
+    private let placeholder = Portfolio()
+
+    /// Scripts of at least this many bytes parse ahead on a second thread.
+    static let prefetchThreshold = 1 << 20
+
+    /// Runs a script statement by statement; `prefetch` forces (or forbids) parsing ahead on
+    /// a second thread, which by default large scripts do.
     @discardableResult
     public func run(_ file: SourceFile, sink: OutputSink, keepGoing: Bool = false) -> RunStatus {
+        run(file, sink: sink, keepGoing: keepGoing, prefetch: nil)
+    }
+
+    func run(_ file: SourceFile, sink: OutputSink, keepGoing: Bool, prefetch: Bool?) -> RunStatus {
         if let diagnostic = Self.encodingError(file) {
             sink.report(diagnostic)
             return .failed
         }
-        var parser = Parser(file: file)
+        // A large script is parsed on a second thread while its statements run.
+        let prefetcher = prefetch ?? (file.bytes.count >= Self.prefetchThreshold) ? StatementPrefetcher(file: file) : nil
+        defer { prefetcher?.finish() }
+        var parser = Parser(file: prefetcher == nil ? file : SourceFile(name: file.name, bytes: []))
+        func nextStatement() -> Result<Statement, Diagnostic>? {
+            if let prefetcher { return prefetcher.nextStatement() }
+            return parser.nextStatement()
+        }
         var status = RunStatus.success
-        while let next = parser.nextStatement() {
+        while let next = nextStatement() {
             if Interrupt.isRequested { return .interrupted }
             switch next {
             case .failure(let diagnostic):
@@ -268,7 +288,7 @@ public final class Session {
             // it may edit the scenario's portfolio in place: the runtime takes the only reference
             // and no trie node is copied (what makes loading a large script fast).
             let runtime = makeRuntime()
-            current.portfolio = Portfolio()
+            current.portfolio = placeholder
             defer { current.portfolio = runtime.portfolio }
             let editor = PortfolioEditor(runtime: runtime, file: file)
             try editor.define(type, id: id, fields: fields)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A piece of Ally source held as UTF-8 bytes, with a lazily built line table so that
 /// positions stay compact byte offsets until a message needs a line and column.
 public final class SourceFile: @unchecked Sendable {
@@ -7,6 +9,8 @@ public final class SourceFile: @unchecked Sendable {
     /// The folder that relative paths in `load`, `save`, `import` and `export` start from.
     public let directory: String?
     private var lineStartsCache: [Int]?
+    /// The line table may be asked for from two threads (see `StatementPrefetcher`).
+    private let lineStartsLock = NSLock()
 
     public init(name: String, bytes: [UInt8], directory: String? = nil) {
         self.name = name
@@ -19,10 +23,12 @@ public final class SourceFile: @unchecked Sendable {
     }
 
     var lineStarts: [Int] {
+        lineStartsLock.lock()
+        defer { lineStartsLock.unlock() }
         if let cached = lineStartsCache { return cached }
         var starts = [0]
-        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            starts.append(offset + 1)
+        bytes.withUnsafeBufferPointer { buffer in
+            for offset in buffer.indices where buffer[offset] == UInt8(ascii: "\n") { starts.append(offset + 1) }
         }
         lineStartsCache = starts
         return starts
