@@ -92,10 +92,14 @@ struct DataImporter {
         var seen = Set<String>()
         var deferredTies: [(row: Int, id: String, knows: Value)] = []
         var count = 0
+        // Column name → its field, looked up once per file rather than once per cell.
+        var fieldOf: [String: FieldSpec?] = [:]
         try rows { row, cells in
             count += 1
             try runtime.checkCancelled()
-            var values: [String: (FieldSpec, Value)] = [:]
+            // Fields in name order (the order they are checked in); a repeated column replaces.
+            var values: [(FieldSpec, Value)] = []
+            values.reserveCapacity(cells.count)
             var fit: [String: Value] = [:]
             var id: String?
             for (column, raw) in cells {
@@ -115,17 +119,24 @@ struct DataImporter {
                     }
                     continue
                 }
-                guard let spec = FieldCatalog.field(column, of: type), spec.isStored else {
+                let known: FieldSpec?
+                if let cached = fieldOf[column] {
+                    known = cached
+                } else {
+                    known = FieldCatalog.field(column, of: type)
+                    fieldOf[column] = known
+                }
+                guard let spec = known, spec.isStored else {
                     throw RowError(row: row, column: column, message: "`\(column)` is not a stored field of \(type.rawValue)",
                                    help: Suggestions.help(for: column, in: FieldCatalog.storedFields(of: type).map(\.name)))
                 }
                 guard let raw else { continue }
                 let converted = try convert(raw, to: spec.type, row: row, column: column)
                 if spec.name == "id" { id = converted.idText; continue }
-                values[spec.name] = (spec, converted)
+                Self.place(spec, converted, in: &values)
             }
             if !fit.isEmpty, let spec = FieldCatalog.field("fit", of: type) {
-                values["fit"] = (spec, .record(Record(fit.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })))
+                Self.place(spec, .record(Record(fit.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })), in: &values)
             }
             guard let id, PortfolioEditor.isIdentifier(id) else {
                 throw RowError(row: row, column: "id", message: "needs an id made of letters, digits and _", help: nil)
@@ -140,12 +151,14 @@ struct DataImporter {
                 throw RowError(row: row, column: "id", message: "\(type.rawValue) `\(id)` already exists", help: nil)
             }
             // Ties may point at stakeholders later in the file: set them once all rows are in.
-            if type == .stakeholder, let knows = values.removeValue(forKey: "knows") { deferredTies.append((row, id, knows.1)) }
-            for spec in FieldCatalog.storedFields(of: type) where spec.isRequired && spec.name != "id" && values[spec.name] == nil {
+            if type == .stakeholder, let at = values.firstIndex(where: { $0.0.name == "knows" }) {
+                deferredTies.append((row, id, values.remove(at: at).1))
+            }
+            for spec in FieldCatalog.storedFields(of: type) where spec.isRequired && spec.name != "id" && !values.contains(where: { $0.0 === spec }) {
                 throw RowError(row: row, column: spec.name, message: "`\(spec.name)` is required", help: nil)
             }
             var checked: [(FieldSpec, Value)] = []
-            for (_, (spec, value)) in values.sorted(by: { $0.key < $1.key }) {
+            for (spec, value) in values {
                 do {
                     checked.append((spec, try editor.validate(value, as: spec.type, nullable: spec.isNullable, field: spec.name, range: range)))
                 } catch let diagnostic as Diagnostic {
@@ -171,6 +184,19 @@ struct DataImporter {
             runtime.portfolio.put(stakeholder)
         }
         return count
+    }
+
+    /// Puts a field's value into a short list kept in name order, replacing an earlier value.
+    private static func place(_ spec: FieldSpec, _ value: Value, in values: inout [(FieldSpec, Value)]) {
+        var index = values.count
+        while index > 0, values[index - 1].0.name >= spec.name {
+            if values[index - 1].0 === spec {
+                values[index - 1].1 = value
+                return
+            }
+            index -= 1
+        }
+        values.insert((spec, value), at: index)
     }
 
     // MARK: Parties
