@@ -90,6 +90,7 @@ final class QuietSink: OutputSink {
     func report(_ diagnostic: Diagnostic) { Output.writeError(DiagnosticRenderer.render(diagnostic)) }
     func note(_ text: String) {}
     func confirm(_ text: String) {}
+    var wantsConfirmations: Bool { false }
 }
 
 /// SIGINT outside the shell: ask the running statement to stop (exit 130); a second Ctrl-C,

@@ -11,6 +11,13 @@ public protocol OutputSink: AnyObject {
     func note(_ text: String)
     /// A confirmation of a change (`updated 3 agreements`); shown only interactively.
     func confirm(_ text: String)
+    /// False for sinks that drop confirmations, so that loading a million definitions does
+    /// not format a million messages nobody sees.
+    var wantsConfirmations: Bool { get }
+}
+
+extension OutputSink {
+    public var wantsConfirmations: Bool { true }
 }
 
 /// Output formats for results.
@@ -294,7 +301,7 @@ public final class Session {
             try editor.define(type, id: id, fields: fields)
             current.record(runtime.portfolio.touched)
             runtime.portfolio.clearTouched()
-            sink.confirm("defined \(type.rawValue) \(id.text)")
+            if sink.wantsConfirmations { sink.confirm("defined \(type.rawValue) \(id.text)") }
 
         case .letBinding(let name, let pipeline):
             try checkBindingName(name, file: file)
@@ -827,6 +834,7 @@ public final class ForwardingSink: OutputSink {
     public func report(_ diagnostic: Diagnostic) { target.report(diagnostic) }
     public func note(_ text: String) { target.note(text) }
     public func confirm(_ text: String) {}
+    public var wantsConfirmations: Bool { false }
 }
 
 extension Diagnostic {

@@ -232,17 +232,15 @@ struct SortedIds: Sendable {
 
 extension TreeDictionary where Key == String, Value == SortedIds {
     mutating func insert(_ id: String, into key: String) {
-        // Taken out first so that the list is uniquely held and grows in place (a partner with
-        // thousands of agreements would otherwise copy its list on every insert).
-        var list = removeValue(forKey: key)?.ids ?? []
-        list.insertSorted(id)
-        self[key] = SortedIds(ids: list)
+        // Edited in place: a partner with thousands of agreements does not copy its list on
+        // every insert (unless another copy of the portfolio shares it).
+        self[key, default: SortedIds(ids: [])].ids.insertSorted(id)
     }
 
     mutating func remove(_ id: String, from key: String) {
-        guard var list = removeValue(forKey: key)?.ids else { return }
-        list.removeAll { $0 == id }
-        self[key] = list.isEmpty ? nil : SortedIds(ids: list)
+        guard self[key] != nil else { return }
+        self[key]!.ids.removeAll { $0 == id }
+        if self[key]!.ids.isEmpty { self[key] = nil }
     }
 }
 

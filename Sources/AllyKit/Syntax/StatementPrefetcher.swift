@@ -19,6 +19,9 @@ final class StatementPrefetcher: @unchecked Sendable {
     private var consumerWaiting = false
     private var producerWaiting = false
     private let done = DispatchSemaphore(value: 0)
+    /// Statements already run, handed back so that the parsing thread frees their syntax
+    /// trees instead of the running one (guarded by `condition`).
+    private var spent: [Result<Statement, Diagnostic>] = []
     /// Taken by the reading thread, in order (only it touches these).
     private var taken: [Result<Statement, Diagnostic>] = []
     private var next = 0
@@ -53,7 +56,10 @@ final class StatementPrefetcher: @unchecked Sendable {
             queue.append(contentsOf: batch)
             if result == nil { finished = true }
             if consumerWaiting { condition.signal() }
+            var garbage: [Result<Statement, Diagnostic>] = []
+            swap(&garbage, &spent)
             condition.unlock()
+            garbage.removeAll()
             batch.removeAll(keepingCapacity: true)
             if result == nil { return }
         }
@@ -71,8 +77,9 @@ final class StatementPrefetcher: @unchecked Sendable {
             condition.wait()
             consumerWaiting = false
         }
-        taken.removeAll(keepingCapacity: true)
-        swap(&taken, &queue)
+        spent.append(contentsOf: taken)
+        taken = queue
+        queue = []
         next = 0
         if producerWaiting { condition.signal() }
         condition.unlock()
