@@ -49,19 +49,50 @@ struct DataImporter {
     /// Calls its argument with each row (number, cells by column) in file order.
     private typealias RowSource = (_ handle: (Int, [(String, Value?)]) throws -> Void) throws -> Void
 
+    /// Files of at least this many bytes are read on a second thread while rows are stored.
+    static let prefetchThreshold = 1 << 20
+
     private func csvRecords(_ bytes: Data, _ handle: (Int, [(String, Value?)]) throws -> Void) throws {
+        guard bytes.count >= Self.prefetchThreshold else {
+            try Self.readCSV(bytes) { row, cells in
+                try runtime.checkCancelled()
+                try handle(row, cells)
+                return true
+            }
+            return
+        }
+        // A large file: records are split and unquoted on a second thread, a few hundred rows
+        // ahead; rows (and the first error) arrive in file order all the same.
+        let prefetcher = Prefetcher<Result<(Int, [(String, Value?)]), Error>> { emit in
+            do {
+                try Self.readCSV(bytes) { row, cells in emit(.success((row, cells))) }
+            } catch {
+                _ = emit(.failure(error))
+            }
+        }
+        defer { prefetcher.finish() }
+        while let next = prefetcher.nextElement() {
+            let (row, cells) = try next.get()
+            try runtime.checkCancelled()
+            try handle(row, cells)
+        }
+    }
+
+    /// Reads CSV records into rows of (column, cell) and calls `row` with each, in order, until
+    /// it returns false. An empty cell is nil; the export's formula guard is removed.
+    private static func readCSV(_ bytes: Data, _ row: (Int, [(String, Value?)]) throws -> Bool) throws {
         var reader = CSVReader(bytes)
         guard let header = try reader.next() else { return }
         let columns = header.map { $0.text.trimmedSpaces }
-        var row = 1
+        var number = 1
         while let cells = try reader.next() {
-            row += 1
-            try runtime.checkCancelled()
+            number += 1
             if cells.count == 1, cells[0].text.isEmpty, !cells[0].quoted { continue }
             guard cells.count == columns.count else {
-                throw RowError(row: row, column: nil, message: "has \(cells.count) cells but the header has \(columns.count)", help: nil)
+                throw RowError(row: number, column: nil, message: "has \(cells.count) cells but the header has \(columns.count)", help: nil)
             }
             var values: [(String, Value?)] = []
+            values.reserveCapacity(columns.count)
             for (column, cell) in zip(columns, cells) {
                 if cell.text.isEmpty, !cell.quoted { values.append((column, nil)); continue }
                 var text = cell.text
@@ -69,7 +100,7 @@ struct DataImporter {
                 if text.hasPrefix("'"), Renderer.startsLikeFormula(text) { text.removeFirst() }
                 values.append((column, .string(text)))
             }
-            try handle(row, values)
+            if try !row(number, values) { return }
         }
     }
 

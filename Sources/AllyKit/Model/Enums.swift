@@ -4,7 +4,30 @@ public enum EnumType: String, CaseIterable, Sendable {
     case role = "Role", rule = "Rule", group = "Group", stance = "Stance"
     case quadrant = "Quadrant", category = "Category"
 
-    public var cases: [String] {
+    /// The case names, in declaration order (built once per type; `EnumValue.name` reads
+    /// them on every use).
+    public var cases: [String] { EnumType.caseLists[ordinal] }
+
+    /// Position in `allCases`, for the per-type tables.
+    private var ordinal: Int {
+        switch self {
+        case .partnerKind: return 0
+        case .sector: return 1
+        case .stage: return 2
+        case .form: return 3
+        case .status: return 4
+        case .role: return 5
+        case .rule: return 6
+        case .group: return 7
+        case .stance: return 8
+        case .quadrant: return 9
+        case .category: return 10
+        }
+    }
+
+    private static let caseLists: [[String]] = allCases.map(\.declaredCases)
+
+    private var declaredCases: [String] {
         switch self {
         case .partnerKind:
             return ["hospital", "health_system", "clinic", "physician_group", "academic", "research_institute",
@@ -27,18 +50,12 @@ public enum EnumType: String, CaseIterable, Sendable {
         }
     }
 
-    private static let indexes: [EnumType: [String: UInt8]] = {
-        var table: [EnumType: [String: UInt8]] = [:]
-        for type in EnumType.allCases {
-            var map: [String: UInt8] = [:]
-            for (index, name) in type.cases.enumerated() { map[name] = UInt8(index) }
-            table[type] = map
-        }
-        return table
-    }()
+    private static let indexes: [[String: UInt8]] = allCases.map { type in
+        Dictionary(uniqueKeysWithValues: type.declaredCases.enumerated().map { ($1, UInt8($0)) })
+    }
 
     public func value(named name: String) -> EnumValue? {
-        EnumType.indexes[self]![name].map { EnumValue(type: self, index: $0) }
+        EnumType.indexes[ordinal][name].map { EnumValue(type: self, index: $0) }
     }
 
     public func value(_ name: String) -> EnumValue {

@@ -1,0 +1,124 @@
+import Foundation
+
+/// Produces a sequence on a second thread, a bounded queue ahead of the thread reading it, so
+/// that producing (parsing a script, reading a CSV file) and consuming (running statements,
+/// validating and storing rows) overlap on two cores. Elements come out in the order they
+/// were produced; the reader calls `finish` when done, which also stops a producer that is
+/// still going (a run that ends early).
+final class Prefetcher<Element>: @unchecked Sendable {
+    /// Elements handed over per lock: the threads meet once per batch, not per element.
+    let batchSize: Int
+    /// Elements produced ahead at most.
+    let capacity: Int
+
+    private let condition = NSCondition()
+    /// Produced, not yet taken (guarded by `condition`).
+    private var queue: [Element] = []
+    private var finished = false
+    private var cancelled = false
+    private var consumerWaiting = false
+    private var producerWaiting = false
+    /// Elements already read, handed back so that the producing thread frees them (a syntax
+    /// tree's nodes, a row's strings) instead of the reading one (guarded by `condition`).
+    private var spent: [Element] = []
+    private let done = DispatchSemaphore(value: 0)
+    /// Taken by the reading thread (only it touches these).
+    private var taken: [Element] = []
+    private var next = 0
+
+    /// Starts `produce` on a new thread; it calls `emit` with each element in order and stops
+    /// when `emit` returns false (the reader has finished).
+    init(batchSize: Int = 64, capacity: Int = 512, produce: @escaping @Sendable (_ emit: (Element) -> Bool) -> Void) {
+        self.batchSize = batchSize
+        self.capacity = capacity
+        let thread = Thread { [self] in
+            var batch: [Element] = []
+            var going = true
+            produce { element in
+                guard going else { return false }
+                batch.append(element)
+                if batch.count >= self.batchSize { going = self.hand(&batch, last: false) }
+                return going
+            }
+            if going { _ = hand(&batch, last: true) }
+            done.signal()
+        }
+        // Parsing deeply nested statements recurses; give the thread the main thread's room.
+        thread.stackSize = 16 << 20
+        thread.start()
+    }
+
+    /// Moves a batch into the queue (waiting while it is full); false once the reader finished.
+    private func hand(_ batch: inout [Element], last: Bool) -> Bool {
+        condition.lock()
+        while queue.count >= capacity, !cancelled {
+            producerWaiting = true
+            condition.wait()
+            producerWaiting = false
+        }
+        if cancelled {
+            condition.unlock()
+            return false
+        }
+        queue.append(contentsOf: batch)
+        if last { finished = true }
+        if consumerWaiting { condition.signal() }
+        var garbage: [Element] = []
+        swap(&garbage, &spent)
+        condition.unlock()
+        garbage.removeAll()
+        batch.removeAll(keepingCapacity: true)
+        return true
+    }
+
+    /// The next element, or nil when the producer is done and everything was read.
+    func nextElement() -> Element? {
+        if next < taken.count {
+            defer { next += 1 }
+            return taken[next]
+        }
+        condition.lock()
+        while queue.isEmpty, !finished {
+            consumerWaiting = true
+            condition.wait()
+            consumerWaiting = false
+        }
+        spent.append(contentsOf: taken)
+        taken = queue
+        queue = []
+        next = 0
+        if producerWaiting { condition.signal() }
+        condition.unlock()
+        guard !taken.isEmpty else { return nil }
+        next = 1
+        return taken[0]
+    }
+
+    /// Stops the producer and waits for its thread to end (call once, when done reading).
+    func finish() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+        done.wait()
+    }
+}
+
+/// A large script's statements, parsed on a second thread while the ones before run (loading a
+/// portfolio script is about a third parsing). Statements and syntax errors come out exactly
+/// as `Parser.nextStatement` gives them.
+final class StatementPrefetcher: @unchecked Sendable {
+    private let prefetcher: Prefetcher<Result<Statement, Diagnostic>>
+
+    init(file: SourceFile) {
+        prefetcher = Prefetcher { emit in
+            var parser = Parser(file: file)
+            while let result = parser.nextStatement() {
+                if !emit(result) { return }
+            }
+        }
+    }
+
+    func nextStatement() -> Result<Statement, Diagnostic>? { prefetcher.nextElement() }
+    func finish() { prefetcher.finish() }
+}
