@@ -120,7 +120,9 @@ struct DataImporter {
 
     private func importEntities(_ rows: RowSource, type: EntityType) throws -> Int {
         let editor = PortfolioEditor(runtime: runtime, file: file)
-        var seen = Set<String>()
+        // The portfolio as it was before this file: an id found now but not then came from an
+        // earlier row of the file (a copy is O(1); no set of a million ids is needed).
+        let before = runtime.portfolio
         var deferredTies: [(row: Int, id: String, knows: Value)] = []
         var count = 0
         // Column name → its field, looked up once per file rather than once per cell.
@@ -175,10 +177,10 @@ struct DataImporter {
             if PortfolioEditor.reservedIds.contains(id) {
                 throw RowError(row: row, column: "id", message: "`\(id)` cannot be an id: it reads as a literal or an operator", help: nil)
             }
-            guard seen.insert(id).inserted else {
-                throw RowError(row: row, column: "id", message: "`\(id)` appears twice in the file", help: nil)
-            }
             if runtime.portfolio.contains(type, id) {
+                if !before.contains(type, id) {
+                    throw RowError(row: row, column: "id", message: "`\(id)` appears twice in the file", help: nil)
+                }
                 throw RowError(row: row, column: "id", message: "\(type.rawValue) `\(id)` already exists", help: nil)
             }
             // Ties may point at stakeholders later in the file: set them once all rows are in.

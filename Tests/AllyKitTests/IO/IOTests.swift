@@ -323,6 +323,20 @@ struct ImportTests {
         #expect(harness.snapshot == before)
     }
 
+    @Test("an id twice in the file and an id that already exists are told apart", arguments: [
+        ("id,name,kind\na,A,clinic\na,B,clinic\n", "`a` appears twice in the file"),
+        ("id,name,kind\na,A,clinic\nmercy,B,clinic\nmercy,C,clinic\n", "partner `mercy` already exists"),
+    ])
+    func duplicateIds(text: String, message: String) {
+        let folder = TemporaryFolder()
+        folder.write("p.csv", text)
+        let harness = Harness(smallPortfolio)
+        let (status, _) = harness.run("import partners from \"p.csv\"", directory: folder.path)
+        #expect(status == .failed)
+        #expect(harness.sink.diagnostics.first?.message.contains(message) == true,
+                "message: \(harness.sink.diagnostics.first?.message ?? "none")")
+    }
+
     @Test("JSON import: objects shaped like definitions, parties nested")
     func jsonImport() {
         let folder = TemporaryFolder()
