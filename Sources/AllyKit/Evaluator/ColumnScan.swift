@@ -87,11 +87,11 @@ indirect enum ColumnPredicate {
             return Self.minus(selection, kept)
         case .compare(let field, let op, let value, let fieldOnLeft):
             guard let constant = try? value.run(Row(entity: nil)),
-                  let column = runtime.portfolio.column(field, of: type, context: runtime) else { return nil }
+                  let column = runtime.portfolio.column(field, of: type) else { return nil }
             if value.isNullLiteral, op == .equal || op == .notEqual {
                 let wantNull = op == .equal
                 switch column {
-                case .dictionary(let values, let codes):
+                case .dictionary(let values, let codes, _):
                     let table = values.map { $0.isNull == wantNull }
                     return selection.filter { table[Int(codes[$0])] }
                 case .numbers(_, let present), .days(_, let present):
@@ -99,7 +99,7 @@ indirect enum ColumnPredicate {
                 }
             }
             switch column {
-            case .dictionary(let values, let codes):
+            case .dictionary(let values, let codes, _):
                 var table: [Bool] = []
                 table.reserveCapacity(values.count)
                 for item in values {

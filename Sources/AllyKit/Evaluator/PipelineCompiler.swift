@@ -487,13 +487,13 @@ struct PipelineCompiler {
         let portfolio = runtime.portfolio
         var keyColumns: [(values: [Value], codes: [UInt32])] = []
         for field in by {
-            guard case .dictionary(let values, let codes)? = portfolio.column(field, of: type, context: runtime) else { return nil }
+            guard case .dictionary(let values, let codes, _)? = portfolio.column(field, of: type) else { return nil }
             keyColumns.append((values, codes))
         }
         var argumentColumns: [Column?] = []
         for field in arguments {
             guard let field else { argumentColumns.append(nil); continue }
-            guard let column = portfolio.column(field, of: type, context: runtime) else { return nil }
+            guard let column = portfolio.column(field, of: type) else { return nil }
             argumentColumns.append(column)
         }
         try runtime.checkCancelled()

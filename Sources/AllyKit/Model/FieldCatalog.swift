@@ -21,11 +21,14 @@ public final class FieldSpec: @unchecked Sendable {
     /// For computed fields: the static result type, for completion and resolution.
     public let resultType: FieldType?
     let get: (Entity, EntityContext) -> Value
+    /// For stored fields: the value, which needs no context (what column caches read).
+    let read: ((Entity) -> Value)?
     /// Stores an already validated value.
     let set: FieldSetter?
 
     init(name: String, type: FieldType, isStored: Bool, isRequired: Bool, isNullable: Bool, defaultText: String,
-         summary: String, resultType: FieldType?, get: @escaping (Entity, EntityContext) -> Value, set: FieldSetter?) {
+         summary: String, resultType: FieldType?, get: @escaping (Entity, EntityContext) -> Value,
+         read: ((Entity) -> Value)? = nil, set: FieldSetter?) {
         self.name = name
         self.type = type
         self.isStored = isStored
@@ -35,6 +38,7 @@ public final class FieldSpec: @unchecked Sendable {
         self.summary = summary
         self.resultType = resultType
         self.get = get
+        self.read = read
         self.set = set
     }
 
@@ -129,7 +133,7 @@ public enum FieldCatalog {
                                get: @escaping (Entity) -> Value, set: FieldSetter) -> FieldSpec {
         FieldSpec(name: name, type: type, isStored: true, isRequired: required, isNullable: nullable,
                   defaultText: required ? "required" : defaultText, summary: summary, resultType: nil,
-                  get: { entity, _ in get(entity) }, set: set)
+                  get: { entity, _ in get(entity) }, read: get, set: set)
     }
 
     private static func computed(_ name: String, _ type: FieldType, _ summary: String,

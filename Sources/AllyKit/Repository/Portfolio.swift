@@ -79,7 +79,7 @@ public struct Portfolio: Sendable {
 
     /// A stored field's values for every entity of its type, in `allEntities` order; built on
     /// first use and kept until the type changes. nil for fields without a column layout.
-    func column(_ field: FieldSpec, of type: EntityType, context: EntityContext) -> Column? {
+    func column(_ field: FieldSpec, of type: EntityType) -> Column? {
         let entities = allEntities(type)
         let cache: EntityRows
         switch type {
@@ -87,7 +87,7 @@ public struct Portfolio: Sendable {
         case .agreement: cache = agreementRows
         case .stakeholder: cache = stakeholderRows
         }
-        return cache.column(field.name) { Column.build(field, of: entities, context: context) }
+        return cache.column(field.name) { Column.build(field, of: entities) }
     }
 
     public func entity(_ key: EntityKey) -> Entity? {
@@ -119,21 +119,27 @@ public struct Portfolio: Sendable {
 
     public mutating func put(_ partner: Partner) {
         if partner.home { homeId = partner.id } else if homeId == partner.id { homeId = nil }
-        if partnerBoxes.updateValue(.partner(partner), forKey: partner.id) == nil { IdOrder.invalidate(&partnerOrder) }
-        EntityRows.invalidate(&partnerRows)
+        if partnerBoxes.updateValue(.partner(partner), forKey: partner.id) == nil {
+            IdOrder.invalidate(&partnerOrder)
+            EntityRows.invalidate(&partnerRows)
+        } else {
+            EntityRows.replace(partner.id, with: .partner(partner), in: &partnerRows, order: partnerOrder, keys: partnerBoxes.keys)
+        }
         if tracksChanges { touched.append(EntityKey(.partner, partner.id)) }
     }
 
     public mutating func put(_ agreement: Agreement) {
         let old = agreementBoxes.updateValue(.agreement(agreement), forKey: agreement.id).flatMap(Agreement.unwrap)
-        EntityRows.invalidate(&agreementRows)
         if let old {
+            EntityRows.replace(agreement.id, with: .agreement(agreement), in: &agreementRows, order: agreementOrder,
+                               keys: agreementBoxes.keys)
             let before = Set(old.parties.map(\.partner))
             let after = Set(agreement.parties.map(\.partner))
             for partner in before.subtracting(after) { agreementsByPartner.remove(agreement.id, from: partner) }
             for partner in after.subtracting(before) { agreementsByPartner.insert(agreement.id, into: partner) }
         } else {
             IdOrder.invalidate(&agreementOrder)
+            EntityRows.invalidate(&agreementRows)
             // A party appears once per agreement (the editor checks), so no set is needed.
             for party in agreement.parties { agreementsByPartner.insert(agreement.id, into: party.partner) }
         }
@@ -147,8 +153,13 @@ public struct Portfolio: Sendable {
             stakeholder.knows = Array(Set(stakeholder.knows)).sorted { Value.compareText($0, $1) < 0 }
         }
         let old = stakeholderBoxes.updateValue(.stakeholder(stakeholder), forKey: stakeholder.id).flatMap(Stakeholder.unwrap)
-        if old == nil { IdOrder.invalidate(&stakeholderOrder) }
-        EntityRows.invalidate(&stakeholderRows)
+        if old == nil {
+            IdOrder.invalidate(&stakeholderOrder)
+            EntityRows.invalidate(&stakeholderRows)
+        } else {
+            EntityRows.replace(stakeholder.id, with: .stakeholder(stakeholder), in: &stakeholderRows, order: stakeholderOrder,
+                               keys: stakeholderBoxes.keys)
+        }
         if old?.org != stakeholder.org {
             if let old { stakeholdersByOrg.remove(old.id, from: old.org) }
             stakeholdersByOrg.insert(stakeholder.id, into: stakeholder.org)
@@ -167,7 +178,7 @@ public struct Portfolio: Sendable {
         edit(&other.knows)
         if other.knows != before {
             stakeholderBoxes[id] = .stakeholder(other)
-            EntityRows.invalidate(&stakeholderRows)
+            EntityRows.replace(id, with: .stakeholder(other), in: &stakeholderRows, order: stakeholderOrder, keys: stakeholderBoxes.keys)
             if tracksChanges { touched.append(EntityKey(.stakeholder, id)) }
         }
     }
@@ -307,6 +318,33 @@ final class EntityRows: @unchecked Sendable {
     /// other copy of the portfolio shares is kept, so a run of inserts allocates nothing.
     static func invalidate(_ rows: inout EntityRows) {
         if !isKnownUniquelyReferenced(&rows) || rows.cached != nil || !rows.columns.isEmpty { rows = EntityRows() }
+    }
+
+    /// Puts a changed entity (same id, so the same position) into the cached rows and columns
+    /// instead of dropping them: after `update`, the next scan does not rebuild a million rows.
+    /// A copy that other portfolios share is copied first (its arrays only when written).
+    static func replace(_ id: String, with entity: Entity, in rows: inout EntityRows, order: IdOrder,
+                        keys: some Collection<String>) {
+        guard rows.cached != nil, let position = order.positions(of: keys)[id] else {
+            invalidate(&rows)
+            return
+        }
+        if !isKnownUniquelyReferenced(&rows) {
+            let copy = EntityRows()
+            copy.cached = rows.cached
+            copy.columns = rows.columns
+            rows = copy
+        }
+        let index = Int(position)
+        rows.cached![index] = entity
+        for name in Array(rows.columns.keys) {
+            // Taken out first so that the column's arrays are uniquely held while patched; one
+            // that cannot take the value is left out and rebuilt when next needed.
+            guard case .some(.some(var column)) = rows.columns.removeValue(forKey: name) else { continue }
+            if let field = FieldCatalog.field(name, of: entity.type), column.patch(at: index, field: field, entity: entity) {
+                rows.columns[name] = .some(column)
+            }
+        }
     }
 
     func column(_ name: String, _ build: () -> Column?) -> Column? {
