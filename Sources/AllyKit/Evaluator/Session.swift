@@ -435,7 +435,7 @@ public final class Session {
                 if case .metric(let pipeline, let source)? = bindings[name] { return (name, source.text(pipeline.range)) }
                 return nil
             })
-            try AtomicFile.write(Array(text.utf8), to: url, range: path.range, file: file)
+            try AtomicFile.write(text, to: url, range: path.range, file: file)
             sink.confirm("saved \(current.portfolio.count(.partner)) partners, \(current.portfolio.count(.agreement)) agreements, \(current.portfolio.count(.stakeholder)) stakeholders to \(path.text)")
 
         case .importData(let type, let path):
@@ -457,7 +457,7 @@ public final class Session {
             let runtime = makeRuntime()
             let url = resolve(path, file: file)
             let text = NetworkExporter.dot(runtime.portfolio)
-            try AtomicFile.write(Array(text.utf8), to: url, range: path.range, file: file)
+            try AtomicFile.write(text, to: url, range: path.range, file: file)
             sink.confirm("exported the partner network to \(path.text)")
 
         case .dotCommand(let name, let arguments):

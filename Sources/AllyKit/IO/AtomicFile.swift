@@ -3,7 +3,17 @@ import Foundation
 /// Writes a file so that a failure never leaves it half-written: a temporary file in the
 /// same folder, flushed to disk, then renamed over the target.
 public enum AtomicFile {
+    /// Writes text's UTF-8 in place (a large export is not copied into a byte array first).
+    public static func write(_ text: String, to url: URL, range: SourceRange, file: SourceFile?) throws {
+        var text = text
+        try text.withUTF8 { try write(UnsafeRawBufferPointer($0), to: url, range: range, file: file) }
+    }
+
     public static func write(_ bytes: [UInt8], to url: URL, range: SourceRange, file: SourceFile?) throws {
+        try bytes.withUnsafeBytes { try write($0, to: url, range: range, file: file) }
+    }
+
+    static func write(_ bytes: UnsafeRawBufferPointer, to url: URL, range: SourceRange, file: SourceFile?) throws {
         let directory = url.deletingLastPathComponent().path
         let temporary = directory + "/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         func failure(_ what: String) -> Diagnostic {
@@ -15,9 +25,9 @@ public enum AtomicFile {
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw failure("") }
         var written = 0
-        let ok: Bool = bytes.withUnsafeBufferPointer { buffer in
-            while written < buffer.count {
-                let result = Foundation.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+        let ok: Bool = {
+            while written < bytes.count {
+                let result = Foundation.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
                 if result < 0 {
                     if errno == EINTR { continue }
                     return false
@@ -25,7 +35,7 @@ public enum AtomicFile {
                 written += result
             }
             return fsync(descriptor) == 0
-        }
+        }()
         if !ok {
             let error = failure("")
             close(descriptor)

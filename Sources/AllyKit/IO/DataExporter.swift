@@ -16,7 +16,7 @@ enum DataExporter {
         case "json": text = Renderer(format: .json).render(.table(table))
         default: text = Renderer(format: .markdown).render(.table(table))
         }
-        try AtomicFile.write(Array(text.utf8), to: url, range: range, file: file)
+        try AtomicFile.write(text, to: url, range: range, file: file)
     }
 
     /// Entities as every stored field; for CSV the fit record becomes `fit.NAME` columns and

@@ -16,19 +16,29 @@ struct DataImporter {
     }
 
     func importFile(_ url: URL, kind: String) throws -> Int {
-        let data: Data
         // A memory map: a large CSV is read record by record and each row is imported as it
-        // is read, so memory holds the entities, not the file's text several times over.
-        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
-            throw Diagnostic(.fileError, "cannot read \(url.path): \(Session.reason(error))", at: range, in: file)
+        // is read, and pages already read are handed back, so memory holds the entities, not
+        // the file's text. (Files that cannot be mapped, and empty ones, are read whole.)
+        let mapped = MappedFile(path: url.path)
+        var data = Data()
+        if mapped == nil {
+            do { data = try Data(contentsOf: url) } catch {
+                throw Diagnostic(.fileError, "cannot read \(url.path): \(Session.reason(error))", at: range, in: file)
+            }
         }
         let format = url.pathExtension.lowercased()
         let name = url.lastPathComponent
+        func bytes(before offset: Int) -> [UInt8] {
+            if let mapped { return Array(mapped.bytes[0..<min(offset, mapped.bytes.count)]) }
+            return Array(data[0..<min(offset, data.count)])
+        }
         do {
             let rows: RowSource
             switch format {
-            case "csv": rows = { handle in try self.csvRecords(data, handle) }
-            case "json": rows = { handle in try self.jsonRecords([UInt8](data), handle) }
+            case "csv":
+                let source: CSVSource = mapped.map(CSVSource.mapped) ?? .data(data)
+                rows = { handle in try self.csvRecords(source, handle) }
+            case "json": rows = { handle in try self.jsonRecords(mapped.map { [UInt8]($0.bytes) } ?? [UInt8](data), handle) }
             default:
                 throw Diagnostic(.fileError, "cannot import `.\(url.pathExtension)` files", at: range, in: file,
                                  help: "import reads .csv and .json")
@@ -39,7 +49,7 @@ struct DataImporter {
             let location = failure.column.map { "\(name): row \(failure.row), column `\($0)`" } ?? "\(name): row \(failure.row)"
             throw Diagnostic(.importError, "\(location): \(failure.message); nothing was imported", at: range, in: file, help: failure.help)
         } catch let failure as JSONReader.Failure {
-            let line = data[0..<min(failure.offset, data.count)].filter { $0 == 0x0A }.count + 1
+            let line = bytes(before: failure.offset).filter { $0 == 0x0A }.count + 1
             throw Diagnostic(.importError, "\(name): line \(line): \(failure.message); nothing was imported", at: range, in: file)
         }
     }
@@ -52,9 +62,22 @@ struct DataImporter {
     /// Files of at least this many bytes are read on a second thread while rows are stored.
     static let prefetchThreshold = 1 << 20
 
-    private func csvRecords(_ bytes: Data, _ handle: (Int, [(String, Value?)]) throws -> Void) throws {
-        guard bytes.count >= Self.prefetchThreshold else {
-            try Self.readCSV(bytes) { row, cells in
+    /// A CSV file's bytes: a memory map (pages handed back as rows are read) or read whole.
+    enum CSVSource: Sendable {
+        case mapped(MappedFile)
+        case data(Data)
+
+        var count: Int {
+            switch self {
+            case .mapped(let file): return file.bytes.count
+            case .data(let data): return data.count
+            }
+        }
+    }
+
+    private func csvRecords(_ source: CSVSource, _ handle: (Int, [(String, Value?)]) throws -> Void) throws {
+        guard source.count >= Self.prefetchThreshold else {
+            try Self.readCSV(source) { row, cells in
                 try runtime.checkCancelled()
                 try handle(row, cells)
                 return true
@@ -65,7 +88,7 @@ struct DataImporter {
         // ahead; rows (and the first error) arrive in file order all the same.
         let prefetcher = Prefetcher<Result<(Int, [(String, Value?)]), Error>> { emit in
             do {
-                try Self.readCSV(bytes) { row, cells in emit(.success((row, cells))) }
+                try Self.readCSV(source) { row, cells in emit(.success((row, cells))) }
             } catch {
                 _ = emit(.failure(error))
             }
@@ -80,7 +103,16 @@ struct DataImporter {
 
     /// Reads CSV records into rows of (column, cell) and calls `row` with each, in order, until
     /// it returns false. An empty cell is nil; the export's formula guard is removed.
-    private static func readCSV(_ bytes: Data, _ row: (Int, [(String, Value?)]) throws -> Bool) throws {
+    private static func readCSV(_ source: CSVSource, _ row: (Int, [(String, Value?)]) throws -> Bool) throws {
+        switch source {
+        case .mapped(let file): try readCSV(file.bytes, release: file.release(before:), row)
+        case .data(let data): try readCSV(data, release: nil, row)
+        }
+    }
+
+    private static func readCSV<Bytes: RandomAccessCollection>(
+        _ bytes: Bytes, release: ((Int) -> Void)?, _ row: (Int, [(String, Value?)]) throws -> Bool
+    ) throws where Bytes.Element == UInt8, Bytes.Index == Int {
         var reader = CSVReader(bytes)
         guard let header = try reader.next() else { return }
         let columns = header.map { $0.text.trimmedSpaces }
@@ -101,6 +133,8 @@ struct DataImporter {
                 values.append((column, .string(text)))
             }
             if try !row(number, values) { return }
+            // Hand back the pages behind the reader now and then (cells are copied out).
+            if number % 4096 == 0 { release?(reader.offset) }
         }
     }
 
@@ -381,5 +415,38 @@ extension StringProtocol where UTF8View: BidirectionalCollection {
         func plain(_ byte: UInt8) -> Bool { byte < 0x80 && byte != 0x20 && byte != 0x09 }
         if plain(first), plain(last) { return String(self) }
         return trimmingCharacters(in: .whitespaces)
+    }
+}
+
+/// A read-only private memory map of a file. Pages already read can be handed back: a large
+/// import then does not keep the whole file resident (they read back from the file if needed).
+final class MappedFile: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
+    /// Bytes before this offset have been handed back (only the reading thread moves it).
+    private var released = 0
+
+    /// nil when the file cannot be opened or mapped, is not a regular file, or is empty.
+    init?(path: String) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size > 0 else { return nil }
+        let size = Int(status.st_size)
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), base != MAP_FAILED else { return nil }
+        bytes = UnsafeRawBufferPointer(start: base, count: size)
+    }
+
+    deinit {
+        munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
+    }
+
+    /// Drops the whole pages before `offset` from memory.
+    func release(before offset: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let end = min(offset, bytes.count) / page * page
+        guard end > released, let base = bytes.baseAddress else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base + released), end - released, MADV_DONTNEED)
+        released = end
     }
 }

@@ -157,6 +157,9 @@ struct CSVReader<Bytes: RandomAccessCollection> where Bytes.Element == UInt8, By
     /// 1-based line of the record being read, for messages.
     private(set) var line = 1
 
+    /// How far the reader has read (the start of the next record).
+    var offset: Int { position }
+
     init(_ bytes: Bytes) {
         self.bytes = bytes
         position = bytes.startIndex
