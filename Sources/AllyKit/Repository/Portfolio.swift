@@ -71,9 +71,9 @@ public struct Portfolio: Sendable {
     /// Every entity of a type, in id order.
     public func allEntities(_ type: EntityType) -> [Entity] {
         switch type {
-        case .partner: return partnerRows.rows { sortedIds(.partner).compactMap { partnerBoxes[$0] } }
-        case .agreement: return agreementRows.rows { sortedIds(.agreement).compactMap { agreementBoxes[$0] } }
-        case .stakeholder: return stakeholderRows.rows { sortedIds(.stakeholder).compactMap { stakeholderBoxes[$0] } }
+        case .partner: return partnerRows.rows { partnerOrder.rows(of: partnerBoxes) }
+        case .agreement: return agreementRows.rows { agreementOrder.rows(of: agreementBoxes) }
+        case .stakeholder: return stakeholderRows.rows { stakeholderOrder.rows(of: stakeholderBoxes) }
         }
     }
 
@@ -277,9 +277,51 @@ final class IdOrder: @unchecked Sendable {
 
     func ids(of keys: some Collection<String>) -> [String] {
         if let sorted { return sorted }
-        let result = keys.sorted { Value.compareText($0, $1) < 0 }
+        let ids = Array(keys)
+        let result = Self.order(ids).map { ids[Int($0)] }
         sorted = result
         return result
+    }
+
+    /// Positions of `ids` in byte-wise order: sorts plain (prefix, position) pairs, so no
+    /// string is retained or compared unless two share their first 8 bytes.
+    private static func order(_ ids: [String]) -> [Int32] {
+        var pairs = ids.enumerated().map { (key: prefix($1), position: Int32(truncatingIfNeeded: $0)) }
+        pairs.sort { a, b in
+            if a.key != b.key { return a.key < b.key }
+            return Value.compareText(ids[Int(a.position)], ids[Int(b.position)]) < 0
+        }
+        return pairs.map(\.position)
+    }
+
+    /// The entities of a trie in id order. When the ids are not sorted yet, one pass over the
+    /// trie sorts ids and entities together (no lookup per id) and keeps the ids.
+    func rows(of boxes: TreeDictionary<String, Entity>) -> [Entity] {
+        if let sorted { return sorted.compactMap { boxes[$0] } }
+        var ids: [String] = [], entities: [Entity] = []
+        ids.reserveCapacity(boxes.count)
+        entities.reserveCapacity(boxes.count)
+        for (id, entity) in boxes {
+            ids.append(id)
+            entities.append(entity)
+        }
+        let order = Self.order(ids)
+        sorted = order.map { ids[Int($0)] }
+        return order.map { entities[Int($0)] }
+    }
+
+    /// An id's first 8 bytes as a big-endian number (zero-padded): ordering these orders the
+    /// ids byte-wise up to ties, which the full comparison settles. Sorting a million ids
+    /// compares integers instead of strings.
+    static func prefix(_ id: String) -> UInt64 {
+        var key: UInt64 = 0
+        var shift: UInt64 = 56
+        for byte in id.utf8 {
+            key |= UInt64(byte) << shift
+            if shift == 0 { break }
+            shift -= 8
+        }
+        return key
     }
 
     /// Drops the order after an id was added or removed; one nothing has sorted yet and no
