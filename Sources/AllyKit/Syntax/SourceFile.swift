@@ -14,7 +14,9 @@ public final class SourceFile: @unchecked Sendable {
 
     public init(name: String, bytes: [UInt8], directory: String? = nil) {
         self.name = name
-        self.bytes = bytes
+        // A UTF-8 byte-order mark (some editors write one) is not part of the text: dropped,
+        // so that the first statement runs and columns count as the editor shows them.
+        self.bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         self.directory = directory
     }
 

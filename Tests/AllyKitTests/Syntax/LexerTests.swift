@@ -304,3 +304,17 @@ struct LexerTests {
         #expect(file.lineText(2) == "  ab\tcd")
     }
 }
+
+@Suite("Source files")
+struct SourceFileTests {
+    @Test("a UTF-8 byte-order mark before the first statement is skipped, and columns do not count it")
+    func byteOrderMark() {
+        let harness = Harness()
+        let results = harness.expectSuccess("\u{FEFF}partners | count")
+        #expect(results.count == 1)
+        let (status, _) = harness.run("\u{FEFF}partners | where regoin == 1")
+        #expect(status == .failed)
+        let rendered = harness.sink.diagnostics.map { DiagnosticRenderer.render($0) }.joined()
+        #expect(rendered.contains("test.ally:1:18"), "\(rendered)")
+    }
+}
