@@ -15,9 +15,11 @@ public enum DiagnosticRenderer {
         out += "\(gutter)\(blue)-->\(reset) \(file.name):\(line):\(column)\n"
         let text = file.lineText(line)
         let (endLine, endColumn) = file.location(of: max(diagnostic.range.lower, diagnostic.range.upper))
-        // Tabs in the line would misplace the caret; show them as single spaces. The caret is
-        // placed by screen columns, so wide characters (CJK, emoji) before it count as two.
-        var scalars = Array(text.unicodeScalars.map { $0 == "\t" ? " " : $0 })
+        // Tabs in the line would misplace the caret; show them as single spaces. Other control
+        // characters (a stray NUL, an escape) would reach the terminal raw: show their Control
+        // Pictures symbols (␀, ␛), one column each. The caret is placed by screen columns, so
+        // wide characters (CJK, emoji) before it count as two.
+        var scalars = Array(text.unicodeScalars.map(Self.visible))
         var caretStart = column - 1
         var caretEnd = max(caretStart, endLine == line ? endColumn - 1 : scalars.count)
         // A very long line is shown as a window around the caret.
@@ -44,6 +46,13 @@ public enum DiagnosticRenderer {
         if let help = diagnostic.help { out += "\(gutter) \(blue)=\(reset) help: \(clip(help))\n" }
         for note in diagnostic.notes { out += "\(gutter) \(blue)=\(reset) note: \(clip(note))\n" }
         return out
+    }
+
+    static func visible(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        if scalar == "\t" { return " " }
+        if scalar.value < 0x20 { return Unicode.Scalar(0x2400 + scalar.value)! }
+        if scalar.value == 0x7F { return "\u{2421}" }
+        return scalar
     }
 
     /// Messages quote source text; a megabyte-long name should not fill the terminal.

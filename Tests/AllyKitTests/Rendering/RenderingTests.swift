@@ -315,3 +315,19 @@ struct RenderingTests {
         #expect(Renderer(format: .table, width: 80, color: true).render(.table(ResultTable(columns: ["a"], rows: [[.number(1)]]))).contains("\u{1B}["))
     }
 }
+
+@Suite("Diagnostics rendering")
+struct DiagnosticRenderingTests {
+    @Test("control characters in the echoed source line show as symbols, with the caret under them")
+    func controlCharacters() {
+        let file = SourceFile(name: "c.ally", bytes: Array("x == \"a\u{1B}b\" and y\u{0}".utf8))
+        let nul = file.bytes.firstIndex(of: 0)!
+        let text = DiagnosticRenderer.render(Diagnostic(.invalidCharacter, "NUL byte in the source", at: SourceRange(nul, nul + 1), in: file))
+        #expect(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" } && !text.contains("\u{7F}"), "\(text)")
+        #expect(text.contains("x == \"a\u{241B}b\" and y\u{2400}"))
+        let lines = text.split(separator: "\n")
+        let source = lines.first { $0.hasPrefix("1 |") }!, caret = lines.last { $0.contains("^") }!
+        // The caret sits under the ␀ (both lines start with the same gutter width).
+        #expect(caret.firstIndex(of: "^")!.utf16Offset(in: caret) == Array(source.unicodeScalars).firstIndex(of: "\u{2400}")!)
+    }
+}
