@@ -14,6 +14,13 @@ public enum AtomicFile {
     }
 
     static func write(_ bytes: UnsafeRawBufferPointer, to url: URL, range: SourceRange, file: SourceFile?) throws {
+        try write(to: url, range: range, file: file) { emit in try emit(bytes) }
+    }
+
+    /// Writes what `produce` hands to its argument, piece by piece (a large export is written as
+    /// it is rendered), with the same guarantee: the old file or the complete new one.
+    static func write(to url: URL, range: SourceRange, file: SourceFile?,
+                      _ produce: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         let directory = url.deletingLastPathComponent().path
         let temporary = directory + "/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         func failure(_ what: String) -> Diagnostic {
@@ -24,23 +31,25 @@ public enum AtomicFile {
         }
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw failure("") }
-        var written = 0
-        let ok: Bool = {
-            while written < bytes.count {
-                let result = Foundation.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    return false
+        struct WriteFailed: Error {}
+        do {
+            try produce { bytes in
+                var written = 0
+                while written < bytes.count {
+                    let result = Foundation.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
+                    if result < 0 {
+                        if errno == EINTR { continue }
+                        throw WriteFailed()
+                    }
+                    written += result
                 }
-                written += result
             }
-            return fsync(descriptor) == 0
-        }()
-        if !ok {
-            let error = failure("")
+            if fsync(descriptor) != 0 { throw WriteFailed() }
+        } catch {
+            let failed = error is WriteFailed ? failure("") : nil
             close(descriptor)
             unlink(temporary)
-            throw error
+            throw failed ?? error
         }
         close(descriptor)
         // Keep the mode of a file we replace.

@@ -10,12 +10,17 @@ enum DataExporter {
                              help: "use a file ending in .csv, .json or .md (or `export network to \"F.dot\"`)")
         }
         let table = exportTable(relation, runtime: runtime, flattenForCSV: format == "csv")
-        let text: String
-        switch format {
-        case "csv": text = Renderer(format: .csv).render(.table(table))
-        case "json": text = Renderer(format: .json).render(.table(table))
-        default: text = Renderer(format: .markdown).render(.table(table))
+        if format == "csv" {
+            // Written a megabyte at a time as it is rendered, not held whole.
+            try AtomicFile.write(to: url, range: range, file: file) { emit in
+                try Renderer.csv(table, chunkSize: 1 << 20) { piece in
+                    var piece = piece
+                    try piece.withUTF8 { try emit(UnsafeRawBufferPointer($0)) }
+                }
+            }
+            return
         }
+        let text = Renderer(format: format == "json" ? .json : .markdown).render(.table(table))
         try AtomicFile.write(text, to: url, range: range, file: file)
     }
 

@@ -88,11 +88,23 @@ public struct Renderer {
     }
 
     func csv(_ table: ResultTable) -> String {
+        var out = ""
+        Self.csv(table, chunkSize: .max) { out += $0 }
+        return out
+    }
+
+    /// The CSV text of a table in pieces of about `chunkSize` bytes, so that a large export
+    /// can be written as it is rendered instead of held whole.
+    static func csv(_ table: ResultTable, chunkSize: Int, _ emit: (String) throws -> Void) rethrows {
         var out = table.columns.map { Renderer.csvCell(.string($0)) }.joined(separator: ",") + "\r\n"
         for row in table.rows {
             out += row.map(Renderer.csvCell).joined(separator: ",") + "\r\n"
+            if out.utf8.count >= chunkSize {
+                try emit(out)
+                out = ""
+            }
         }
-        return out
+        try emit(out)
     }
 
     // MARK: Markdown
