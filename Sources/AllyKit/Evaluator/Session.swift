@@ -104,9 +104,6 @@ public final class Session {
     /// per session, so that a definition allocates no empty caches.
     private let placeholder = Portfolio()
 
-    /// Scripts of at least this many bytes parse ahead on a second thread.
-    static let prefetchThreshold = 1 << 20
-
     /// Runs a script statement by statement; `prefetch` forces (or forbids) parsing ahead on
     /// a second thread, which by default large scripts do.
     @discardableResult
@@ -120,12 +117,12 @@ public final class Session {
             return .failed
         }
         // A large script is parsed on a second thread while its statements run.
-        let prefetcher = prefetch ?? (file.bytes.count >= Self.prefetchThreshold) ? StatementPrefetcher(file: file) : nil
+        let parseAhead = prefetch ?? (file.bytes.count >= Prefetching.minimumBytes)
+        let prefetcher = parseAhead ? StatementPrefetcher(file: file) : nil
         defer { prefetcher?.finish() }
-        var parser = Parser(file: prefetcher == nil ? file : SourceFile(name: file.name, bytes: []))
+        var parser = parseAhead ? nil : Parser(file: file)
         func nextStatement() -> Result<Statement, Diagnostic>? {
-            if let prefetcher { return prefetcher.nextStatement() }
-            return parser.nextStatement()
+            prefetcher?.nextStatement() ?? parser?.nextStatement()
         }
         var status = RunStatus.success
         while let next = nextStatement() {

@@ -59,9 +59,6 @@ struct DataImporter {
     /// Calls its argument with each row (number, cells by column) in file order.
     private typealias RowSource = (_ handle: (Int, [(String, Value?)]) throws -> Void) throws -> Void
 
-    /// Files of at least this many bytes are read on a second thread while rows are stored.
-    static let prefetchThreshold = 1 << 20
-
     /// A CSV file's bytes: a memory map (pages handed back as rows are read) or read whole.
     enum CSVSource: Sendable {
         case mapped(MappedFile)
@@ -76,7 +73,7 @@ struct DataImporter {
     }
 
     private func csvRecords(_ source: CSVSource, _ handle: (Int, [(String, Value?)]) throws -> Void) throws {
-        guard source.count >= Self.prefetchThreshold else {
+        guard source.count >= Prefetching.minimumBytes else {
             try Self.readCSV(source) { row, cells in
                 try runtime.checkCancelled()
                 try handle(row, cells)

@@ -5,6 +5,12 @@ import Foundation
 /// validating and storing rows) overlap on two cores. Elements come out in the order they
 /// were produced; the reader calls `finish` when done, which also stops a producer that is
 /// still going (a run that ends early).
+enum Prefetching {
+    /// Inputs (scripts, CSV files) of at least this many bytes are worth a second thread;
+    /// smaller ones run on one, as before.
+    static let minimumBytes = 1 << 20
+}
+
 final class Prefetcher<Element>: @unchecked Sendable {
     /// Elements handed over per lock: the threads meet once per batch, not per element.
     let batchSize: Int

@@ -30,7 +30,7 @@ struct LargeImportTests {
         let folder = TemporaryFolder()
         _ = Self.generated(folder)
         let big = try FileManager.default.attributesOfItem(atPath: folder.path + "/stakeholders.csv")[.size] as? Int ?? 0
-        #expect(big >= DataImporter.prefetchThreshold, "the stakeholders file must take the second-thread path")
+        #expect(big >= Prefetching.minimumBytes, "the stakeholders file must take the second-thread path")
         let first = ["partners", "agreements", "parties", "stakeholders"].map { Self.contents(folder, "\($0).csv") }
         let reloaded = Harness()
         reloaded.expectSuccess("""
