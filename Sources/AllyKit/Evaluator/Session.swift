@@ -436,10 +436,17 @@ public final class Session {
             sink.confirm("saved \(current.portfolio.count(.partner)) partners, \(current.portfolio.count(.agreement)) agreements, \(current.portfolio.count(.stakeholder)) stakeholders to \(path.text)")
 
         case .importData(let type, let path):
+            // Like a definition, an import edits the scenario's portfolio in place (the runtime
+            // takes the only reference) and undoes its own rows if one fails.
             let runtime = makeRuntime()
+            current.portfolio = placeholder
+            defer {
+                runtime.portfolio.clearTouched()
+                current.portfolio = runtime.portfolio
+            }
             let url = resolve(path, file: file)
             let count = try DataImporter(runtime: runtime, file: file, range: path.range).importFile(url, kind: type.text)
-            commit(runtime)
+            current.record(runtime.portfolio.touched)
             sink.confirm("imported \(count) \(type.text)")
 
         case .export(let pipeline, let path):

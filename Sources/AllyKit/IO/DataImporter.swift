@@ -1,12 +1,43 @@
 import Foundation
 
 /// `import TYPE from "F.csv" | "F.json"`: every row is validated (types, enum cases,
-/// references, duplicate ids) into the statement's working copy, so one bad row imports
-/// nothing. Errors name the file, the row and the column.
+/// references, duplicate ids) and stored in the session's portfolio as it is read; one bad
+/// row undoes the rows before it, so a failing import changes nothing. Errors name the file,
+/// the row and the column.
 struct DataImporter {
     let runtime: Runtime
     let file: SourceFile
     let range: SourceRange
+    private let undo = Undo()
+
+    /// What the rows stored so far changed, to take it back if a later row fails. The import
+    /// edits the portfolio in place instead of a copy: a copy would keep every agreement a
+    /// party file touches twice (the old box and the new) until the import ends.
+    private final class Undo {
+        /// The type whose rows are being imported and whether it had no entity before (then
+        /// undoing removes every entity of the type and no list of a million ids is kept).
+        var type: EntityType?
+        var typeWasEmpty = false
+        /// Ids stored by this import, when the type was not empty before.
+        var inserted: [String] = []
+        /// Agreements' parties before this import, in the order they were first changed.
+        var parties: [(id: String, parties: [Party])] = []
+
+        func wasInserted(_ id: String) -> Bool { typeWasEmpty || inserted.contains(id) }
+
+        func rollBack(_ portfolio: inout Portfolio) {
+            for (id, parties) in self.parties.reversed() {
+                guard var agreement = portfolio.agreements[id] else { continue }
+                agreement.parties = parties
+                portfolio.put(agreement)
+            }
+            if let type {
+                let ids = typeWasEmpty ? portfolio.sortedIds(type) : inserted
+                for id in ids.reversed() { portfolio.removeEntity(EntityKey(type, id)) }
+            }
+            portfolio.clearTouched()
+        }
+    }
 
     private struct RowError: Error {
         let row: Int
@@ -16,6 +47,15 @@ struct DataImporter {
     }
 
     func importFile(_ url: URL, kind: String) throws -> Int {
+        do {
+            return try importRows(url, kind: kind)
+        } catch {
+            undo.rollBack(&runtime.portfolio)
+            throw error
+        }
+    }
+
+    private func importRows(_ url: URL, kind: String) throws -> Int {
         // A memory map: a large CSV is read record by record and each row is imported as it
         // is read, and pages already read are handed back, so memory holds the entities, not
         // the file's text. (Files that cannot be mapped, and empty ones, are read whole.)
@@ -151,9 +191,8 @@ struct DataImporter {
 
     private func importEntities(_ rows: RowSource, type: EntityType) throws -> Int {
         let editor = PortfolioEditor(runtime: runtime, file: file)
-        // The portfolio as it was before this file: an id found now but not then came from an
-        // earlier row of the file (a copy is O(1); no set of a million ids is needed).
-        let before = runtime.portfolio
+        undo.type = type
+        undo.typeWasEmpty = runtime.portfolio.count(type) == 0
         var deferredTies: [(row: Int, id: String, knows: Value)] = []
         var count = 0
         // Column name → its field, looked up once per file rather than once per cell.
@@ -209,7 +248,7 @@ struct DataImporter {
                 throw RowError(row: row, column: "id", message: "`\(id)` cannot be an id: it reads as a literal or an operator", help: nil)
             }
             if runtime.portfolio.contains(type, id) {
-                if !before.contains(type, id) {
+                if undo.wasInserted(id) {
                     throw RowError(row: row, column: "id", message: "`\(id)` appears twice in the file", help: nil)
                 }
                 throw RowError(row: row, column: "id", message: "\(type.rawValue) `\(id)` already exists", help: nil)
@@ -235,6 +274,7 @@ struct DataImporter {
                 throw RowError(row: row, column: nil, message: diagnostic.message, help: diagnostic.help)
             }
             editor.put(entity)
+            if !undo.typeWasEmpty { undo.inserted.append(id) }
         }
         for (row, id, knows) in deferredTies {
             guard case .stakeholder(var stakeholder)? = runtime.portfolio.entity(EntityKey(.stakeholder, id)) else { continue }
@@ -294,6 +334,7 @@ struct DataImporter {
                 throw RowError(row: row, column: "agreement", message: "names no existing agreement",
                                help: agreementId.flatMap { Suggestions.help(for: $0, in: runtime.portfolio.sortedIds(.agreement)) })
             }
+            if pending == nil { undo.parties.append((agreement.id, agreement.parties)) }
             pending = nil  // so that `agreement.parties` is the only reference and grows in place
             let party: Party
             do {
@@ -335,8 +376,6 @@ struct DataImporter {
                 return .record(out)
             case (.decisions, .record(let record)):
                 return .record(Record(try record.pairs.map { ($0.0, try convert($0.1, to: .enumeration(.rule), row: row, column: "\(column).\($0.0)")) }))
-            case (.party, .string(let id)):
-                return .record(Record(keys: ["partner"], values: [.reference(.partner, id)]))
             default:
                 return raw
             }
@@ -374,6 +413,9 @@ struct DataImporter {
             }
             let items = text.split(separator: ";", omittingEmptySubsequences: true).map { $0.trimmedSpaces }
             return .list(try items.map { try convert(.string($0), to: element, row: row, column: column) })
+        case .party where PortfolioEditor.isIdentifier(text.trimmedSpaces):
+            // A party given by its partner's id alone, as in a definition: `[mercy, stateu]`.
+            return .record(Record(keys: ["partner"], values: [.reference(.partner, text.trimmedSpaces)]))
         case .fit, .decisions, .party, .kpi, .milestone:
             do {
                 return try convert(try JSONReader.parse(Array(text.utf8)), to: type, row: row, column: column)

@@ -323,6 +323,74 @@ struct ImportTests {
         #expect(harness.snapshot == before)
     }
 
+    /// What relations answer, besides the entities themselves: the indexes an import edits.
+    private func relations(_ harness: Harness) -> [[String]] {
+        ["mercy", "stateu", "medtech", "county"].flatMap { partner in
+            [harness.column("partner \(partner) | agreements | select id"),
+             harness.column("partner \(partner) | stakeholders | select id")]
+        } + ["ann", "bob", "cat", "dan"].map { harness.column("stakeholder \($0) | select knows") }
+    }
+
+    @Test("a failing import undoes the rows before it: new entities, added parties, mirrored ties", arguments: [
+        // Parties added to agreements that already had some, then an unknown agreement.
+        ("parties", "agreement,partner,contributes\nresearch,county,5\nscreening,medtech,1\ndevices,stateu,2\nnope,mercy,1\n"),
+        // Parties for agreements in two separate runs of rows, then a repeated party.
+        ("parties", "agreement,partner\nresearch,county\ndevices,county\nresearch,medtech\ndevices,mercy\n"),
+        // New stakeholders tied to existing ones (ties are mirrored onto them), then a bad row.
+        ("stakeholders", "id,name,org,group,knows\neve,Eve,mercy,clinical,ann;bob\nfay,Fay,county,board,eve;dan\ngus,Gus,nowhere,board,\n"),
+        // The last row's tie names nobody.
+        ("stakeholders", "id,name,org,group,knows\neve,Eve,mercy,clinical,cat\nfay,Fay,county,board,zed\n"),
+        // New agreements with parties, then a bad enum.
+        ("agreements", "id,title,form,parties\nx1,X,mou,\"[\"\"mercy\"\",\"\"county\"\"]\"\nx2,Y,mou,\"[\"\"stateu\"\"]\"\nx3,Z,pact,\"[\"\"mercy\"\"]\"\n"),
+    ])
+    func failingImportUndoes(kind: String, text: String) {
+        let folder = TemporaryFolder()
+        folder.write("f.csv", text)
+        let harness = Harness(smallPortfolio)
+        let before = harness.snapshot
+        let relationsBefore = relations(harness)
+        let (status, _) = harness.run("import \(kind) from \"f.csv\"", directory: folder.path)
+        #expect(status == .failed)
+        #expect(harness.sink.diagnostics.first?.message.hasSuffix("nothing was imported") == true,
+                "message: \(harness.sink.diagnostics.first?.message ?? "none")")
+        #expect(harness.snapshot == before)
+        #expect(relations(harness) == relationsBefore)
+        // The same file without its bad last row imports and changes what it names.
+        let good = text.split(separator: "\n").dropLast().joined(separator: "\n") + "\n"
+        folder.write("g.csv", good)
+        let (imported, _) = harness.run("import \(kind) from \"g.csv\"", directory: folder.path)
+        #expect(imported == .success, "\(harness.sink.diagnostics.first?.message ?? "")")
+        #expect(harness.snapshot != before)
+    }
+
+    @Test("a party may be given by its partner's id alone, in JSON and in a CSV list")
+    func partyById() {
+        let folder = TemporaryFolder()
+        folder.write("a.json", #"[{"id": "x1", "title": "X", "form": "mou", "parties": ["mercy", {"partner": "stateu", "role": "lead"}]}]"#)
+        folder.write("a.csv", "id,title,form,parties\nx2,Y,mou,county; medtech\n")
+        let harness = Harness(smallPortfolio)
+        harness.expectSuccess("import agreements from \"a.json\"", directory: folder.path)
+        harness.expectSuccess("import agreements from \"a.csv\"", directory: folder.path)
+        #expect(harness.rows("agreement x1 | parties | select partner, role") == [["mercy", "member"], ["stateu", "lead"]])
+        #expect(harness.column("agreement x2 | parties | select partner") == ["county", "medtech"])
+    }
+
+    @Test("a failing import into a type that had no entities leaves it empty, and a fork keeps its own copy")
+    func failingImportIntoEmptyType() {
+        let folder = TemporaryFolder()
+        folder.write("p.csv", "id,name,kind\na,A,clinic\nb,B,clinic\nc,C,clinik\n")
+        let harness = Harness("")
+        harness.expectSuccess("scenario what_if")
+        #expect(harness.run("import partners from \"p.csv\"", directory: folder.path).0 == .failed)
+        #expect(harness.number("partners | count") == 0)
+        #expect(harness.run("partner a", directory: folder.path).0 == .failed)
+        folder.write("p.csv", "id,name,kind\na,A,clinic\nb,B,clinic\n")
+        #expect(harness.run("import partners from \"p.csv\"", directory: folder.path).0 == .success)
+        #expect(harness.number("partners | count") == 2)
+        harness.expectSuccess("use baseline")
+        #expect(harness.number("partners | count") == 0)
+    }
+
     @Test("an id twice in the file and an id that already exists are told apart", arguments: [
         ("id,name,kind\na,A,clinic\na,B,clinic\n", "`a` appears twice in the file"),
         ("id,name,kind\na,A,clinic\nmercy,B,clinic\nmercy,C,clinic\n", "partner `mercy` already exists"),
