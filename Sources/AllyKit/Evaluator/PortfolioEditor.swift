@@ -76,18 +76,20 @@ struct PortfolioEditor {
 
     /// Checks a value against a field's type and the domain's rules; returns it normalized
     /// (strings naming enum cases become enum values, ids become references).
-    func validate(_ value: Value, as type: FieldType, nullable: Bool, field: String, range: SourceRange) throws -> Value {
+    func validate(_ value: Value, as type: FieldType, nullable: Bool, field: @autoclosure () -> String, range: SourceRange) throws -> Value {
+        // `field` names the value in messages; a record's member names are only spelled out
+        // when one is wrong (an import validates millions of members).
         if value.isNull {
             if nullable { return .null }
-            throw error(.invalidValue, "`\(field)` cannot be null", range)
+            throw error(.invalidValue, "`\(field())` cannot be null", range)
         }
         func mismatch() -> Diagnostic {
-            error(.typeMismatch, "`\(field)` needs \(article(type.description)), not \(article(value.typeName))", range)
+            error(.typeMismatch, "`\(field())` needs \(article(type.description)), not \(article(value.typeName))", range)
         }
         switch type {
         case .identifier:
             guard let text = value.idText, Self.isIdentifier(text) else {
-                throw error(.invalidValue, "`\(field)` must be an identifier (letters, digits and _; not starting with a digit)", range)
+                throw error(.invalidValue, "`\(field())` must be an identifier (letters, digits and _; not starting with a digit)", range)
             }
             return .string(text)
         case .string:
@@ -95,7 +97,7 @@ struct PortfolioEditor {
             return value
         case .number:
             guard case .number(let n) = value else { throw mismatch() }
-            guard n.isFinite else { throw error(.invalidValue, "`\(field)` must be a finite number", range) }
+            guard n.isFinite else { throw error(.invalidValue, "`\(field())` must be a finite number", range) }
             return value
         case .percent:
             guard case .number = value else { throw mismatch() }
@@ -103,13 +105,13 @@ struct PortfolioEditor {
         case .integer(let bounds):
             guard case .number(let n) = value else { throw mismatch() }
             guard n == n.rounded(), n >= Double(bounds.lowerBound), n <= Double(bounds.upperBound) else {
-                throw error(.invalidValue, "`\(field)` must be a whole number from \(bounds.lowerBound) to \(bounds.upperBound), not \(ValueFormatter.plain(value))", range)
+                throw error(.invalidValue, "`\(field())` must be a whole number from \(bounds.lowerBound) to \(bounds.upperBound), not \(ValueFormatter.plain(value))", range)
             }
             return value
         case .bounded(let bounds):
             guard case .number(let n) = value else { throw mismatch() }
             guard n >= bounds.lowerBound, n <= bounds.upperBound else {
-                throw error(.invalidValue, "`\(field)` must be from \(ValueFormatter.plain(.number(bounds.lowerBound))) to \(ValueFormatter.plain(.number(bounds.upperBound))), not \(ValueFormatter.plain(value))", range)
+                throw error(.invalidValue, "`\(field())` must be from \(ValueFormatter.plain(.number(bounds.lowerBound))) to \(ValueFormatter.plain(.number(bounds.upperBound))), not \(ValueFormatter.plain(value))", range)
             }
             return value
         case .bool:
@@ -126,11 +128,11 @@ struct PortfolioEditor {
             case .enumeration(let e) where e.type == enumType: return value
             case .string(let text):
                 if let e = enumType.value(named: text) { return .enumeration(e) }
-                throw error(.unknownEnumCase, "`\(text)` is not a valid \(field): not a \(enumType.rawValue)", range,
+                throw error(.unknownEnumCase, "`\(text)` is not a valid \(field()): not a \(enumType.rawValue)", range,
                             help: Suggestions.help(for: text, in: enumType.cases))
             case .enumeration(let e):
                 if let converted = enumType.value(named: e.name) { return .enumeration(converted) }
-                throw error(.unknownEnumCase, "`\(e.name)` is not a valid \(field): not a \(enumType.rawValue)", range,
+                throw error(.unknownEnumCase, "`\(e.name)` is not a valid \(field()): not a \(enumType.rawValue)", range,
                             help: Suggestions.help(for: e.name, in: enumType.cases))
             default: break
             }
@@ -138,7 +140,7 @@ struct PortfolioEditor {
         case .reference(let entityType):
             guard let id = value.idText else { throw mismatch() }
             guard runtime.portfolio.contains(entityType, id) else {
-                throw error(.unknownEntity, "`\(field)` refers to \(entityType.rawValue) `\(id)`, which does not exist", range,
+                throw error(.unknownEntity, "`\(field())` refers to \(entityType.rawValue) `\(id)`, which does not exist", range,
                             help: Suggestions.help(for: id, in: runtime.portfolio.sortedIds(entityType)))
             }
             return .reference(entityType, id)
@@ -148,7 +150,7 @@ struct PortfolioEditor {
                 if case .string = value, element == .string { return .list([value]) }
                 throw mismatch()
             }
-            return .list(try items.map { try validate($0, as: element, nullable: false, field: field, range: range) })
+            return .list(try items.map { try validate($0, as: element, nullable: false, field: field(), range: range) })
         case .fit, .party, .kpi, .milestone:
             guard case .record(let record) = value else { throw mismatch() }
             var out = Record()
@@ -160,7 +162,7 @@ struct PortfolioEditor {
             for member in members {
                 if let memberValue = record[member.name] {
                     out[member.name] = try validate(memberValue, as: member.type, nullable: member.nullable,
-                                                    field: "\(field).\(member.name)", range: range)
+                                                    field: "\(field()).\(member.name)", range: range)
                 } else if member.required {
                     throw error(.missingField, "\(type.description) needs `\(member.name)`", range)
                 }
@@ -199,9 +201,8 @@ struct PortfolioEditor {
     static let reservedIds: Set<String> = ["true", "false", "null", "today", "and", "or", "not", "in", "contains"]
 
     static func isIdentifier(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard let first = bytes.first, Lexer.isIdentifierStart(first) else { return false }
-        return bytes.allSatisfy(Lexer.isIdentifierContinue)
+        guard let first = text.utf8.first, Lexer.isIdentifierStart(first) else { return false }
+        return text.utf8.allSatisfy(Lexer.isIdentifierContinue)
     }
 
     // MARK: Definitions
@@ -242,15 +243,15 @@ struct PortfolioEditor {
         for spec in FieldCatalog.storedFields(of: type) where spec.isRequired && spec.name != "id" && !seen.contains(spec.name) {
             throw error(.missingField, "\(type.rawValue) `\(id.text)` needs `\(spec.name)`", id.range)
         }
-        var entity = Self.blank(type, id: id.text, values: values.map { ($0.0.name, $0.1) })
+        var entity = Self.blank(type, id: id.text, values: values.map { ($0.0, $0.1) })
         entity = entity.setting(values.map { ($0.0, $0.1) })
         try checkInvariants(entity, range: id.range) { name in values.first { $0.0.name == name }?.2 }
         put(entity)
     }
 
     /// A new entity with the required fields filled from `values`.
-    static func blank(_ type: EntityType, id: String, values: [(String, Value)]) -> Entity {
-        func value(_ name: String) -> Value? { values.first { $0.0 == name }?.1 }
+    static func blank(_ type: EntityType, id: String, values: [(FieldSpec, Value)]) -> Entity {
+        func value(_ name: String) -> Value? { values.first { $0.0.name == name }?.1 }
         switch type {
         case .partner:
             var kind = EnumType.partnerKind.value("hospital")
@@ -281,8 +282,9 @@ struct PortfolioEditor {
                             fieldRange("country") ?? range)
             }
         case .agreement(let agreement):
-            var seen = Set<String>()
-            for party in agreement.parties where !seen.insert(party.partner).inserted {
+            // A few parties each: comparing pairs is cheaper than hashing them into a set.
+            let parties = agreement.parties
+            for (index, party) in parties.enumerated() where parties[..<index].contains(where: { $0.partner == party.partner }) {
                 throw error(.invalidValue, "`\(party.partner)` appears twice in the parties of `\(agreement.id)`",
                             fieldRange("parties") ?? range)
             }

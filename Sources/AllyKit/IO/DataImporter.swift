@@ -97,7 +97,15 @@ struct DataImporter {
     // MARK: Reading
 
     /// Calls its argument with each row (number, cells by column) in file order.
-    private typealias RowSource = (_ handle: (Int, [(String, Value?)]) throws -> Void) throws -> Void
+    /// One record: its row number, the column names (for CSV one array shared by every row)
+    /// and its cells in column order (nil: empty).
+    private struct Row {
+        let number: Int
+        let columns: [String]
+        let cells: [Value?]
+    }
+
+    private typealias RowSource = (_ handle: (Row) throws -> Void) throws -> Void
 
     /// A CSV file's bytes: a memory map (pages handed back as rows are read) or read whole.
     enum CSVSource: Sendable {
@@ -112,35 +120,35 @@ struct DataImporter {
         }
     }
 
-    private func csvRecords(_ source: CSVSource, _ handle: (Int, [(String, Value?)]) throws -> Void) throws {
+    private func csvRecords(_ source: CSVSource, _ handle: (Row) throws -> Void) throws {
         guard source.count >= Prefetching.minimumBytes else {
-            try Self.readCSV(source) { row, cells in
+            try Self.readCSV(source) { row in
                 try runtime.checkCancelled()
-                try handle(row, cells)
+                try handle(row)
                 return true
             }
             return
         }
         // A large file: records are split and unquoted on a second thread, a few hundred rows
         // ahead; rows (and the first error) arrive in file order all the same.
-        let prefetcher = Prefetcher<Result<(Int, [(String, Value?)]), Error>> { emit in
+        let prefetcher = Prefetcher<Result<Row, Error>> { emit in
             do {
-                try Self.readCSV(source) { row, cells in emit(.success((row, cells))) }
+                try Self.readCSV(source) { row in emit(.success(row)) }
             } catch {
                 _ = emit(.failure(error))
             }
         }
         defer { prefetcher.finish() }
         while let next = prefetcher.nextElement() {
-            let (row, cells) = try next.get()
+            let row = try next.get()
             try runtime.checkCancelled()
-            try handle(row, cells)
+            try handle(row)
         }
     }
 
-    /// Reads CSV records into rows of (column, cell) and calls `row` with each, in order, until
-    /// it returns false. An empty cell is nil; the export's formula guard is removed.
-    private static func readCSV(_ source: CSVSource, _ row: (Int, [(String, Value?)]) throws -> Bool) throws {
+    /// Reads CSV records into rows and calls `row` with each, in order, until it returns false.
+    /// An empty cell is nil; the export's formula guard is removed.
+    private static func readCSV(_ source: CSVSource, _ row: (Row) throws -> Bool) throws {
         switch source {
         case .mapped(let file): try readCSV(file.bytes, release: file.release(before:), row)
         case .data(let data): try readCSV(data, release: nil, row)
@@ -148,7 +156,7 @@ struct DataImporter {
     }
 
     private static func readCSV<Bytes: RandomAccessCollection>(
-        _ bytes: Bytes, release: ((Int) -> Void)?, _ row: (Int, [(String, Value?)]) throws -> Bool
+        _ bytes: Bytes, release: ((Int) -> Void)?, _ row: (Row) throws -> Bool
     ) throws where Bytes.Element == UInt8, Bytes.Index == Int {
         var reader = CSVReader(bytes)
         guard let header = try reader.next() else { return }
@@ -160,22 +168,22 @@ struct DataImporter {
             guard cells.count == columns.count else {
                 throw RowError(row: number, column: nil, message: "has \(cells.count) cells but the header has \(columns.count)", help: nil)
             }
-            var values: [(String, Value?)] = []
+            var values: [Value?] = []
             values.reserveCapacity(columns.count)
-            for (column, cell) in zip(columns, cells) {
-                if cell.text.isEmpty, !cell.quoted { values.append((column, nil)); continue }
+            for cell in cells {
+                if cell.text.isEmpty, !cell.quoted { values.append(nil); continue }
                 var text = cell.text
                 // Undo the export's CSV-injection guard.
-                if text.hasPrefix("'"), Renderer.startsLikeFormula(text) { text.removeFirst() }
-                values.append((column, .string(text)))
+                if text.utf8.first == UInt8(ascii: "'"), Renderer.startsLikeFormula(text) { text.removeFirst() }
+                values.append(.string(text))
             }
-            if try !row(number, values) { return }
+            if try !row(Row(number: number, columns: columns, cells: values)) { return }
             // Hand back the pages behind the reader now and then (cells are copied out).
             if number % 4096 == 0 { release?(reader.offset) }
         }
     }
 
-    private func jsonRecords(_ bytes: [UInt8], _ handle: (Int, [(String, Value?)]) throws -> Void) throws {
+    private func jsonRecords(_ bytes: [UInt8], _ handle: (Row) throws -> Void) throws {
         guard case .list(let items) = try JSONReader.parse(bytes) else {
             throw JSONReader.Failure(message: "the file must hold an array of objects", offset: 0)
         }
@@ -183,11 +191,63 @@ struct DataImporter {
             guard case .record(let record) = item else {
                 throw RowError(row: index + 1, column: nil, message: "is not an object", help: nil)
             }
-            try handle(index + 1, record.pairs.map { ($0.0, $0.1) })
+            try handle(Row(number: index + 1, columns: record.keys, cells: record.values.map { $0 }))
         }
     }
 
     // MARK: Entities
+
+    /// What each column of a file holds, worked out once per file (once per record for JSON,
+    /// whose records name their own keys).
+    private struct ColumnPlan {
+        enum Column {
+            case id
+            /// A stored field, and its slot among the row's fields in name order.
+            case field(FieldSpec, slot: Int)
+            /// `fit.NAME`, and its slot among the fit scores in name order.
+            case fit(String, slot: Int)
+            case unknownFit(String)
+            case notStored(String)
+        }
+
+        let columns: [String]
+        let plan: [Column]
+        /// The fields the file has columns for, in name order (the order they are checked in).
+        let fields: [FieldSpec]
+        /// Fit score names in name order.
+        static let fitNames = FitScores.dimensions.sorted()
+
+        init(_ columns: [String], type: EntityType) {
+            self.columns = columns
+            var specs: [FieldSpec] = []
+            var plan: [Column] = []
+            for column in columns {
+                if type == .partner, column.hasPrefix("fit.") {
+                    let member = String(column.dropFirst(4))
+                    if let slot = Self.fitNames.firstIndex(of: member) { plan.append(.fit(member, slot: slot)) } else { plan.append(.unknownFit(member)) }
+                    continue
+                }
+                guard let spec = FieldCatalog.field(column, of: type), spec.isStored else {
+                    plan.append(.notStored(column))
+                    continue
+                }
+                if spec.name == "id" { plan.append(.id); continue }
+                if !specs.contains(where: { $0 === spec }) { specs.append(spec) }
+                plan.append(.field(spec, slot: -1))
+            }
+            specs.sort { $0.name < $1.name }
+            if type == .partner, plan.contains(where: { if case .fit = $0 { return true } else { return false } }),
+               let fit = FieldCatalog.field("fit", of: type), !specs.contains(where: { $0 === fit }) {
+                specs.append(fit)
+                specs.sort { $0.name < $1.name }
+            }
+            self.fields = specs
+            self.plan = plan.map {
+                if case .field(let spec, _) = $0 { return .field(spec, slot: specs.firstIndex { $0 === spec }!) }
+                return $0
+            }
+        }
+    }
 
     private func importEntities(_ rows: RowSource, type: EntityType) throws -> Int {
         let editor = PortfolioEditor(runtime: runtime, file: file)
@@ -195,83 +255,93 @@ struct DataImporter {
         undo.typeWasEmpty = runtime.portfolio.count(type) == 0
         var deferredTies: [(row: Int, id: String, knows: Value)] = []
         var count = 0
-        // Column name → its field, looked up once per file rather than once per cell.
-        var fieldOf: [String: FieldSpec?] = [:]
-        try rows { row, cells in
+        var plan: ColumnPlan?
+        let required = FieldCatalog.storedFields(of: type).filter { $0.isRequired && $0.name != "id" }
+        let fitSpec = type == .partner ? FieldCatalog.field("fit", of: type) : nil
+        // Buffers reused row after row.
+        var slots: [Value?] = []
+        var fit: [Value?] = Array(repeating: nil, count: ColumnPlan.fitNames.count)
+        var checked: [(FieldSpec, Value)] = []
+        try rows { row in
             count += 1
-            try runtime.checkCancelled()
-            // Fields in name order (the order they are checked in); a repeated column replaces.
-            var values: [(FieldSpec, Value)] = []
-            values.reserveCapacity(cells.count)
-            var fit: [String: Value] = [:]
+            if plan?.columns != row.columns { plan = ColumnPlan(row.columns, type: type) }
+            let plan = plan!
+            // Cells convert in column order; a repeated column replaces an earlier one.
+            slots.removeAll(keepingCapacity: true)
+            slots.append(contentsOf: repeatElement(nil, count: plan.fields.count))
+            var hasFit = false
             var id: String?
-            for (column, raw) in cells {
-                if column.hasPrefix("fit."), type == .partner {
-                    let member = String(column.dropFirst(4))
-                    guard FitScores.dimensions.contains(member) else {
-                        throw RowError(row: row, column: column, message: "`\(member)` is not a fit score",
-                                       help: Suggestions.help(for: member, in: FitScores.dimensions))
-                    }
-                    if let raw {
-                        let score = try convert(raw, to: .bounded(0...5), row: row, column: column)
-                        do {
-                            fit[member] = try editor.validate(score, as: .bounded(0...5), nullable: true, field: column, range: range)
-                        } catch let diagnostic as Diagnostic {
-                            throw RowError(row: row, column: column, message: diagnostic.message, help: diagnostic.help)
-                        }
-                    }
-                    continue
-                }
-                let known: FieldSpec?
-                if let cached = fieldOf[column] {
-                    known = cached
-                } else {
-                    known = FieldCatalog.field(column, of: type)
-                    fieldOf[column] = known
-                }
-                guard let spec = known, spec.isStored else {
-                    throw RowError(row: row, column: column, message: "`\(column)` is not a stored field of \(type.rawValue)",
+            for (index, column) in plan.plan.enumerated() {
+                let raw = row.cells[index]
+                let name = row.columns[index]
+                switch column {
+                case .unknownFit(let member):
+                    throw RowError(row: row.number, column: name, message: "`\(member)` is not a fit score",
+                                   help: Suggestions.help(for: member, in: FitScores.dimensions))
+                case .notStored(let column):
+                    throw RowError(row: row.number, column: column, message: "`\(column)` is not a stored field of \(type.rawValue)",
                                    help: Suggestions.help(for: column, in: FieldCatalog.storedFields(of: type).map(\.name)))
+                case .fit(_, let slot):
+                    guard let raw else { continue }
+                    let score = try convert(raw, to: .bounded(0...5), row: row.number, column: name)
+                    do {
+                        fit[slot] = try editor.validate(score, as: .bounded(0...5), nullable: true, field: name, range: range)
+                    } catch let diagnostic as Diagnostic {
+                        throw RowError(row: row.number, column: name, message: diagnostic.message, help: diagnostic.help)
+                    }
+                    hasFit = true
+                case .id:
+                    guard let raw else { continue }
+                    id = try convert(raw, to: .identifier, row: row.number, column: name).idText
+                case .field(let spec, let slot):
+                    guard let raw else { continue }
+                    slots[slot] = try convert(raw, to: spec.type, row: row.number, column: name)
                 }
-                guard let raw else { continue }
-                let converted = try convert(raw, to: spec.type, row: row, column: column)
-                if spec.name == "id" { id = converted.idText; continue }
-                Self.place(spec, converted, in: &values)
             }
-            if !fit.isEmpty, let spec = FieldCatalog.field("fit", of: type) {
-                Self.place(spec, .record(Record(fit.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })), in: &values)
+            if hasFit, let fitSpec, let slot = plan.fields.firstIndex(where: { $0 === fitSpec }) {
+                var record = Record()
+                for (index, score) in fit.enumerated() {
+                    guard let score else { continue }
+                    record.keys.append(ColumnPlan.fitNames[index])
+                    record.values.append(score)
+                    fit[index] = nil
+                }
+                slots[slot] = .record(record)
             }
             guard let id, PortfolioEditor.isIdentifier(id) else {
-                throw RowError(row: row, column: "id", message: "needs an id made of letters, digits and _", help: nil)
+                throw RowError(row: row.number, column: "id", message: "needs an id made of letters, digits and _", help: nil)
             }
             if PortfolioEditor.reservedIds.contains(id) {
-                throw RowError(row: row, column: "id", message: "`\(id)` cannot be an id: it reads as a literal or an operator", help: nil)
+                throw RowError(row: row.number, column: "id", message: "`\(id)` cannot be an id: it reads as a literal or an operator", help: nil)
             }
             if runtime.portfolio.contains(type, id) {
                 if undo.wasInserted(id) {
-                    throw RowError(row: row, column: "id", message: "`\(id)` appears twice in the file", help: nil)
+                    throw RowError(row: row.number, column: "id", message: "`\(id)` appears twice in the file", help: nil)
                 }
-                throw RowError(row: row, column: "id", message: "\(type.rawValue) `\(id)` already exists", help: nil)
+                throw RowError(row: row.number, column: "id", message: "\(type.rawValue) `\(id)` already exists", help: nil)
             }
             // Ties may point at stakeholders later in the file: set them once all rows are in.
-            if type == .stakeholder, let at = values.firstIndex(where: { $0.0.name == "knows" }) {
-                deferredTies.append((row, id, values.remove(at: at).1))
+            if type == .stakeholder, let slot = plan.fields.firstIndex(where: { $0.name == "knows" }), let knows = slots[slot] {
+                deferredTies.append((row.number, id, knows))
+                slots[slot] = nil
             }
-            for spec in FieldCatalog.storedFields(of: type) where spec.isRequired && spec.name != "id" && !values.contains(where: { $0.0 === spec }) {
-                throw RowError(row: row, column: spec.name, message: "`\(spec.name)` is required", help: nil)
+            for spec in required {
+                guard let slot = plan.fields.firstIndex(where: { $0 === spec }), slots[slot] != nil else {
+                    throw RowError(row: row.number, column: spec.name, message: "`\(spec.name)` is required", help: nil)
+                }
             }
-            var checked: [(FieldSpec, Value)] = []
-            for (spec, value) in values {
+            checked.removeAll(keepingCapacity: true)
+            for (spec, value) in zip(plan.fields, slots) {
+                guard let value else { continue }
                 do {
                     checked.append((spec, try editor.validate(value, as: spec.type, nullable: spec.isNullable, field: spec.name, range: range)))
                 } catch let diagnostic as Diagnostic {
-                    throw RowError(row: row, column: spec.name, message: diagnostic.message, help: diagnostic.help)
+                    throw RowError(row: row.number, column: spec.name, message: diagnostic.message, help: diagnostic.help)
                 }
             }
-            var entity = PortfolioEditor.blank(type, id: id, values: checked.map { ($0.0.name, $0.1) })
-            entity = entity.setting(checked)
+            let entity = PortfolioEditor.blank(type, id: id, values: checked).setting(checked)
             do { try editor.checkInvariants(entity, range: range) } catch let diagnostic as Diagnostic {
-                throw RowError(row: row, column: nil, message: diagnostic.message, help: diagnostic.help)
+                throw RowError(row: row.number, column: nil, message: diagnostic.message, help: diagnostic.help)
             }
             editor.put(entity)
             if !undo.typeWasEmpty { undo.inserted.append(id) }
@@ -290,19 +360,6 @@ struct DataImporter {
         return count
     }
 
-    /// Puts a field's value into a short list kept in name order, replacing an earlier value.
-    private static func place(_ spec: FieldSpec, _ value: Value, in values: inout [(FieldSpec, Value)]) {
-        var index = values.count
-        while index > 0, values[index - 1].0.name >= spec.name {
-            if values[index - 1].0 === spec {
-                values[index - 1].1 = value
-                return
-            }
-            index -= 1
-        }
-        values.insert((spec, value), at: index)
-    }
-
     // MARK: Parties
 
     private func importParties(_ rows: RowSource) throws -> Int {
@@ -312,19 +369,26 @@ struct DataImporter {
         // Rows of one agreement usually come together: its parties are gathered and the
         // agreement is stored once, not once per row.
         var pending: Agreement?
-        try rows { row, cells in
+        // Column → the party member it holds (nil: the agreement), worked out once per file.
+        var columns: [String] = []
+        var members: [(name: String, type: FieldType)?] = []
+        try rows { rowData in
             count += 1
+            let row = rowData.number
+            if columns != rowData.columns {
+                columns = rowData.columns
+                members = columns.map { column in FieldType.party.members!.first { $0.name == column }.map { ($0.name, $0.type) } }
+            }
             var record = Record()
             var agreementId: String?
-            for (column, raw) in cells {
+            for (index, column) in columns.enumerated() {
                 guard allowed.contains(column) else {
                     throw RowError(row: row, column: column, message: "`\(column)` is not a party column",
                                    help: Suggestions.help(for: column, in: allowed) ?? "columns are: \(allowed.joined(separator: ", "))")
                 }
-                guard let raw else { continue }
-                if column == "agreement" { agreementId = raw.idText; continue }
-                let type = FieldType.party.members!.first { $0.name == column }!.type
-                record[column] = try convert(raw, to: type, row: row, column: column)
+                guard let raw = rowData.cells[index] else { continue }
+                guard let member = members[index] else { agreementId = raw.idText; continue }
+                record[member.name] = try convert(raw, to: member.type, row: row, column: column)
             }
             if let open = pending, open.id != agreementId {
                 runtime.portfolio.put(open)

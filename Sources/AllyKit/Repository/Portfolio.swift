@@ -133,10 +133,13 @@ public struct Portfolio: Sendable {
         if let old {
             EntityRows.replace(agreement.id, with: .agreement(agreement), in: &agreementRows, order: agreementOrder,
                                keys: agreementBoxes.keys)
-            let before = Set(old.parties.map(\.partner))
-            let after = Set(agreement.parties.map(\.partner))
-            for partner in before.subtracting(after) { agreementsByPartner.remove(agreement.id, from: partner) }
-            for partner in after.subtracting(before) { agreementsByPartner.insert(agreement.id, into: partner) }
+            // Parties are few and unique within an agreement: pairwise checks, no sets.
+            for party in old.parties where !agreement.parties.contains(where: { $0.partner == party.partner }) {
+                agreementsByPartner.remove(agreement.id, from: party.partner)
+            }
+            for party in agreement.parties where !old.parties.contains(where: { $0.partner == party.partner }) {
+                agreementsByPartner.insert(agreement.id, into: party.partner)
+            }
         } else {
             IdOrder.invalidate(&agreementOrder)
             EntityRows.invalidate(&agreementRows)
