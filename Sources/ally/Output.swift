@@ -31,12 +31,13 @@ enum Output {
     }
 
     static func readSource(_ path: String) throws -> SourceFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let file = try? SourceFile(contentsOf: path) else {
             writeError("ally: cannot read \(path)\n")
             throw ExitCode(2)
         }
-        let url = URL(fileURLWithPath: path)
-        return SourceFile(name: path, bytes: [UInt8](data), directory: url.deletingLastPathComponent().path)
+        return file
     }
 
     /// The terminal's width, or 100 when stdout is not a terminal.

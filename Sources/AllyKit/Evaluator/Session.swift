@@ -186,8 +186,15 @@ public final class Session {
     static func encodingError(_ file: SourceFile) -> Diagnostic? {
         var index = 0
         let bytes = file.bytes
+        // A mapped script is read through once here: its pages are handed back behind the scan.
+        var scanned = 0
+        defer { file.releasePages(scanned..<index) }
         while index < bytes.count {
             let byte = bytes[index]
+            if index - scanned >= 1 << 20, file.isMapped {
+                file.releasePages(scanned..<index)
+                scanned = index
+            }
             if byte == 0 {
                 return Diagnostic(.invalidEncoding, "NUL byte in the source", at: SourceRange(index, index + 1), in: file)
             }
@@ -812,8 +819,7 @@ public final class Session {
             throw Diagnostic(.fileError, "cannot read \(url.path): it is a directory", at: range, in: file)
         }
         do {
-            let data = try Data(contentsOf: url)
-            return SourceFile(name: url.path, bytes: [UInt8](data), directory: url.deletingLastPathComponent().path)
+            return try SourceFile(contentsOf: url.path)
         } catch {
             throw Diagnostic(.fileError, "cannot read \(url.path): \(Self.reason(error))", at: range, in: file)
         }

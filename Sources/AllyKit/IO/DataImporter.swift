@@ -520,36 +520,3 @@ extension StringProtocol where UTF8View: BidirectionalCollection {
         return trimmingCharacters(in: .whitespaces)
     }
 }
-
-/// A read-only private memory map of a file. Pages already read can be handed back: a large
-/// import then does not keep the whole file resident (they read back from the file if needed).
-final class MappedFile: @unchecked Sendable {
-    let bytes: UnsafeRawBufferPointer
-    /// Bytes before this offset have been handed back (only the reading thread moves it).
-    private var released = 0
-
-    /// nil when the file cannot be opened or mapped, is not a regular file, or is empty.
-    init?(path: String) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size > 0 else { return nil }
-        let size = Int(status.st_size)
-        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), base != MAP_FAILED else { return nil }
-        bytes = UnsafeRawBufferPointer(start: base, count: size)
-    }
-
-    deinit {
-        munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
-    }
-
-    /// Drops the whole pages before `offset` from memory.
-    func release(before offset: Int) {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let end = min(offset, bytes.count) / page * page
-        guard end > released, let base = bytes.baseAddress else { return }
-        madvise(UnsafeMutableRawPointer(mutating: base + released), end - released, MADV_DONTNEED)
-        released = end
-    }
-}

@@ -119,7 +119,14 @@ final class StatementPrefetcher: @unchecked Sendable {
     init(file: SourceFile) {
         prefetcher = Prefetcher { emit in
             var parser = Parser(file: file)
+            // Pages of a mapped script behind the statements parsed are handed back now and then
+            // (the running statements hold their own copies of names and literals).
+            var released = 0
             while let result = parser.nextStatement() {
+                if case .success(let statement) = result, statement.range.lower - released >= 1 << 20, file.isMapped {
+                    file.releasePages(released..<statement.range.lower)
+                    released = statement.range.lower
+                }
                 if !emit(result) { return }
             }
         }

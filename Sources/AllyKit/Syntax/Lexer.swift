@@ -4,7 +4,7 @@
 public struct Lexer {
     public private(set) var diagnostics: [Diagnostic] = []
     let file: SourceFile
-    private let bytes: [UInt8]
+    private let bytes: UnsafeRawBufferPointer
     private var position = 0
     /// Whether the next token starts a statement (for dot-commands), and how many ( [ are open.
     private var atStatementStart = true
@@ -223,7 +223,7 @@ public struct Lexer {
     // MARK: Statement-ending newlines
 
     /// Whether a line ending with `token` continues on the next line.
-    static func continuesAfter(_ token: Token, bytes: [UInt8]) -> Bool {
+    static func continuesAfter(_ token: Token, bytes: UnsafeRawBufferPointer) -> Bool {
         switch token.kind {
         case .pipe, .comma, .assign, .equalEqual, .bangEqual, .less, .lessEqual, .greater, .greaterEqual,
              .plus, .minus, .star, .slash, .questionQuestion:
@@ -251,7 +251,7 @@ public struct TokenStream {
     private var lookahead: [Token] = []
     private var brackets: [Token.Kind] = []
     private var previous: Token?
-    private let bytes: [UInt8]
+    private let bytes: UnsafeRawBufferPointer
 
     public init(file: SourceFile) {
         lexer = Lexer(file: file)

@@ -5,18 +5,31 @@ import Foundation
 public final class SourceFile: @unchecked Sendable {
     /// The name shown in diagnostics: a path, `<command line>`, `<stdin>` or `<shell>`.
     public let name: String
-    public let bytes: [UInt8]
+    /// The text's bytes, valid as long as this file is (a copy, or a read-only map of a file).
+    public let bytes: UnsafeRawBufferPointer
     /// The folder that relative paths in `load`, `save`, `import` and `export` start from.
     public let directory: String?
+    /// Owns `bytes`: a copy this file frees, or the map of a script file.
+    private let mapped: MappedFile?
+    private let copied: UnsafeMutableRawBufferPointer?
     private var lineStartsCache: [Int]?
     /// The line table may be asked for from two threads (see `StatementPrefetcher`).
     private let lineStartsLock = NSLock()
 
-    public init(name: String, bytes: [UInt8], directory: String? = nil) {
+    /// A UTF-8 byte-order mark (some editors write one) is not part of the text: it is
+    /// dropped, so that the first statement runs and columns count as the editor shows them.
+    private static func byteOrderMarkLength(_ bytes: some Sequence<UInt8>) -> Int {
+        bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    }
+
+    public init(name: String, bytes: some Collection<UInt8>, directory: String? = nil) {
         self.name = name
-        // A UTF-8 byte-order mark (some editors write one) is not part of the text: dropped,
-        // so that the first statement runs and columns count as the editor shows them.
-        self.bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+        let text = bytes.dropFirst(Self.byteOrderMarkLength(bytes))
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: text.count, alignment: 1)
+        _ = copy.initializeMemory(as: UInt8.self, from: text)
+        self.copied = copy
+        self.mapped = nil
+        self.bytes = UnsafeRawBufferPointer(copy)
         self.directory = directory
     }
 
@@ -24,14 +37,52 @@ public final class SourceFile: @unchecked Sendable {
         self.init(name: name, bytes: Array(text.utf8), directory: directory)
     }
 
+    /// A script file, memory-mapped when it can be: a large script is then not copied into
+    /// memory, and pages already parsed can be handed back (`releasePages`).
+    public init(contentsOf path: String, name: String? = nil, directory: String? = nil) throws {
+        self.name = name ?? path
+        self.directory = directory ?? URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if let file = MappedFile(path: path) {
+            mapped = file
+            copied = nil
+            bytes = UnsafeRawBufferPointer(rebasing: file.bytes.dropFirst(Self.byteOrderMarkLength(file.bytes)))
+        } else {
+            // Empty files, pipes (`<(...)`) and the like are read whole.
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+            }
+            defer { try? handle.close() }
+            let data = try handle.readToEnd() ?? Data()
+            let text = data.dropFirst(Self.byteOrderMarkLength(data))
+            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: text.count, alignment: 1)
+            copy.copyBytes(from: text)
+            copied = copy
+            mapped = nil
+            bytes = UnsafeRawBufferPointer(copy)
+        }
+    }
+
+    deinit { copied?.deallocate() }
+
+    /// Hands back the memory of the pages inside `range` when the text is a mapped file (they
+    /// are read from the file again if anything looks at them later, e.g. an error's line).
+    func releasePages(_ range: Range<Int>) {
+        guard let mapped, let base = bytes.baseAddress, let start = mapped.bytes.baseAddress else { return }
+        let offset = base - start
+        mapped.release((range.lowerBound + offset)..<(range.upperBound + offset))
+    }
+
+    /// Whether pages can be handed back at all.
+    var isMapped: Bool { mapped != nil }
+
     var lineStarts: [Int] {
         lineStartsLock.lock()
         defer { lineStartsLock.unlock() }
         if let cached = lineStartsCache { return cached }
         var starts = [0]
-        bytes.withUnsafeBufferPointer { buffer in
-            for offset in buffer.indices where buffer[offset] == UInt8(ascii: "\n") { starts.append(offset + 1) }
-        }
+        for offset in bytes.indices where bytes[offset] == UInt8(ascii: "\n") { starts.append(offset + 1) }
+        // (An error's position in a large mapped script: the scan read every page back in.)
+        releasePages(0..<bytes.count)
         lineStartsCache = starts
         return starts
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import AllyKit
 
@@ -58,5 +59,44 @@ struct PrefetchTests {
         let (status, _, portfolio) = Self.outcome(text, prefetch: true, keepGoing: false)
         #expect(status == .quit)
         #expect(portfolio.partners.isEmpty)
+    }
+
+    @Test("a large script file is mapped and its parsed pages handed back: errors still quote the right line", arguments: [false, true])
+    func mappedScript(byteOrderMark: Bool) throws {
+        // Over 3 MB, so that pages are handed back behind the encoding check and the parser;
+        // an error near the end must still show its line and caret, read from the file again.
+        var lines: [String] = []
+        PortfolioGenerator(partners: 1_300, seed: 5, today: testToday).write { lines.append($0) }
+        lines.append("stakeholders | where influence >= 4 | count")
+        lines.append("agreements | where nonsense > 3 | count")
+        let text = lines.joined(separator: "\n") + "\n"
+        #expect(text.utf8.count > 3 << 20)
+        let folder = TemporaryFolder()
+        let path = folder.path + "/big.ally"
+        folder.write("big.ally", text)
+        if byteOrderMark {
+            let handle = try #require(FileHandle(forWritingAtPath: path))
+            try handle.truncate(atOffset: 0)
+            try handle.write(contentsOf: Data([0xEF, 0xBB, 0xBF] + Array(text.utf8)))
+            try handle.close()
+        }
+        let mapped = try SourceFile(contentsOf: path)
+        #expect(mapped.bytes.count == text.utf8.count)
+        func outcome(_ file: SourceFile) -> (RunStatus, [String], PortfolioSnapshot) {
+            let session = Session(settings: Settings(today: testToday))
+            let sink = CollectingSink()
+            let status = session.run(file, sink: sink, keepGoing: true)
+            return (status, sink.diagnostics.map { DiagnosticRenderer.render($0) }, PortfolioSnapshot(session.portfolio))
+        }
+        let (status, errors, portfolio) = outcome(mapped)
+        let (expectedStatus, expectedErrors, expectedPortfolio) = outcome(SourceFile(name: path, text: text))
+        #expect(status == expectedStatus)
+        #expect(errors == expectedErrors)
+        #expect(errors.count == 1)
+        let lastLine = text.utf8.filter { $0 == UInt8(ascii: "\n") }.count
+        #expect(errors.first?.contains("big.ally:\(lastLine):20\n") == true, "\(errors)")
+        #expect(errors.first?.contains("\(lastLine) | agreements | where nonsense > 3 | count\n") == true, "\(errors)")
+        #expect(portfolio == expectedPortfolio)
+        #expect(portfolio.partners.count == 1_300)
     }
 }
