@@ -89,19 +89,30 @@ enum Analytics {
 
     static func parties(_ agreements: [Entity]) -> Table {
         var rows: [[Value]] = []
+        parties(agreements) { rows.append($0) }
+        return Table(columns: partyColumns, rows: rows)
+    }
+
+    /// The same rows one at a time (an export writes them as they come).
+    static func parties(_ agreements: [Entity], _ row: ([Value]) throws -> Void) rethrows {
         for case .agreement(let agreement) in agreements {
             for party in agreement.parties {
-                rows.append([.reference(.agreement, agreement.id), .reference(.partner, party.partner), .enumeration(party.role),
-                             .number(party.contributes), party.equity.map(Value.number) ?? .null, .number(party.votes)])
+                try row([.reference(.agreement, agreement.id), .reference(.partner, party.partner), .enumeration(party.role),
+                         .number(party.contributes), party.equity.map(Value.number) ?? .null, .number(party.votes)])
             }
         }
-        return Table(columns: partyColumns, rows: rows)
     }
 
     /// contribution_share = contributes / total; decision_share = votes / total votes;
     /// imbalance = decision_share − contribution_share (positive: decides more than it gives).
     static func balance(_ agreements: [Entity]) -> Table {
         var rows: [[Value]] = []
+        balance(agreements) { rows.append($0) }
+        return Table(columns: balanceColumns, rows: rows)
+    }
+
+    /// The same rows one at a time.
+    static func balance(_ agreements: [Entity], _ row: ([Value]) throws -> Void) rethrows {
         for case .agreement(let agreement) in agreements {
             let total = agreement.parties.reduce(0) { $0 + $1.contributes }
             let votes = agreement.parties.reduce(0) { $0 + $1.votes }
@@ -112,11 +123,10 @@ enum Analytics {
                     guard let contribution, let decision else { return .null }
                     return .number(decision - contribution)
                 }()
-                rows.append([.reference(.agreement, agreement.id), .reference(.partner, party.partner),
-                             contribution.map(Value.number) ?? .null, decision.map(Value.number) ?? .null, imbalance])
+                try row([.reference(.agreement, agreement.id), .reference(.partner, party.partner),
+                         contribution.map(Value.number) ?? .null, decision.map(Value.number) ?? .null, imbalance])
             }
         }
-        return Table(columns: balanceColumns, rows: rows)
     }
 
     // MARK: Renewals

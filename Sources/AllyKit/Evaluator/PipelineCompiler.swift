@@ -6,11 +6,16 @@ struct CompiledPipeline {
     /// stage that can read columns calls this instead of `run`, and gets the positions in
     /// `allEntities`, or the rows when the scan gave up.
     let scan: (() throws -> Scan)?
+    /// Set for `select`: its rows one at a time, for a consumer that need not hold them all
+    /// (a CSV export writes each as it comes). `run` collects the same rows.
+    let stream: ((_ row: ([Value]) throws -> Void) throws -> Void)?
     let run: () throws -> Relation
 
-    init(shape: Shape, scan: (() throws -> Scan)? = nil, run: @escaping () throws -> Relation) {
+    init(shape: Shape, scan: (() throws -> Scan)? = nil, stream: ((_ row: ([Value]) throws -> Void) throws -> Void)? = nil,
+         run: @escaping () throws -> Relation) {
         self.shape = shape
         self.scan = scan
+        self.stream = stream
         self.run = run
     }
 
@@ -194,14 +199,16 @@ struct PipelineCompiler {
             let compiled = try compileItems(items, scope: scope)
             let columns = items.map(\.label)
             try checkDuplicateColumns(items)
-            return CompiledPipeline(shape: .table(columns: columns, types: compiled.map(\.type), base: nil)) {
+            let stream = { (emit: ([Value]) throws -> Void) throws in
                 let rows = try Self.rows(of: try input.run(), runtime: runtime)
-                var out: [[Value]] = []
-                out.reserveCapacity(rows.count)
                 for row in rows {
                     try runtime.checkCancelled()
-                    out.append(try Self.evaluate(compiled, on: row, file: file))
+                    try emit(try Self.evaluate(compiled, on: row, file: file))
                 }
+            }
+            return CompiledPipeline(shape: .table(columns: columns, types: compiled.map(\.type), base: nil), stream: stream) {
+                var out: [[Value]] = []
+                try stream { out.append($0) }
                 return .table(Table(columns: columns, rows: out))
             }
         case .extend(let items):
@@ -293,7 +300,11 @@ struct PipelineCompiler {
             try requireInput(input.shape, .agreement, stage)
             let columns = isBalance ? Analytics.balanceColumns : Analytics.partyColumns
             let types = isBalance ? Analytics.balanceTypes : Analytics.partyTypes
-            return CompiledPipeline(shape: .table(columns: columns, types: types, base: nil)) {
+            let stream = { (emit: ([Value]) throws -> Void) throws in
+                let agreements = try Self.entities(of: try input.run())
+                if isBalance { try Analytics.balance(agreements, emit) } else { try Analytics.parties(agreements, emit) }
+            }
+            return CompiledPipeline(shape: .table(columns: columns, types: types, base: nil), stream: stream) {
                 let agreements = try Self.entities(of: try input.run())
                 return .table(isBalance ? Analytics.balance(agreements) : Analytics.parties(agreements))
             }

@@ -459,9 +459,8 @@ public final class Session {
         case .export(let pipeline, let path):
             let runtime = makeRuntime()
             let compiled = try PipelineCompiler(runtime: runtime, file: file).compile(pipeline)
-            let relation = try compiled.run()
             let url = resolve(path, file: file)
-            try DataExporter.export(relation, runtime: runtime, to: url, range: path.range, file: file)
+            try DataExporter.export(compiled, runtime: runtime, to: url, range: path.range, file: file)
             sink.confirm("exported to \(path.text)")
 
         case .exportNetwork(let path):

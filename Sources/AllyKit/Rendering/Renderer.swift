@@ -96,15 +96,35 @@ public struct Renderer {
     /// The CSV text of a table in pieces of about `chunkSize` bytes, so that a large export
     /// can be written as it is rendered instead of held whole.
     static func csv(_ table: ResultTable, chunkSize: Int, _ emit: (String) throws -> Void) rethrows {
-        var out = table.columns.map { Renderer.csvCell(.string($0)) }.joined(separator: ",") + "\r\n"
+        var out = csvLine(table.columns.map(Value.string))
         for row in table.rows {
-            out += row.map(Renderer.csvCell).joined(separator: ",") + "\r\n"
+            out += csvLine(row)
             if out.utf8.count >= chunkSize {
                 try emit(out)
                 out = ""
             }
         }
         try emit(out)
+    }
+
+    /// The same for rows produced one at a time (an export evaluates `select` as it writes).
+    static func csv(columns: [String], rows: (_ row: ([Value]) throws -> Void) throws -> Void, chunkSize: Int,
+                    _ emit: (String) throws -> Void) throws {
+        var out = csvLine(columns.map(Value.string))
+        try withoutActuallyEscaping(emit) { emit in
+            try rows { row in
+                out += csvLine(row)
+                if out.utf8.count >= chunkSize {
+                    try emit(out)
+                    out = ""
+                }
+            }
+            try emit(out)
+        }
+    }
+
+    static func csvLine(_ row: [Value]) -> String {
+        row.map(Renderer.csvCell).joined(separator: ",") + "\r\n"
     }
 
     // MARK: Markdown

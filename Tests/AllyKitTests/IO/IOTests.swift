@@ -556,6 +556,46 @@ struct ExportTests {
         #expect(after == before, "\(after.firstDifference(from: before) ?? "")")
     }
 
+    @Test("a CSV export writes select's (and parties', balance's) rows as they come: the same text as the query's table, and the entity sets' too", arguments: [
+        "stakeholders | select id, name, org, group, influence, interest, stance",
+        "agreements | where value > 100k | select id, title, share = value / 3, ends, parties, note = \"=1+2\"",
+        "partners | sort name desc | select id, name, fit, fit_score, tags",
+        "partners | select id | take 0",
+        "agreements | parties",
+        "agreements | where status == active | balance",
+    ])
+    func streamedSelect(query: String) throws {
+        let folder = TemporaryFolder()
+        var generated: [String] = []
+        PortfolioGenerator(partners: 60, seed: 9, today: testToday).write { generated.append($0) }
+        let harness = Harness(generated.joined(separator: "\n"))
+        harness.expectSuccess("export \(query) to \"q.csv\"", directory: folder.path)
+        guard case .table(let table)? = harness.expectSuccess(query).first else {
+            Issue.record("no table")
+            return
+        }
+        #expect(folder.read("q.csv") == Renderer(format: .csv).csv(ResultTable(columns: table.columns, rows: table.rows)))
+        // Entity sets stream too: the same text as the materialized export table.
+        harness.expectSuccess("export stakeholders to \"s.csv\"", directory: folder.path)
+        let runtime = Runtime(session: harness.session, portfolio: harness.session.portfolio, today: testToday, weights: harness.session.settings.weights)
+        let entities = harness.session.portfolio.allEntities(.stakeholder)
+        let expected = DataExporter.exportTable(.entities(.stakeholder, entities), runtime: runtime, flattenForCSV: true)
+        #expect(folder.read("s.csv") == Renderer(format: .csv).csv(expected))
+    }
+
+    @Test("a row that fails while a CSV export is written leaves the file as it was")
+    func streamedSelectFails() {
+        let folder = TemporaryFolder()
+        folder.write("q.csv", "old,contents\r\n")
+        let harness = Harness(smallPortfolio)
+        let diagnostic = harness.error("export stakeholders | select id, x = 10 / (influence - 4) to \"\(folder.file("q.csv"))\"")
+        #expect(diagnostic?.message.contains("division by zero") == true)
+        #expect(folder.read("q.csv") == "old,contents\r\n")
+        #expect(try! FileManager.default.contentsOfDirectory(atPath: folder.path) == ["q.csv"])
+        let badName = harness.error("export stakeholders | select id, x = 10 / (influence - 4) to \"\(folder.file("q.txt"))\"")
+        #expect(badName?.message.contains("cannot export to `.txt`") == true, "the file name is checked before the query runs")
+    }
+
     @Test("the CSV export of an entity set: every stored field, fit flattened, lists ;-joined, structures as JSON")
     func csvExportShape() {
         let folder = TemporaryFolder()
