@@ -106,6 +106,9 @@ struct RunCommand: ParsableCommand {
         var configured = settings
         configured.format = try options.outputFormat()
         let session = Session(settings: configured)
+        // The process exits right after the run: tearing down a million entities first would
+        // only delay the exit (a second or so with a large portfolio), so the session is kept.
+        SessionLifetime.keep(session)
         let interactive = files.isEmpty && commands.isEmpty && isatty(0) == 1
         let sink = TerminalSink(session: session, interactive: interactive)
         Signals.installForScripts()
@@ -221,3 +224,9 @@ struct GenerateCommand: ParsableCommand {
 }
 
 AllyCommand.main()
+
+/// Holds the session until the process exits (see `RunCommand.run`).
+enum SessionLifetime {
+    nonisolated(unsafe) private static var kept: [AnyObject] = []
+    static func keep(_ object: AnyObject) { kept.append(object) }
+}
