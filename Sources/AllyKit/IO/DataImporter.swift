@@ -314,36 +314,42 @@ struct DataImporter {
             if PortfolioEditor.reservedIds.contains(id) {
                 throw RowError(row: row.number, column: "id", message: "`\(id)` cannot be an id: it reads as a literal or an operator", help: nil)
             }
-            if runtime.portfolio.contains(type, id) {
-                if undo.wasInserted(id) {
-                    throw RowError(row: row.number, column: "id", message: "`\(id)` appears twice in the file", help: nil)
+            // The id is looked up once, when the row is stored; a row that fails before then
+            // still reports a taken id first, as the checks run in that order.
+            func taken() -> RowError {
+                RowError(row: row.number, column: "id", message: undo.wasInserted(id) ? "`\(id)` appears twice in the file"
+                         : "\(type.rawValue) `\(id)` already exists", help: nil)
+            }
+            let entity: Entity
+            do {
+                // Ties may point at stakeholders later in the file: set them once all rows are in.
+                if type == .stakeholder, let slot = plan.fields.firstIndex(where: { $0.name == "knows" }), let knows = slots[slot] {
+                    deferredTies.append((row.number, id, knows))
+                    slots[slot] = nil
                 }
-                throw RowError(row: row.number, column: "id", message: "\(type.rawValue) `\(id)` already exists", help: nil)
-            }
-            // Ties may point at stakeholders later in the file: set them once all rows are in.
-            if type == .stakeholder, let slot = plan.fields.firstIndex(where: { $0.name == "knows" }), let knows = slots[slot] {
-                deferredTies.append((row.number, id, knows))
-                slots[slot] = nil
-            }
-            for spec in required {
-                guard let slot = plan.fields.firstIndex(where: { $0 === spec }), slots[slot] != nil else {
-                    throw RowError(row: row.number, column: spec.name, message: "`\(spec.name)` is required", help: nil)
+                for spec in required {
+                    guard let slot = plan.fields.firstIndex(where: { $0 === spec }), slots[slot] != nil else {
+                        throw RowError(row: row.number, column: spec.name, message: "`\(spec.name)` is required", help: nil)
+                    }
                 }
-            }
-            checked.removeAll(keepingCapacity: true)
-            for (spec, value) in zip(plan.fields, slots) {
-                guard let value else { continue }
-                do {
-                    checked.append((spec, try editor.validate(value, as: spec.type, nullable: spec.isNullable, field: spec.name, range: range)))
-                } catch let diagnostic as Diagnostic {
-                    throw RowError(row: row.number, column: spec.name, message: diagnostic.message, help: diagnostic.help)
+                checked.removeAll(keepingCapacity: true)
+                for (spec, value) in zip(plan.fields, slots) {
+                    guard let value else { continue }
+                    do {
+                        checked.append((spec, try editor.validate(value, as: spec.type, nullable: spec.isNullable, field: spec.name, range: range)))
+                    } catch let diagnostic as Diagnostic {
+                        throw RowError(row: row.number, column: spec.name, message: diagnostic.message, help: diagnostic.help)
+                    }
                 }
+                entity = PortfolioEditor.blank(type, id: id, values: checked).setting(checked)
+                do { try editor.checkInvariants(entity, range: range) } catch let diagnostic as Diagnostic {
+                    throw RowError(row: row.number, column: nil, message: diagnostic.message, help: diagnostic.help)
+                }
+            } catch let failure as RowError {
+                if runtime.portfolio.contains(type, id) { throw taken() }
+                throw failure
             }
-            let entity = PortfolioEditor.blank(type, id: id, values: checked).setting(checked)
-            do { try editor.checkInvariants(entity, range: range) } catch let diagnostic as Diagnostic {
-                throw RowError(row: row.number, column: nil, message: diagnostic.message, help: diagnostic.help)
-            }
-            editor.put(entity)
+            guard runtime.portfolio.insertNew(entity) else { throw taken() }
             if !undo.typeWasEmpty { undo.inserted.append(id) }
         }
         for (row, id, knows) in deferredTies {

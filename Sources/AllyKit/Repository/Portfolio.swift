@@ -118,8 +118,44 @@ public struct Portfolio: Sendable {
     // MARK: Writing
 
     public mutating func put(_ partner: Partner) {
+        stored(partner, old: partnerBoxes.updateValue(.partner(partner), forKey: partner.id))
+    }
+
+    public mutating func put(_ agreement: Agreement) {
+        stored(agreement, old: agreementBoxes.updateValue(.agreement(agreement), forKey: agreement.id).flatMap(Agreement.unwrap))
+    }
+
+    /// Stores a stakeholder and mirrors its ties on the stakeholders it knows (ties are undirected).
+    public mutating func put(_ stakeholder: Stakeholder) {
+        let stakeholder = Self.normalized(stakeholder)
+        stored(stakeholder, old: stakeholderBoxes.updateValue(.stakeholder(stakeholder), forKey: stakeholder.id).flatMap(Stakeholder.unwrap))
+    }
+
+    /// Stores an entity whose id is not taken yet, with one look-up of the id (an import's
+    /// rows); false, and nothing changed, if the id exists.
+    public mutating func insertNew(_ entity: Entity) -> Bool {
+        var inserted = false
+        switch entity {
+        case .partner(let partner):
+            partnerBoxes.updateValue(forKey: partner.id, default: { inserted = true; return entity }()) { _ in }
+            if inserted { stored(partner, old: nil) }
+        case .agreement(let agreement):
+            agreementBoxes.updateValue(forKey: agreement.id, default: { inserted = true; return entity }()) { _ in }
+            if inserted { stored(agreement, old: nil) }
+        case .stakeholder(let stakeholder):
+            let stakeholder = Self.normalized(stakeholder)
+            stakeholderBoxes.updateValue(forKey: stakeholder.id, default: { inserted = true; return .stakeholder(stakeholder) }()) { _ in }
+            if inserted { stored(stakeholder, old: nil) }
+        }
+        return inserted
+    }
+
+    // What storing an entity entails besides the trie: the caches, the relation indexes, the
+    // home partner, mirrored ties and the change log. `old` is what the id held before.
+
+    private mutating func stored(_ partner: Partner, old: Entity?) {
         if partner.home { homeId = partner.id } else if homeId == partner.id { homeId = nil }
-        if partnerBoxes.updateValue(.partner(partner), forKey: partner.id) == nil {
+        if old == nil {
             IdOrder.invalidate(&partnerOrder)
             EntityRows.invalidate(&partnerRows)
         } else {
@@ -128,8 +164,7 @@ public struct Portfolio: Sendable {
         if tracksChanges { touched.append(EntityKey(.partner, partner.id)) }
     }
 
-    public mutating func put(_ agreement: Agreement) {
-        let old = agreementBoxes.updateValue(.agreement(agreement), forKey: agreement.id).flatMap(Agreement.unwrap)
+    private mutating func stored(_ agreement: Agreement, old: Agreement?) {
         if let old {
             EntityRows.replace(agreement.id, with: .agreement(agreement), in: &agreementRows, order: agreementOrder,
                                keys: agreementBoxes.keys)
@@ -149,13 +184,16 @@ public struct Portfolio: Sendable {
         if tracksChanges { touched.append(EntityKey(.agreement, agreement.id)) }
     }
 
-    /// Stores a stakeholder and mirrors its ties on the stakeholders it knows (ties are undirected).
-    public mutating func put(_ stakeholder: Stakeholder) {
+    /// Ties sorted by id, each once.
+    private static func normalized(_ stakeholder: Stakeholder) -> Stakeholder {
         var stakeholder = stakeholder
         if !stakeholder.knows.isEmpty, !zip(stakeholder.knows, stakeholder.knows.dropFirst()).allSatisfy({ Value.compareText($0, $1) < 0 }) {
             stakeholder.knows = Array(Set(stakeholder.knows)).sorted { Value.compareText($0, $1) < 0 }
         }
-        let old = stakeholderBoxes.updateValue(.stakeholder(stakeholder), forKey: stakeholder.id).flatMap(Stakeholder.unwrap)
+        return stakeholder
+    }
+
+    private mutating func stored(_ stakeholder: Stakeholder, old: Stakeholder?) {
         if old == nil {
             IdOrder.invalidate(&stakeholderOrder)
             EntityRows.invalidate(&stakeholderRows)

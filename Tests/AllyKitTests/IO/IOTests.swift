@@ -394,6 +394,12 @@ struct ImportTests {
     @Test("an id twice in the file and an id that already exists are told apart", arguments: [
         ("id,name,kind\na,A,clinic\na,B,clinic\n", "`a` appears twice in the file"),
         ("id,name,kind\na,A,clinic\nmercy,B,clinic\nmercy,C,clinic\n", "partner `mercy` already exists"),
+        // A taken id is reported before what the checks after it find (a cell that cannot be
+        // read at all, such as an unknown enum case, is reported as the row is read, before).
+        ("id,name,kind,country\na,A,clinic,US\na,B,clinic,USA\n", "`a` appears twice in the file"),
+        ("id,name,kind,home\nmercy,B,clinic,true\n", "partner `mercy` already exists"),
+        ("id,name,kind,home\nstateu,B,clinic,true\n", "partner `stateu` already exists"),
+        ("id,name\nmercy,B\n", "partner `mercy` already exists"),
     ])
     func duplicateIds(text: String, message: String) {
         let folder = TemporaryFolder()
