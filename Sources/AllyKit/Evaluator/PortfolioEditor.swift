@@ -214,15 +214,28 @@ struct PortfolioEditor {
             throw error(.reservedName, "`\(id.text)` cannot be an id: it reads as a literal or an operator", id.range,
                         help: "choose another id, e.g. `\(id.text)_\(type.rawValue)`")
         }
-        if runtime.portfolio.contains(type, id.text) {
-            throw error(.duplicateEntity, "\(type.rawValue) `\(id.text)` already exists", id.range,
-                        help: "use `update \(type.rawValue) \(id.text) set ...` to change it")
+        // The id is looked up once, when the entity is stored; a definition that fails before
+        // then still reports a taken id first.
+        func taken() -> Diagnostic {
+            error(.duplicateEntity, "\(type.rawValue) `\(id.text)` already exists", id.range,
+                  help: "use `update \(type.rawValue) \(id.text) set ...` to change it")
         }
-        var values: [(FieldSpec, Value, SourceRange)] = []
+        let entity: Entity
+        do {
+            entity = try build(type, id: id, fields: fields)
+        } catch let failure as Diagnostic {
+            if runtime.portfolio.contains(type, id.text) { throw taken() }
+            throw failure
+        }
+        guard runtime.portfolio.insertNew(entity) else { throw taken() }
+    }
+
+    /// A definition's entity, every field resolved and checked (but not its id).
+    private func build(_ type: EntityType, id: Name, fields: [FieldInit]) throws -> Entity {
+        var values: [(FieldSpec, Value)] = []
+        var ranges: [SourceRange] = []
         values.reserveCapacity(fields.count)
-        // A handful of names: a list is cheaper than hashing each one.
-        var seen: [String] = []
-        seen.reserveCapacity(fields.count)
+        ranges.reserveCapacity(fields.count)
         for field in fields {
             guard let spec = FieldCatalog.field(field.name.text, of: type) else {
                 throw error(.unknownField, "`\(field.name.text)` is not a field of \(type.rawValue)", field.name.range,
@@ -232,21 +245,21 @@ struct PortfolioEditor {
                 throw error(.readOnlyField, spec.name == "id" ? "the id is given after `\(type.rawValue)`"
                             : "`\(spec.name)` is computed and cannot be set", field.name.range)
             }
-            guard !seen.contains(spec.name) else {
+            // A handful of fields: a list is cheaper than hashing each name.
+            guard !values.contains(where: { $0.0 === spec }) else {
                 throw error(.invalidValue, "`\(spec.name)` is given twice", field.name.range)
             }
-            seen.append(spec.name)
             let raw = try resolve(field.value, as: spec.type, field: spec.name)
             let value = try validate(raw, written: field.value, as: spec.type, nullable: spec.isNullable, field: spec.name)
-            values.append((spec, value, field.value.range))
+            values.append((spec, value))
+            ranges.append(field.value.range)
         }
-        for spec in FieldCatalog.storedFields(of: type) where spec.isRequired && spec.name != "id" && !seen.contains(spec.name) {
+        for spec in FieldCatalog.storedFields(of: type) where spec.isRequired && spec.name != "id" && !values.contains(where: { $0.0 === spec }) {
             throw error(.missingField, "\(type.rawValue) `\(id.text)` needs `\(spec.name)`", id.range)
         }
-        var entity = Self.blank(type, id: id.text, values: values.map { ($0.0, $0.1) })
-        entity = entity.setting(values.map { ($0.0, $0.1) })
-        try checkInvariants(entity, range: id.range) { name in values.first { $0.0.name == name }?.2 }
-        put(entity)
+        let entity = Self.blank(type, id: id.text, values: values).setting(values)
+        try checkInvariants(entity, range: id.range) { name in values.firstIndex { $0.0.name == name }.map { ranges[$0] } }
+        return entity
     }
 
     /// A new entity with the required fields filled from `values`.
