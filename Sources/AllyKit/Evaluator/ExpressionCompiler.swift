@@ -410,6 +410,12 @@ struct ExpressionCompiler {
             }
             return .number(n)
         }
+        func date(_ day: Day?) throws -> Value {
+            guard let day else {
+                throw Diagnostic(.limitExceeded, "the date would fall outside 0001-01-01 to 9999-12-31", at: range, in: file)
+            }
+            return .date(day)
+        }
         return Compiled(run: { row in
             let a = try l.run(row), b = try r.run(row)
             if a.isNull || b.isNull { return .null }
@@ -425,8 +431,8 @@ struct ExpressionCompiler {
                     throw Diagnostic(.limitExceeded, "the joined text would be longer than 16 MB", at: range, in: file)
                 }
                 return .string(x + y)
-            case let (.add, .date(d), .duration(p)), let (.add, .duration(p), .date(d)): return .date(d.adding(p))
-            case let (.subtract, .date(d), .duration(p)): return .date(d.adding(p, times: -1))
+            case let (.add, .date(d), .duration(p)), let (.add, .duration(p), .date(d)): return try date(d.checkedAdding(p))
+            case let (.subtract, .date(d), .duration(p)): return try date(d.checkedAdding(p, times: -1))
             case let (.subtract, .date(x), .date(y)): return .number(Double(x.daysSinceEpoch - y.daysSinceEpoch))
             default:
                 throw Diagnostic(.typeMismatch, "cannot apply `\(op.rawValue)` to a \(a.typeName) and a \(b.typeName)",

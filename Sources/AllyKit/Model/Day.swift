@@ -44,25 +44,41 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
     }
 
-    public func adding(_ duration: Duration, times sign: Int = 1) -> Day {
+    /// The dates Ally reads and writes (`YYYY-MM-DD` has four digits of year).
+    public static let earliest = Day(year: 1, month: 1, day: 1)!
+    public static let latest = Day(year: 9999, month: 12, day: 31)!
+
+    /// `self` plus `sign` times `duration`, or nil when that falls outside `earliest...latest`
+    /// (what date arithmetic in an expression reports as an error).
+    public func checkedAdding(_ duration: Duration, times sign: Int = 1) -> Day? {
         let amount = duration.amount * sign
+        let result: Day?
         switch duration.unit {
-        case .days: return Day(daysSinceEpoch: daysSinceEpoch + amount)
-        case .weeks: return Day(daysSinceEpoch: daysSinceEpoch + 7 * amount)
-        case .months: return addingMonths(amount)
-        case .years: return addingMonths(12 * amount)
+        case .days: result = Day(daysSinceEpoch: daysSinceEpoch + amount)
+        case .weeks: result = Day(daysSinceEpoch: daysSinceEpoch + 7 * amount)
+        case .months: result = addingMonths(amount)
+        case .years: result = addingMonths(12 * amount)
         }
+        guard let result, result >= Day.earliest, result <= Day.latest else { return nil }
+        return result
     }
 
-    /// Calendar months, clamping to the month's last day (2026-01-31 + 1mo = 2026-02-28).
-    func addingMonths(_ months: Int) -> Day {
+    /// The same, held to `earliest...latest`: for dates derived from stored ones (`notice_by`,
+    /// a renewal horizon), which have no expression to point an error at.
+    public func adding(_ duration: Duration, times sign: Int = 1) -> Day {
+        checkedAdding(duration, times: sign) ?? (duration.amount * sign >= 0 ? Day.latest : Day.earliest)
+    }
+
+    /// Calendar months, clamping to the month's last day (2026-01-31 + 1mo = 2026-02-28); nil
+    /// past year 9999 or before year 1.
+    func addingMonths(_ months: Int) -> Day? {
         let (y, m, d) = components
         let total = y * 12 + (m - 1) + months
         let newYear = total >= 0 ? total / 12 : (total - 11) / 12
         let newMonth = total - newYear * 12 + 1
-        let clampedYear = min(max(newYear, 1), 9999)
-        let newDay = min(d, Day.daysIn(month: newMonth, year: clampedYear))
-        return Day(daysSinceEpoch: Day.daysFromCivil(clampedYear, newMonth, newDay))
+        guard (1...9999).contains(newYear) else { return nil }
+        let newDay = min(d, Day.daysIn(month: newMonth, year: newYear))
+        return Day(daysSinceEpoch: Day.daysFromCivil(newYear, newMonth, newDay))
     }
 
     static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }

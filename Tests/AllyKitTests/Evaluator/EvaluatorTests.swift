@@ -4,6 +4,26 @@ import Testing
 
 @Suite("Evaluator: definitions and defaults")
 struct DefinitionTests {
+    @Test("date arithmetic past 9999-12-31 or before 0001-01-01 is an error; derived dates stay in range")
+    func datesInRange() {
+        let harness = Harness(smallPortfolio + """
+
+        agreement early { title: "Early", form: mou, starts: 0001-01-05, ends: 0001-02-01, notice: 90d }
+        """)
+        #expect(harness.column("agreement early | select notice_by") == ["0001-01-01"])
+        let before = harness.snapshot
+        let diagnostic = harness.error("update agreement research set ends = ends + 8000y")
+        #expect(diagnostic?.code == .limitExceeded)
+        #expect(diagnostic?.message == "the date would fall outside 0001-01-01 to 9999-12-31")
+        #expect(harness.snapshot == before)
+        #expect(harness.error("agreements | where ends > 0001-01-01 - 1d | count")?.code == .limitExceeded)
+        #expect(Day(iso: "9999-12-31")!.checkedAdding(Duration(1, .days)) == nil)
+        #expect(Day(iso: "9999-12-31")!.adding(Duration(1, .months)) == Day.latest)
+        #expect(Day(iso: "0001-03-31")!.checkedAdding(Duration(1, .months), times: -1) == Day(iso: "0001-02-28"))
+        #expect(Day(iso: "0001-03-31")!.checkedAdding(Duration(3, .months), times: -1) == nil)
+        #expect(Day(iso: "2024-02-29")!.checkedAdding(Duration(1, .years)) == Day(iso: "2025-02-28"))
+    }
+
     @Test("default sector by kind", arguments: [
         ("government", "public"), ("regulator", "public"),
         ("academic", "nonprofit"), ("research_institute", "nonprofit"), ("hospital", "nonprofit"),
