@@ -154,7 +154,7 @@ public struct Completer {
             return session.scenarioNames
         case ("add", "add"): return ["party"]
         case ("add", "party"), ("remove", "party"): return ids(.partner)
-        case ("add", "to"), ("remove", "from") where words.contains("party"): return ids(.agreement)
+        case ("add", "to") where words.contains("party"), ("remove", "from") where words.contains("party"): return ids(.agreement)
         case ("import", "import"): return ["partners", "agreements", "stakeholders", "parties"]
         case ("trigger", "on"): return EntityType.allCases.map(\.plural)
         default: break
@@ -345,7 +345,7 @@ public struct Completer {
         let shownDirectory = partial.hasPrefix("~/") ? String(partial[...(partial.lastIndex(of: "/") ?? partial.startIndex)]) : directoryPart
         return entries.filter { $0.hasPrefix(prefix) && (!$0.hasPrefix(".") || prefix.hasPrefix(".")) }.sorted().prefix(Completer.limit).map { name in
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(name), isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(name), isDirectory: &isDirectory)
             return shownDirectory + name + (isDirectory.boolValue ? "/" : "")
         }
     }
