@@ -289,22 +289,30 @@ public final class Session {
         current.portfolio = portfolio
     }
 
+    /// Runs a change on the current scenario's portfolio in place: the runtime takes the only
+    /// reference, so no trie node is copied (what makes loading and importing large data fast).
+    /// `body` must leave the portfolio as it was when it throws.
+    private func inPlace<T>(_ body: (Runtime) throws -> T) throws -> T {
+        let runtime = makeRuntime()
+        current.portfolio = placeholder
+        defer {
+            runtime.portfolio.clearTouched()
+            current.portfolio = runtime.portfolio
+        }
+        let result = try body(runtime)
+        current.record(runtime.portfolio.touched)
+        return result
+    }
+
     // MARK: Statements
 
     func execute(_ statement: Statement, file: SourceFile, sink: OutputSink) throws -> RunStatus {
         Interrupt.clear()
         switch statement.kind {
         case .define(let type, let id, let fields):
-            // A definition validates everything before its one insertion, which cannot fail, so
-            // it may edit the scenario's portfolio in place: the runtime takes the only reference
-            // and no trie node is copied (what makes loading a large script fast).
-            let runtime = makeRuntime()
-            current.portfolio = placeholder
-            defer { current.portfolio = runtime.portfolio }
-            let editor = PortfolioEditor(runtime: runtime, file: file)
-            try editor.define(type, id: id, fields: fields)
-            current.record(runtime.portfolio.touched)
-            runtime.portfolio.clearTouched()
+            // A definition checks everything before its one insertion (which changes nothing if
+            // the id is taken), so it may edit the portfolio in place.
+            try inPlace { runtime in try PortfolioEditor(runtime: runtime, file: file).define(type, id: id, fields: fields) }
             if sink.wantsConfirmations { sink.confirm("defined \(type.rawValue) \(id.text)") }
 
         case .letBinding(let name, let pipeline):
@@ -443,17 +451,11 @@ public final class Session {
             sink.confirm("saved \(current.portfolio.count(.partner)) partners, \(current.portfolio.count(.agreement)) agreements, \(current.portfolio.count(.stakeholder)) stakeholders to \(path.text)")
 
         case .importData(let type, let path):
-            // Like a definition, an import edits the scenario's portfolio in place (the runtime
-            // takes the only reference) and undoes its own rows if one fails.
-            let runtime = makeRuntime()
-            current.portfolio = placeholder
-            defer {
-                runtime.portfolio.clearTouched()
-                current.portfolio = runtime.portfolio
-            }
+            // An import edits the portfolio in place and undoes its own rows if one fails.
             let url = resolve(path, file: file)
-            let count = try DataImporter(runtime: runtime, file: file, range: path.range).importFile(url, kind: type.text)
-            current.record(runtime.portfolio.touched)
+            let count = try inPlace { runtime in
+                try DataImporter(runtime: runtime, file: file, range: path.range).importFile(url, kind: type.text)
+            }
             sink.confirm("imported \(count) \(type.text)")
 
         case .export(let pipeline, let path):

@@ -214,6 +214,11 @@ struct DataImporter {
         let plan: [Column]
         /// The fields the file has columns for, in name order (the order they are checked in).
         let fields: [FieldSpec]
+        /// The slots of `fit` (when there are fit.NAME columns) and of a stakeholder's `knows`.
+        let fitSlot: Int?
+        let knowsSlot: Int?
+        /// The type's required fields (but id), each with its slot if the file has a column for it.
+        let required: [(spec: FieldSpec, slot: Int?)]
         /// Fit score names in name order.
         static let fitNames = FitScores.dimensions.sorted()
 
@@ -242,6 +247,11 @@ struct DataImporter {
                 specs.sort { $0.name < $1.name }
             }
             self.fields = specs
+            fitSlot = specs.firstIndex { $0.type == .fit }
+            knowsSlot = type == .stakeholder ? specs.firstIndex { $0.name == "knows" } : nil
+            required = FieldCatalog.storedFields(of: type).filter { $0.isRequired && $0.name != "id" }.map { spec in
+                (spec, specs.firstIndex { $0 === spec })
+            }
             self.plan = plan.map {
                 if case .field(let spec, _) = $0 { return .field(spec, slot: specs.firstIndex { $0 === spec }!) }
                 return $0
@@ -256,8 +266,6 @@ struct DataImporter {
         var deferredTies: [(row: Int, id: String, knows: Value)] = []
         var count = 0
         var plan: ColumnPlan?
-        let required = FieldCatalog.storedFields(of: type).filter { $0.isRequired && $0.name != "id" }
-        let fitSpec = type == .partner ? FieldCatalog.field("fit", of: type) : nil
         // Buffers reused row after row.
         var slots: [Value?] = []
         var fit: [Value?] = Array(repeating: nil, count: ColumnPlan.fitNames.count)
@@ -298,7 +306,7 @@ struct DataImporter {
                     slots[slot] = try convert(raw, to: spec.type, row: row.number, column: name)
                 }
             }
-            if hasFit, let fitSpec, let slot = plan.fields.firstIndex(where: { $0 === fitSpec }) {
+            if hasFit, let slot = plan.fitSlot {
                 var record = Record()
                 for (index, score) in fit.enumerated() {
                     guard let score else { continue }
@@ -323,12 +331,12 @@ struct DataImporter {
             let entity: Entity
             do {
                 // Ties may point at stakeholders later in the file: set them once all rows are in.
-                if type == .stakeholder, let slot = plan.fields.firstIndex(where: { $0.name == "knows" }), let knows = slots[slot] {
+                if let slot = plan.knowsSlot, let knows = slots[slot] {
                     deferredTies.append((row.number, id, knows))
                     slots[slot] = nil
                 }
-                for spec in required {
-                    guard let slot = plan.fields.firstIndex(where: { $0 === spec }), slots[slot] != nil else {
+                for (spec, slot) in plan.required {
+                    guard let slot, slots[slot] != nil else {
                         throw RowError(row: row.number, column: spec.name, message: "`\(spec.name)` is required", help: nil)
                     }
                 }
