@@ -78,7 +78,14 @@ struct DataImporter {
             case "csv":
                 let source: CSVSource = mapped.map(CSVSource.mapped) ?? .data(data)
                 rows = { handle in try self.csvRecords(source, handle) }
-            case "json": rows = { handle in try self.jsonRecords(mapped.map { [UInt8]($0.bytes) } ?? [UInt8](data), handle) }
+            case "json":
+                rows = { handle in
+                    if let mapped {
+                        try self.jsonRecords(mapped.bytes, release: mapped.release(before:), handle)
+                    } else {
+                        try self.jsonRecords(data, release: nil, handle)
+                    }
+                }
             default:
                 throw Diagnostic(.fileError, "cannot import `.\(url.pathExtension)` files", at: range, in: file,
                                  help: "import reads .csv and .json")
@@ -88,7 +95,7 @@ struct DataImporter {
         } catch let failure as RowError {
             let location = failure.column.map { "\(name): row \(failure.row), column `\($0)`" } ?? "\(name): row \(failure.row)"
             throw Diagnostic(.importError, "\(location): \(failure.message); nothing was imported", at: range, in: file, help: failure.help)
-        } catch let failure as JSONReader.Failure {
+        } catch let failure as JSONFailure {
             let line = bytes(before: failure.offset).filter { $0 == 0x0A }.count + 1
             throw Diagnostic(.importError, "\(name): line \(line): \(failure.message); nothing was imported", at: range, in: file)
         }
@@ -183,15 +190,17 @@ struct DataImporter {
         }
     }
 
-    private func jsonRecords(_ bytes: [UInt8], _ handle: (Row) throws -> Void) throws {
-        guard case .list(let items) = try JSONReader.parse(bytes) else {
-            throw JSONReader.Failure(message: "the file must hold an array of objects", offset: 0)
-        }
-        for (index, item) in items.enumerated() {
+    /// A JSON file's objects, read and imported one at a time.
+    private func jsonRecords<Bytes: RandomAccessCollection>(_ bytes: Bytes, release: ((Int) -> Void)?, _ handle: (Row) throws -> Void) throws
+    where Bytes.Element == UInt8, Bytes.Index == Int {
+        var number = 0
+        try JSONReader.forEachElement(bytes, notAnArray: "the file must hold an array of objects", release: release) { item in
+            number += 1
             guard case .record(let record) = item else {
-                throw RowError(row: index + 1, column: nil, message: "is not an object", help: nil)
+                throw RowError(row: number, column: nil, message: "is not an object", help: nil)
             }
-            try handle(Row(number: index + 1, columns: record.keys, cells: record.values.map { $0 }))
+            try runtime.checkCancelled()
+            try handle(Row(number: number, columns: record.keys, cells: record.values.map { $0 }))
         }
     }
 
@@ -487,7 +496,7 @@ struct DataImporter {
             return .reference(entityType, text.trimmedSpaces)
         case .list(let element):
             if text.hasPrefix("[") {
-                do { return try convert(try JSONReader.parse(Array(text.utf8)), to: type, row: row, column: column) } catch is JSONReader.Failure {}
+                do { return try convert(try JSONReader.parse(Array(text.utf8)), to: type, row: row, column: column) } catch is JSONFailure {}
             }
             let items = text.split(separator: ";", omittingEmptySubsequences: true).map { $0.trimmedSpaces }
             return .list(try items.map { try convert(.string($0), to: element, row: row, column: column) })
@@ -497,7 +506,7 @@ struct DataImporter {
         case .fit, .decisions, .party, .kpi, .milestone:
             do {
                 return try convert(try JSONReader.parse(Array(text.utf8)), to: type, row: row, column: column)
-            } catch let failure as JSONReader.Failure {
+            } catch let failure as JSONFailure {
                 throw fail("the cell must hold JSON (\(failure.message))")
             }
         }

@@ -1,32 +1,77 @@
-/// A small JSON reader that keeps object keys in their written order (records such as
-/// `decisions` are ordered) and reports where it stopped on bad input.
-struct JSONReader {
-    struct Failure: Error {
-        let message: String
-        let offset: Int
-    }
+/// Where and why a JSON text could not be read.
+struct JSONFailure: Error {
+    let message: String
+    let offset: Int
+}
 
-    private let bytes: [UInt8]
-    private var position = 0
+/// A small JSON reader that keeps object keys in their written order (records such as
+/// `decisions` are ordered) and reports where it stopped on bad input. It reads any byte
+/// collection, so a large file can be read from a memory map.
+struct JSONReader<Bytes: RandomAccessCollection> where Bytes.Element == UInt8, Bytes.Index == Int {
+    typealias Failure = JSONFailure
+
+    private let bytes: Bytes
+    private var position: Int
     private var depth = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: Bytes) {
+        self.bytes = bytes
+        position = bytes.startIndex
+    }
 
-    static func parse(_ bytes: [UInt8]) throws -> Value {
+    static func parse(_ bytes: Bytes) throws -> Value {
         var reader = JSONReader(bytes)
         reader.skipSpace()
         let value = try reader.readValue()
-        reader.skipSpace()
-        guard reader.position == bytes.count else { throw Failure(message: "unexpected text after the JSON value", offset: reader.position) }
+        try reader.expectEnd()
         return value
     }
 
+    /// The elements of a JSON array one at a time, each read as `body` is about to get it (an
+    /// import then never holds the whole document's values). `release` is told, now and then,
+    /// the offset before which the bytes are no longer needed. A text that is not an array
+    /// fails as `parse` would, or with `notAnArray`.
+    static func forEachElement(_ bytes: Bytes, notAnArray: String, release: ((Int) -> Void)? = nil,
+                               _ body: (Value) throws -> Void) throws {
+        var reader = JSONReader(bytes)
+        reader.skipSpace()
+        guard reader.position < bytes.endIndex, bytes[reader.position] == UInt8(ascii: "[") else {
+            _ = try parse(bytes)
+            throw Failure(message: notAnArray, offset: bytes.startIndex)
+        }
+        reader.position += 1
+        reader.depth = 1
+        reader.skipSpace()
+        if reader.position < bytes.endIndex, bytes[reader.position] == UInt8(ascii: "]") {
+            reader.position += 1
+        } else {
+            var count = 0
+            while true {
+                reader.skipSpace()
+                try body(try reader.readValue())
+                count += 1
+                if count % 4096 == 0 { release?(reader.position) }
+                reader.skipSpace()
+                guard reader.position < bytes.endIndex else { throw Failure(message: "unexpected end of JSON", offset: reader.position) }
+                if bytes[reader.position] == UInt8(ascii: ",") { reader.position += 1; continue }
+                if bytes[reader.position] == UInt8(ascii: "]") { reader.position += 1; break }
+                throw Failure(message: "expected `,` or `]`", offset: reader.position)
+            }
+        }
+        try reader.expectEnd()
+    }
+
+    private mutating func expectEnd() throws {
+        skipSpace()
+        guard position == bytes.endIndex else { throw Failure(message: "unexpected text after the JSON value", offset: position) }
+    }
+
     private mutating func skipSpace() {
-        while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
+        while position < bytes.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
     }
 
     private mutating func readValue() throws -> Value {
-        guard position < bytes.count else { throw Failure(message: "unexpected end of JSON", offset: position) }
+        guard position < bytes.endIndex else { throw Failure(message: "unexpected end of JSON", offset: position) }
         switch bytes[position] {
         case UInt8(ascii: "{"):
             depth += 1
@@ -35,21 +80,21 @@ struct JSONReader {
             position += 1
             var record = Record()
             skipSpace()
-            if position < bytes.count, bytes[position] == UInt8(ascii: "}") { position += 1; return .record(record) }
+            if position < bytes.endIndex, bytes[position] == UInt8(ascii: "}") { position += 1; return .record(record) }
             while true {
                 skipSpace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+                guard position < bytes.endIndex, bytes[position] == UInt8(ascii: "\"") else {
                     throw Failure(message: "expected a key in quotes", offset: position)
                 }
                 let key = try readString()
                 skipSpace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw Failure(message: "expected `:`", offset: position) }
+                guard position < bytes.endIndex, bytes[position] == UInt8(ascii: ":") else { throw Failure(message: "expected `:`", offset: position) }
                 position += 1
                 skipSpace()
                 record.keys.append(key)
                 record.values.append(try readValue())
                 skipSpace()
-                guard position < bytes.count else { throw Failure(message: "unexpected end of JSON", offset: position) }
+                guard position < bytes.endIndex else { throw Failure(message: "unexpected end of JSON", offset: position) }
                 if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
                 if bytes[position] == UInt8(ascii: "}") { position += 1; return .record(record) }
                 throw Failure(message: "expected `,` or `}`", offset: position)
@@ -61,12 +106,12 @@ struct JSONReader {
             position += 1
             var items: [Value] = []
             skipSpace()
-            if position < bytes.count, bytes[position] == UInt8(ascii: "]") { position += 1; return .list(items) }
+            if position < bytes.endIndex, bytes[position] == UInt8(ascii: "]") { position += 1; return .list(items) }
             while true {
                 skipSpace()
                 items.append(try readValue())
                 skipSpace()
-                guard position < bytes.count else { throw Failure(message: "unexpected end of JSON", offset: position) }
+                guard position < bytes.endIndex else { throw Failure(message: "unexpected end of JSON", offset: position) }
                 if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
                 if bytes[position] == UInt8(ascii: "]") { position += 1; return .list(items) }
                 throw Failure(message: "expected `,` or `]`", offset: position)
@@ -78,7 +123,7 @@ struct JSONReader {
         case UInt8(ascii: "n"): return try literal("null", .null)
         default:
             let start = position
-            while position < bytes.count, "+-0123456789.eE".utf8.contains(bytes[position]) { position += 1 }
+            while position < bytes.endIndex, "+-0123456789.eE".utf8.contains(bytes[position]) { position += 1 }
             guard position > start, let number = Double(String(decoding: bytes[start..<position], as: UTF8.self)), number.isFinite else {
                 throw Failure(message: "unexpected character in JSON", offset: start)
             }
@@ -88,7 +133,7 @@ struct JSONReader {
 
     private mutating func literal(_ word: String, _ value: Value) throws -> Value {
         let utf8 = Array(word.utf8)
-        guard position + utf8.count <= bytes.count, Array(bytes[position..<position + utf8.count]) == utf8 else {
+        guard position + utf8.count <= bytes.endIndex, Array(bytes[position..<position + utf8.count]) == utf8 else {
             throw Failure(message: "unexpected word in JSON", offset: position)
         }
         position += utf8.count
@@ -99,12 +144,12 @@ struct JSONReader {
         let start = position
         position += 1
         var out: [UInt8] = []
-        while position < bytes.count {
+        while position < bytes.endIndex {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") { position += 1; return String(decoding: out, as: UTF8.self) }
             if byte == UInt8(ascii: "\\") {
                 position += 1
-                guard position < bytes.count else { break }
+                guard position < bytes.endIndex else { break }
                 let escape = bytes[position]
                 position += 1
                 switch escape {
@@ -115,7 +160,7 @@ struct JSONReader {
                 case UInt8(ascii: "f"): out.append(0x0C)
                 case UInt8(ascii: "u"):
                     var code = try hex4()
-                    if (0xD800...0xDBFF).contains(code), position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                    if (0xD800...0xDBFF).contains(code), position + 1 < bytes.endIndex, bytes[position] == UInt8(ascii: "\\"),
                        bytes[position + 1] == UInt8(ascii: "u") {
                         position += 2
                         let low = try hex4()
@@ -134,7 +179,7 @@ struct JSONReader {
     }
 
     private mutating func hex4() throws -> UInt32 {
-        guard position + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[position..<position + 4], as: UTF8.self), radix: 16) else {
+        guard position + 4 <= bytes.endIndex, let value = UInt32(String(decoding: bytes[position..<position + 4], as: UTF8.self), radix: 16) else {
             throw Failure(message: "invalid \\u escape", offset: position)
         }
         position += 4
@@ -199,7 +244,7 @@ struct CSVReader<Bytes: RandomAccessCollection> where Bytes.Element == UInt8, By
                     field.append(inner)
                     position += 1
                 }
-                if !closed { throw JSONReader.Failure(message: "a quoted cell is not closed", offset: position) }
+                if !closed { throw JSONFailure(message: "a quoted cell is not closed", offset: position) }
                 continue
             }
             if byte == UInt8(ascii: ",") {

@@ -199,7 +199,7 @@ struct ReaderTests {
         do {
             _ = try JSONReader.parse(Array(text.utf8))
             Issue.record("parsed \(text)")
-        } catch let failure as JSONReader.Failure {
+        } catch let failure as JSONFailure {
             #expect(failure.offset == offset, "\(text): \(failure.message)")
         } catch {
             Issue.record("unexpected error \(error)")
@@ -209,7 +209,7 @@ struct ReaderTests {
     @Test("deeply nested JSON is an error, not a crash")
     func deepJSON() {
         let text = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
-        #expect(throws: JSONReader.Failure.self) { try JSONReader.parse(Array(text.utf8)) }
+        #expect(throws: JSONFailure.self) { try JSONReader.parse(Array(text.utf8)) }
     }
 
     // MARK: CSV
@@ -246,7 +246,7 @@ struct ReaderTests {
 
     @Test("CSV: an unclosed quote is an error")
     func unclosedQuote() {
-        #expect(throws: JSONReader.Failure.self) { _ = try self.records("a,\"open\n") }
+        #expect(throws: JSONFailure.self) { _ = try self.records("a,\"open\n") }
     }
 }
 
@@ -438,6 +438,12 @@ struct ImportTests {
         (#"[{"id": "a", "name": "A", "kind": "clinic"}, 3]"#, "p.json: row 2"),
         (#"{"id": "a"}"#, "p.json: line 1"),
         (#"[{"id": "a", "name": "A", "kind": "clinic"},"#, "p.json: line 1"),
+        // Objects are imported as they are read: rows before a syntax error are undone.
+        ("[\n" + #"{"id": "a", "name": "A", "kind": "clinic"},"# + "\n" + #"{"id": "b", "name": "B" "kind": "clinic"}]"#, "p.json: line 3: expected `,` or `}`"),
+        (#"[{"id": "a", "name": "A", "kind": "clinic"}] x"#, "p.json: line 1: unexpected text after the JSON value"),
+        (#"[{"id": "a", "name": "A", "kind": "clinic"}"#, "p.json: line 1: unexpected end of JSON"),
+        (#""partners""#, "p.json: line 1: the file must hold an array of objects"),
+        ("", "p.json: line 1: unexpected end of JSON"),
     ])
     func badJSONRow(text: String, location: String) {
         let folder = TemporaryFolder()
@@ -450,6 +456,27 @@ struct ImportTests {
         #expect(diagnostic?.code == .importError)
         #expect(diagnostic?.message.hasPrefix(location) == true, "message: \(diagnostic?.message ?? "none")")
         #expect(harness.snapshot == before)
+    }
+
+    @Test("a large JSON file is read and imported one object at a time, to the same portfolio as its CSV")
+    func largeJSONImport() {
+        let folder = TemporaryFolder()
+        var generated: [String] = []
+        PortfolioGenerator(partners: 600, seed: 4, today: testToday).write { generated.append($0) }
+        let original = Harness(generated.joined(separator: "\n"))
+        original.expectSuccess("""
+        export partners to "p.json"
+        export agreements to "a.json"
+        export stakeholders to "s.json"
+        """, directory: folder.path)
+        #expect(original.number("stakeholders | count").map { $0 > 4096 } == true, "enough objects to hand pages back")
+        let copy = Harness()
+        copy.expectSuccess("""
+        import partners from "p.json"
+        import agreements from "a.json"
+        import stakeholders from "s.json"
+        """, directory: folder.path)
+        #expect(copy.snapshot == original.snapshot)
     }
 
     @Test("stakeholder ties may point forward within the file")
