@@ -116,9 +116,17 @@ enum Signals {
     }
 
     /// Hands SIGINT back to the default before the interactive shell installs its own handling.
+    /// Waits until dispatch has let go of the signal: its cancellation runs later on another
+    /// thread and restores the disposition it found (SIG_IGN), which, landing after the shell
+    /// had installed its handler, made Ctrl-C at the prompt do nothing now and then.
     static func uninstall() {
-        source?.cancel()
-        source = nil
+        if let source {
+            let cancelled = DispatchSemaphore(value: 0)
+            source.setCancelHandler { cancelled.signal() }
+            source.cancel()
+            cancelled.wait()
+            Self.source = nil
+        }
         signal(SIGINT, SIG_DFL)
     }
 }
