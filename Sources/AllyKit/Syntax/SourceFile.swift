@@ -24,13 +24,19 @@ public final class SourceFile: @unchecked Sendable {
 
     public init(name: String, bytes: some Collection<UInt8>, directory: String? = nil) {
         self.name = name
-        let text = bytes.dropFirst(Self.byteOrderMarkLength(bytes))
-        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: text.count, alignment: 1)
-        _ = copy.initializeMemory(as: UInt8.self, from: text)
+        let copy = Self.copy(bytes)
         self.copied = copy
         self.mapped = nil
         self.bytes = UnsafeRawBufferPointer(copy)
         self.directory = directory
+    }
+
+    /// The text after any byte-order mark, in memory this file owns.
+    private static func copy(_ bytes: some Collection<UInt8>) -> UnsafeMutableRawBufferPointer {
+        let text = bytes.dropFirst(byteOrderMarkLength(bytes))
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: text.count, alignment: 1)
+        _ = copy.initializeMemory(as: UInt8.self, from: text)
+        return copy
     }
 
     public convenience init(name: String, text: String, directory: String? = nil) {
@@ -52,10 +58,7 @@ public final class SourceFile: @unchecked Sendable {
                 throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
             }
             defer { try? handle.close() }
-            let data = try handle.readToEnd() ?? Data()
-            let text = data.dropFirst(Self.byteOrderMarkLength(data))
-            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: text.count, alignment: 1)
-            copy.copyBytes(from: text)
+            let copy = Self.copy(try handle.readToEnd() ?? Data())
             copied = copy
             mapped = nil
             bytes = UnsafeRawBufferPointer(copy)

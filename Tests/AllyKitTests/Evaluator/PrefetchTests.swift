@@ -99,4 +99,24 @@ struct PrefetchTests {
         #expect(portfolio == expectedPortfolio)
         #expect(portfolio.partners.count == 1_300)
     }
+
+    @Test("a script from a pipe (not mappable) is read whole, byte-order mark dropped")
+    func pipedScript() throws {
+        let folder = TemporaryFolder()
+        let path = folder.file("script.fifo")
+        #expect(mkfifo(path, 0o600) == 0)
+        let writer = Thread {
+            let handle = FileHandle(forWritingAtPath: path)!
+            handle.write(Data([0xEF, 0xBB, 0xBF] + Array("partner x { name: \"X\", kind: academic }\npartners | count\n".utf8)))
+            try? handle.close()
+        }
+        writer.start()
+        let file = try SourceFile(contentsOf: path)
+        #expect(!file.isMapped)
+        #expect(file.bytes.first == UInt8(ascii: "p"))
+        let session = Session(settings: Settings(today: testToday))
+        let sink = CollectingSink()
+        #expect(session.run(file, sink: sink, keepGoing: false) == .success)
+        #expect(sink.results.count == 1)
+    }
 }
