@@ -8,10 +8,16 @@ final class MappedFile: @unchecked Sendable {
     private var released = 0
 
     /// nil when the file cannot be opened or mapped, is not a regular file, or is empty.
-    init?(path: String) {
+    convenience init?(path: String) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
+        self.init(descriptor: descriptor)
+    }
+
+    /// Maps an open file (the descriptor stays open: the caller closes it); nil when it is not
+    /// a regular file, is empty or cannot be mapped.
+    init?(descriptor: Int32) {
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size > 0 else { return nil }
         let size = Int(status.st_size)

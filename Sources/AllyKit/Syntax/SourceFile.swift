@@ -48,16 +48,21 @@ public final class SourceFile: @unchecked Sendable {
     public init(contentsOf path: String, name: String? = nil, directory: String? = nil) throws {
         self.name = name ?? path
         self.directory = directory ?? URL(fileURLWithPath: path).deletingLastPathComponent().path
-        if let file = MappedFile(path: path) {
+        // Opened once: a named pipe opened a second time would wait for a second writer.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw errno == ENOENT ? CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+                : NSError(domain: NSCocoaErrorDomain, code: NSFileReadUnknownError,
+                          userInfo: [NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(errno))])
+        }
+        defer { close(descriptor) }
+        if let file = MappedFile(descriptor: descriptor) {
             mapped = file
             copied = nil
             bytes = UnsafeRawBufferPointer(rebasing: file.bytes.dropFirst(Self.byteOrderMarkLength(file.bytes)))
         } else {
-            // Empty files, pipes (`<(...)`) and the like are read whole.
-            guard let handle = FileHandle(forReadingAtPath: path) else {
-                throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
-            }
-            defer { try? handle.close() }
+            // Empty files, pipes (`<(...)`, named pipes) and the like are read whole.
+            let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
             let copy = Self.copy(try handle.readToEnd() ?? Data())
             copied = copy
             mapped = nil
