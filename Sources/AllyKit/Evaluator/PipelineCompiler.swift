@@ -1,4 +1,7 @@
 /// A pipeline resolved against its shapes: running it reads the runtime's portfolio.
+/// Rows handed over one at a time: calls its argument with each row in order.
+typealias RowStream = (_ row: ([Value]) throws -> Void) throws -> Void
+
 struct CompiledPipeline {
     let shape: Shape
     /// Set for stages whose rows may be a selection of every entity of one type (`partners`,
@@ -8,10 +11,10 @@ struct CompiledPipeline {
     let scan: (() throws -> Scan)?
     /// Set for `select`: its rows one at a time, for a consumer that need not hold them all
     /// (a CSV export writes each as it comes). `run` collects the same rows.
-    let stream: ((_ row: ([Value]) throws -> Void) throws -> Void)?
+    let stream: RowStream?
     let run: () throws -> Relation
 
-    init(shape: Shape, scan: (() throws -> Scan)? = nil, stream: ((_ row: ([Value]) throws -> Void) throws -> Void)? = nil,
+    init(shape: Shape, scan: (() throws -> Scan)? = nil, stream: RowStream? = nil,
          run: @escaping () throws -> Relation) {
         self.shape = shape
         self.scan = scan
@@ -199,7 +202,7 @@ struct PipelineCompiler {
             let compiled = try compileItems(items, scope: scope)
             let columns = items.map(\.label)
             try checkDuplicateColumns(items)
-            let stream = { (emit: ([Value]) throws -> Void) throws in
+            let stream: RowStream = { emit in
                 let rows = try Self.rows(of: try input.run(), runtime: runtime)
                 for row in rows {
                     try runtime.checkCancelled()
@@ -300,7 +303,7 @@ struct PipelineCompiler {
             try requireInput(input.shape, .agreement, stage)
             let columns = isBalance ? Analytics.balanceColumns : Analytics.partyColumns
             let types = isBalance ? Analytics.balanceTypes : Analytics.partyTypes
-            let stream = { (emit: ([Value]) throws -> Void) throws in
+            let stream: RowStream = { emit in
                 let agreements = try Self.entities(of: try input.run())
                 if isBalance { try Analytics.balance(agreements, emit) } else { try Analytics.parties(agreements, emit) }
             }

@@ -44,7 +44,7 @@ enum DataExporter {
 
     /// CSV written a megabyte at a time as it is rendered, never held whole; a row that fails
     /// leaves the file as it was.
-    private static func exportCSV(columns: [String], rows: (_ row: ([Value]) throws -> Void) throws -> Void,
+    private static func exportCSV(columns: [String], rows: RowStream,
                                   to url: URL, range: SourceRange, file: SourceFile) throws {
         try AtomicFile.write(to: url, range: range, file: file) { emit in
             try Renderer.csv(columns: columns, rows: rows, chunkSize: 1 << 20) { piece in

@@ -88,27 +88,12 @@ public struct Renderer {
     }
 
     func csv(_ table: ResultTable) -> String {
-        var out = ""
-        Self.csv(table, chunkSize: .max) { out += $0 }
-        return out
+        table.rows.reduce(into: Self.csvLine(table.columns.map(Value.string))) { $0 += Self.csvLine($1) }
     }
 
-    /// The CSV text of a table in pieces of about `chunkSize` bytes, so that a large export
-    /// can be written as it is rendered instead of held whole.
-    static func csv(_ table: ResultTable, chunkSize: Int, _ emit: (String) throws -> Void) rethrows {
-        var out = csvLine(table.columns.map(Value.string))
-        for row in table.rows {
-            out += csvLine(row)
-            if out.utf8.count >= chunkSize {
-                try emit(out)
-                out = ""
-            }
-        }
-        try emit(out)
-    }
-
-    /// The same for rows produced one at a time (an export evaluates `select` as it writes).
-    static func csv(columns: [String], rows: (_ row: ([Value]) throws -> Void) throws -> Void, chunkSize: Int,
+    /// The CSV text of rows produced one at a time, in pieces of about `chunkSize` bytes, so
+    /// that a large export is written as it is evaluated instead of held whole.
+    static func csv(columns: [String], rows: RowStream, chunkSize: Int,
                     _ emit: (String) throws -> Void) throws {
         var out = csvLine(columns.map(Value.string))
         try withoutActuallyEscaping(emit) { emit in
