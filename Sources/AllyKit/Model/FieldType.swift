@@ -1,6 +1,6 @@
 /// The type of a stored field, used to resolve bare identifiers, validate values and parse
 /// imported cells.
-public indirect enum FieldType: Sendable, Equatable {
+public enum FieldType: Sendable, Equatable {
     case identifier
     case string
     case number
@@ -14,7 +14,7 @@ public indirect enum FieldType: Sendable, Equatable {
     case duration
     case enumeration(EnumType)
     case reference(EntityType)
-    case list(FieldType)
+    indirect case list(FieldType)
     case fit
     case decisions
     case party
@@ -46,20 +46,29 @@ public indirect enum FieldType: Sendable, Equatable {
 
     /// The members of a record-shaped type, with their types, whether they are required, and
     /// whether they may be null.
-    var members: [(name: String, type: FieldType, required: Bool, nullable: Bool)]? {
+    typealias Member = (name: String, type: FieldType, required: Bool, nullable: Bool)
+
+    /// A record type's members, in order (built once: validating each party of an import asks).
+    var members: [Member]? {
         switch self {
-        case .fit: return FitScores.dimensions.map { ($0, .bounded(0...5), false, true) }
-        case .party:
-            return [("partner", .reference(.partner), true, false), ("role", .enumeration(.role), false, false),
-                    ("contributes", .number, false, false), ("equity", .percent, false, true), ("votes", .number, false, false)]
-        case .kpi:
-            return [("name", .string, true, false), ("target", .number, true, false), ("actual", .number, false, true),
-                    ("higher_is_better", .bool, false, false)]
-        case .milestone:
-            return [("name", .string, true, false), ("due", .date, true, false), ("done", .bool, false, false)]
+        case .fit: return Self.fitMembers
+        case .party: return Self.partyMembers
+        case .kpi: return Self.kpiMembers
+        case .milestone: return Self.milestoneMembers
         default: return nil
         }
     }
+
+    private static let fitMembers: [Member] = FitScores.dimensions.map { ($0, .bounded(0...5), false, true) }
+    private static let partyMembers: [Member] = [
+        ("partner", .reference(.partner), true, false), ("role", .enumeration(.role), false, false),
+        ("contributes", .number, false, false), ("equity", .percent, false, true), ("votes", .number, false, false),
+    ]
+    private static let kpiMembers: [Member] = [
+        ("name", .string, true, false), ("target", .number, true, false), ("actual", .number, false, true),
+        ("higher_is_better", .bool, false, false),
+    ]
+    private static let milestoneMembers: [Member] = [("name", .string, true, false), ("due", .date, true, false), ("done", .bool, false, false)]
 
     var elementType: FieldType? { if case .list(let element) = self { return element } else { return nil } }
 }
