@@ -74,114 +74,13 @@ struct PortfolioEditor {
 
     // MARK: Validation
 
+    /// The domain's rules for values, checked against the working portfolio.
+    var validator: FieldValidator<Runtime> { FieldValidator(file: file, references: runtime) }
+
     /// Checks a value against a field's type and the domain's rules; returns it normalized
     /// (strings naming enum cases become enum values, ids become references).
     func validate(_ value: Value, as type: FieldType, nullable: Bool, field: @autoclosure () -> String, range: SourceRange) throws -> Value {
-        // `field` names the value in messages; a record's member names are only spelled out
-        // when one is wrong (an import validates millions of members).
-        if value.isNull {
-            if nullable { return .null }
-            throw error(.invalidValue, "`\(field())` cannot be null", range)
-        }
-        func mismatch() -> Diagnostic {
-            error(.typeMismatch, "`\(field())` needs \(article(type.description)), not \(article(value.typeName))", range)
-        }
-        switch type {
-        case .identifier:
-            guard let text = value.idText, Self.isIdentifier(text) else {
-                throw error(.invalidValue, "`\(field())` must be an identifier (letters, digits and _; not starting with a digit)", range)
-            }
-            return .string(text)
-        case .string:
-            guard case .string = value else { throw mismatch() }
-            return value
-        case .number:
-            guard case .number(let n) = value else { throw mismatch() }
-            guard n.isFinite else { throw error(.invalidValue, "`\(field())` must be a finite number", range) }
-            return value
-        case .percent:
-            guard case .number = value else { throw mismatch() }
-            return value
-        case .integer(let bounds):
-            guard case .number(let n) = value else { throw mismatch() }
-            guard n == n.rounded(), n >= Double(bounds.lowerBound), n <= Double(bounds.upperBound) else {
-                throw error(.invalidValue, "`\(field())` must be a whole number from \(bounds.lowerBound) to \(bounds.upperBound), not \(ValueFormatter.plain(value))", range)
-            }
-            return value
-        case .bounded(let bounds):
-            guard case .number(let n) = value else { throw mismatch() }
-            guard n >= bounds.lowerBound, n <= bounds.upperBound else {
-                throw error(.invalidValue, "`\(field())` must be from \(ValueFormatter.plain(.number(bounds.lowerBound))) to \(ValueFormatter.plain(.number(bounds.upperBound))), not \(ValueFormatter.plain(value))", range)
-            }
-            return value
-        case .bool:
-            guard case .bool = value else { throw mismatch() }
-            return value
-        case .date:
-            guard case .date = value else { throw mismatch() }
-            return value
-        case .duration:
-            guard case .duration = value else { throw mismatch() }
-            return value
-        case .enumeration(let enumType):
-            switch value {
-            case .enumeration(let e) where e.type == enumType: return value
-            case .string(let text):
-                if let e = enumType.value(named: text) { return .enumeration(e) }
-                throw error(.unknownEnumCase, "`\(text)` is not a valid \(field()): not a \(enumType.rawValue)", range,
-                            help: Suggestions.help(for: text, in: enumType.cases))
-            case .enumeration(let e):
-                if let converted = enumType.value(named: e.name) { return .enumeration(converted) }
-                throw error(.unknownEnumCase, "`\(e.name)` is not a valid \(field()): not a \(enumType.rawValue)", range,
-                            help: Suggestions.help(for: e.name, in: enumType.cases))
-            default: break
-            }
-            throw mismatch()
-        case .reference(let entityType):
-            guard let id = value.idText else { throw mismatch() }
-            guard runtime.portfolio.contains(entityType, id) else {
-                throw error(.unknownEntity, "`\(field())` refers to \(entityType.rawValue) `\(id)`, which does not exist", range,
-                            help: Suggestions.help(for: id, in: runtime.portfolio.sortedIds(entityType)))
-            }
-            return .reference(entityType, id)
-        case .list(let element):
-            guard case .list(let items) = value else {
-                // A single string where a list of strings is expected: a one-item list.
-                if case .string = value, element == .string { return .list([value]) }
-                throw mismatch()
-            }
-            return .list(try items.map { try validate($0, as: element, nullable: false, field: field(), range: range) })
-        case .fit, .party, .kpi, .milestone:
-            guard case .record(let record) = value else { throw mismatch() }
-            var out = Record()
-            let members = type.members!
-            for key in record.keys where !members.contains(where: { $0.name == key }) {
-                throw error(.unknownField, "`\(key)` is not a member of \(type.description)", range,
-                            help: Suggestions.help(for: key, in: members.map(\.name)))
-            }
-            for member in members {
-                if let memberValue = record[member.name] {
-                    out[member.name] = try validate(memberValue, as: member.type, nullable: member.nullable,
-                                                    field: "\(field()).\(member.name)", range: range)
-                } else if member.required {
-                    throw error(.missingField, "\(type.description) needs `\(member.name)`", range)
-                }
-            }
-            if type == .party, let equity = out["equity"]?.number, !(0...1).contains(equity) {
-                throw error(.invalidValue, "`equity` must be from 0% to 100%", range)
-            }
-            if type == .party, let contributes = out["contributes"]?.number, contributes < 0 {
-                throw error(.invalidValue, "`contributes` cannot be negative", range)
-            }
-            return .record(out)
-        case .decisions:
-            guard case .record(let record) = value else { throw mismatch() }
-            var out = Record()
-            for (key, rule) in record.pairs {
-                out[key] = try validate(rule, as: .enumeration(.rule), nullable: false, field: "decisions.\(key)", range: range)
-            }
-            return .record(out)
-        }
+        try validator.validate(value, as: type, nullable: nullable, field: field(), range: range)
     }
 
     /// `validate`, pointing at the list item that is wrong when the value was written as a list.
@@ -190,11 +89,6 @@ struct PortfolioEditor {
             return .list(try zip(values, items).map { try validate($0, as: element, nullable: false, field: field, range: $1.range) })
         }
         return try validate(value, as: type, nullable: nullable, field: field, range: expr.range)
-    }
-
-    private func article(_ noun: String) -> String {
-        guard let first = noun.first else { return noun }
-        return ("aeiou".contains(first) ? "an " : "a ") + noun
     }
 
     /// Words that read as literals or operators wherever an id would be used.
@@ -264,48 +158,39 @@ struct PortfolioEditor {
 
     /// A new entity with the required fields filled from `values`.
     static func blank(_ type: EntityType, id: String, values: [(FieldSpec, Value)]) -> Entity {
-        func value(_ name: String) -> Value? { values.first { $0.0.name == name }?.1 }
+        // Found by identity: an import builds a million of these.
+        func value(_ spec: FieldSpec) -> Value? { values.first { $0.0 === spec }?.1 }
         switch type {
         case .partner:
             var kind = EnumType.partnerKind.value("hospital")
-            if case .enumeration(let e)? = value("kind") { kind = e }
-            return .partner(Partner(id: id, name: value("name")?.string ?? "", kind: kind))
+            if case .enumeration(let e)? = value(Required.partnerKind) { kind = e }
+            return .partner(Partner(id: id, name: value(Required.partnerName)?.string ?? "", kind: kind))
         case .agreement:
             var form = EnumType.form.value("mou")
-            if case .enumeration(let e)? = value("form") { form = e }
-            return .agreement(Agreement(id: id, title: value("title")?.string ?? "", form: form))
+            if case .enumeration(let e)? = value(Required.form) { form = e }
+            return .agreement(Agreement(id: id, title: value(Required.title)?.string ?? "", form: form))
         case .stakeholder:
             var group = EnumType.group.value("executive")
-            if case .enumeration(let e)? = value("group") { group = e }
-            return .stakeholder(Stakeholder(id: id, name: value("name")?.string ?? "", org: value("org")?.idText ?? "", group: group))
+            if case .enumeration(let e)? = value(Required.group) { group = e }
+            return .stakeholder(Stakeholder(id: id, name: value(Required.stakeholderName)?.string ?? "",
+                                            org: value(Required.org)?.idText ?? "", group: group))
         }
     }
 
+    /// The fields a new entity's initializer takes.
+    private enum Required {
+        static let partnerName = FieldCatalog.field("name", of: .partner)!
+        static let partnerKind = FieldCatalog.field("kind", of: .partner)!
+        static let title = FieldCatalog.field("title", of: .agreement)!
+        static let form = FieldCatalog.field("form", of: .agreement)!
+        static let stakeholderName = FieldCatalog.field("name", of: .stakeholder)!
+        static let org = FieldCatalog.field("org", of: .stakeholder)!
+        static let group = FieldCatalog.field("group", of: .stakeholder)!
+    }
+
     /// Rules that span fields or entities: one home partner, a partner once per agreement, no self-ties.
-    /// `fieldRange` gives where a field was written, for the caret (asked only on an error).
     func checkInvariants(_ entity: Entity, range: SourceRange, fieldRange: (String) -> SourceRange? = { _ in nil }) throws {
-        switch entity {
-        case .partner(let partner):
-            if partner.home, let home = runtime.portfolio.homePartner, home.id != partner.id {
-                throw error(.invalidValue, "`\(home.id)` is already the home partner; at most one partner has `home: true`",
-                            fieldRange("home") ?? range)
-            }
-            if let country = partner.country, !(country.utf8.count == 2 && country.utf8.allSatisfy { $0 >= 0x41 && $0 <= 0x5A }) {
-                throw error(.invalidValue, "`country` must be an ISO 3166 alpha-2 code such as \"US\" or \"DE\", not \"\(country)\"",
-                            fieldRange("country") ?? range)
-            }
-        case .agreement(let agreement):
-            // A few parties each: comparing pairs is cheaper than hashing them into a set.
-            let parties = agreement.parties
-            for (index, party) in parties.enumerated() where parties[..<index].contains(where: { $0.partner == party.partner }) {
-                throw error(.invalidValue, "`\(party.partner)` appears twice in the parties of `\(agreement.id)`",
-                            fieldRange("parties") ?? range)
-            }
-        case .stakeholder(let stakeholder):
-            if stakeholder.knows.contains(stakeholder.id) {
-                throw error(.invalidValue, "`\(stakeholder.id)` cannot know themselves", fieldRange("knows") ?? range)
-            }
-        }
+        try validator.checkInvariants(entity, range: range, fieldRange: fieldRange)
     }
 
     func put(_ entity: Entity) {

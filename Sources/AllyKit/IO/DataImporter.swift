@@ -73,25 +73,27 @@ struct DataImporter {
             return Array(data[0..<min(offset, data.count)])
         }
         do {
-            let rows: RowSource
-            switch format {
-            case "csv":
-                let source: CSVSource = mapped.map(CSVSource.mapped) ?? .data(data)
-                rows = { handle in try self.csvRecords(source, handle) }
-            case "json":
-                rows = { handle in
-                    if let mapped {
-                        try self.jsonRecords(mapped.bytes, release: mapped.release(before:), handle)
-                    } else {
-                        try self.jsonRecords(data, release: nil, handle)
+            func rows<Prepared: Sendable>(_: Prepared.Type) throws -> RowSource<Prepared> {
+                switch format {
+                case "csv":
+                    let source: CSVSource = mapped.map(CSVSource.mapped) ?? .data(data)
+                    return { prepare, handle in try self.csvRecords(source, prepare: prepare, handle) }
+                case "json":
+                    // JSON records name their own keys: checked on this thread, one at a time.
+                    return { _, handle in
+                        if let mapped {
+                            try self.jsonRecords(mapped.bytes, release: mapped.release(before:)) { try handle(.unread($0)) }
+                        } else {
+                            try self.jsonRecords(data, release: nil) { try handle(.unread($0)) }
+                        }
                     }
+                default:
+                    throw Diagnostic(.fileError, "cannot import `.\(url.pathExtension)` files", at: range, in: file,
+                                     help: "import reads .csv and .json")
                 }
-            default:
-                throw Diagnostic(.fileError, "cannot import `.\(url.pathExtension)` files", at: range, in: file,
-                                 help: "import reads .csv and .json")
             }
-            if kind == "parties" { return try importParties(rows) }
-            return try importEntities(rows, type: EntityType(plural: kind)!)
+            if kind == "parties" { return try importParties(rows(PreparedParty.self)) }
+            return try importEntities(rows(BuiltRow.self), type: EntityType(plural: kind)!)
         } catch let failure as RowError {
             let location = failure.column.map { "\(name): row \(failure.row), column `\($0)`" } ?? "\(name): row \(failure.row)"
             throw Diagnostic(.importError, "\(location): \(failure.message); nothing was imported", at: range, in: file, help: failure.help)
@@ -112,7 +114,18 @@ struct DataImporter {
         let cells: [Value?]
     }
 
-    private typealias RowSource = (_ handle: (Row) throws -> Void) throws -> Void
+    /// Calls `handle` with each row in file order: what the reading thread made of it (when it
+    /// did: a large CSV file), built by `prepare`'s function, or else the row itself.
+    private typealias RowSource<Prepared> = (_ prepare: @escaping Preparation<Prepared>, _ handle: (RowInput<Prepared>) throws -> Void) throws -> Void
+
+    private enum RowInput<Prepared> {
+        case unread(Row)
+        /// A row made ready on the reading thread, which also freed its cells.
+        case prepared(number: Int, Prepared)
+    }
+    /// Makes, on the reading thread, the function that prepares each row there (nil: the row is
+    /// left to the importing thread, which checks it again and reports what is wrong).
+    private typealias Preparation<Prepared> = @Sendable () -> (Row) -> Prepared?
 
     /// A CSV file's bytes: a memory map (pages handed back as rows are read) or read whole.
     enum CSVSource: Sendable {
@@ -127,29 +140,34 @@ struct DataImporter {
         }
     }
 
-    private func csvRecords(_ source: CSVSource, _ handle: (Row) throws -> Void) throws {
+    private func csvRecords<Prepared: Sendable>(_ source: CSVSource, prepare: @escaping Preparation<Prepared>,
+                                                _ handle: (RowInput<Prepared>) throws -> Void) throws {
         guard source.count >= Prefetching.minimumBytes else {
             try Self.readCSV(source) { row in
                 try runtime.checkCancelled()
-                try handle(row)
+                try handle(.unread(row))
                 return true
             }
             return
         }
-        // A large file: records are split and unquoted on a second thread, a few hundred rows
-        // ahead; rows (and the first error) arrive in file order all the same.
-        let prefetcher = Prefetcher<Result<Row, Error>> { emit in
+        // A large file: records are split, unquoted and (what needs no look at the live
+        // portfolio) converted, checked and built on a second thread, a few hundred rows ahead;
+        // rows (and the first error) arrive in file order all the same.
+        let prefetcher = Prefetcher<Result<RowInput<Prepared>, Error>> { emit in
+            let prepareRow = prepare()
             do {
-                try Self.readCSV(source) { row in emit(.success(row)) }
+                try Self.readCSV(source) { row in
+                    emit(.success(prepareRow(row).map { .prepared(number: row.number, $0) } ?? .unread(row)))
+                }
             } catch {
                 _ = emit(.failure(error))
             }
         }
         defer { prefetcher.finish() }
         while let next = prefetcher.nextElement() {
-            let row = try next.get()
+            let input = try next.get()
             try runtime.checkCancelled()
-            try handle(row)
+            try handle(input)
         }
     }
 
@@ -268,24 +286,48 @@ struct DataImporter {
         }
     }
 
-    private func importEntities(_ rows: RowSource, type: EntityType) throws -> Int {
-        let editor = PortfolioEditor(runtime: runtime, file: file)
-        undo.type = type
-        undo.typeWasEmpty = runtime.portfolio.count(type) == 0
-        var deferredTies: [(row: Int, id: String, knows: Value)] = []
-        var count = 0
-        var plan: ColumnPlan?
+    /// One row's entity, built and checked; `knows` is set once every row is in (ties may
+    /// point at stakeholders further down the file).
+    private struct BuiltRow: Sendable {
+        let id: String
+        let entity: Entity
+        let knows: Value?
+    }
+
+    /// Builds rows' entities: every cell converted and checked against its field, required
+    /// fields and invariants checked; everything but whether the id is free. With a
+    /// `ReferenceSnapshot` it runs on an import's reading thread.
+    private struct EntityBuilder<References: ReferenceResolver> {
+        /// A row that failed once its id was known: a taken id is reported instead, as the
+        /// checks run in that order.
+        struct FailureAfterId: Error {
+            let failure: RowError
+            let id: String
+        }
+
+        let type: EntityType
+        let validator: FieldValidator<References>
+        let range: SourceRange
+        private var plan: ColumnPlan?
         // Buffers reused row after row.
-        var slots: [Value?] = []
-        var fit: [Value?] = Array(repeating: nil, count: ColumnPlan.fitNames.count)
-        var checked: [(FieldSpec, Value)] = []
-        try rows { row in
-            count += 1
+        private var slots: [Value?] = []
+        private var fit: [Value?] = Array(repeating: nil, count: ColumnPlan.fitNames.count)
+        private var checked: [(FieldSpec, Value)] = []
+
+        init(type: EntityType, validator: FieldValidator<References>, range: SourceRange) {
+            self.type = type
+            self.validator = validator
+            self.range = range
+        }
+
+        mutating func build(_ row: Row) throws -> BuiltRow {
             if plan?.columns != row.columns { plan = ColumnPlan(row.columns, type: type) }
             let plan = plan!
             // Cells convert in column order; a repeated column replaces an earlier one.
             slots.removeAll(keepingCapacity: true)
             slots.append(contentsOf: repeatElement(nil, count: plan.fields.count))
+            // (A row that failed may have left scores behind.)
+            for index in fit.indices { fit[index] = nil }
             var hasFit = false
             var id: String?
             for (index, column) in plan.plan.enumerated() {
@@ -300,19 +342,19 @@ struct DataImporter {
                                    help: Suggestions.help(for: column, in: FieldCatalog.storedFields(of: type).map(\.name)))
                 case .fit(_, let slot):
                     guard let raw else { continue }
-                    let score = try convert(raw, to: .bounded(0...5), row: row.number, column: name)
+                    let score = try DataImporter.convert(raw, to: .bounded(0...5), row: row.number, column: name)
                     do {
-                        fit[slot] = try editor.validate(score, as: .bounded(0...5), nullable: true, field: name, range: range)
+                        fit[slot] = try validator.validate(score, as: .bounded(0...5), nullable: true, field: name, range: range)
                     } catch let diagnostic as Diagnostic {
                         throw RowError(row: row.number, column: name, message: diagnostic.message, help: diagnostic.help)
                     }
                     hasFit = true
                 case .id:
                     guard let raw else { continue }
-                    id = try convert(raw, to: .identifier, row: row.number, column: name).idText
+                    id = try DataImporter.convert(raw, to: .identifier, row: row.number, column: name).idText
                 case .field(let spec, let slot):
                     guard let raw else { continue }
-                    slots[slot] = try convert(raw, to: spec.type, row: row.number, column: name)
+                    slots[slot] = try DataImporter.convert(raw, to: spec.type, row: row.number, column: name)
                 }
             }
             if hasFit, let slot = plan.fitSlot {
@@ -331,17 +373,10 @@ struct DataImporter {
             if PortfolioEditor.reservedIds.contains(id) {
                 throw RowError(row: row.number, column: "id", message: "`\(id)` cannot be an id: it reads as a literal or an operator", help: nil)
             }
-            // The id is looked up once, when the row is stored; a row that fails before then
-            // still reports a taken id first, as the checks run in that order.
-            func taken() -> RowError {
-                RowError(row: row.number, column: "id", message: undo.wasInserted(id) ? "`\(id)` appears twice in the file"
-                         : "\(type.rawValue) `\(id)` already exists", help: nil)
-            }
-            let entity: Entity
             do {
-                // Ties may point at stakeholders later in the file: set them once all rows are in.
-                if let slot = plan.knowsSlot, let knows = slots[slot] {
-                    deferredTies.append((row.number, id, knows))
+                var knows: Value?
+                if let slot = plan.knowsSlot {
+                    knows = slots[slot]
                     slots[slot] = nil
                 }
                 for (spec, slot) in plan.required {
@@ -353,21 +388,58 @@ struct DataImporter {
                 for (spec, value) in zip(plan.fields, slots) {
                     guard let value else { continue }
                     do {
-                        checked.append((spec, try editor.validate(value, as: spec.type, nullable: spec.isNullable, field: spec.name, range: range)))
+                        checked.append((spec, try validator.validate(value, as: spec.type, nullable: spec.isNullable, field: spec.name, range: range)))
                     } catch let diagnostic as Diagnostic {
                         throw RowError(row: row.number, column: spec.name, message: diagnostic.message, help: diagnostic.help)
                     }
                 }
-                entity = PortfolioEditor.blank(type, id: id, values: checked).setting(checked)
-                do { try editor.checkInvariants(entity, range: range) } catch let diagnostic as Diagnostic {
+                let entity = PortfolioEditor.blank(type, id: id, values: checked).setting(checked)
+                do { try validator.checkInvariants(entity, range: range) } catch let diagnostic as Diagnostic {
                     throw RowError(row: row.number, column: nil, message: diagnostic.message, help: diagnostic.help)
                 }
+                return BuiltRow(id: id, entity: entity, knows: knows)
             } catch let failure as RowError {
-                if runtime.portfolio.contains(type, id) { throw taken() }
-                throw failure
+                throw FailureAfterId(failure: failure, id: id)
             }
-            guard runtime.portfolio.insertNew(entity) else { throw taken() }
-            if !undo.typeWasEmpty { undo.inserted.append(id) }
+        }
+    }
+
+    private func importEntities(_ rows: RowSource<BuiltRow>, type: EntityType) throws -> Int {
+        let editor = PortfolioEditor(runtime: runtime, file: file)
+        undo.type = type
+        undo.typeWasEmpty = runtime.portfolio.count(type) == 0
+        var deferredTies: [(row: Int, id: String, knows: Value)] = []
+        var count = 0
+        var builder = EntityBuilder(type: type, validator: editor.validator, range: range)
+        // The reading thread builds rows against the other types as they are now (the import
+        // writes only `type`); a row it cannot vouch for is built again here.
+        let snapshot = ReferenceSnapshot(runtime.portfolio, excluding: type)
+        let (file, range) = (file, range)
+        let prepare: Preparation<BuiltRow> = {
+            var builder = EntityBuilder(type: type, validator: FieldValidator(file: file, references: snapshot), range: range)
+            return { row in try? builder.build(row) }
+        }
+        try rows(prepare) { input in
+            count += 1
+            let number: Int, built: BuiltRow
+            func taken(_ id: String) -> RowError {
+                RowError(row: number, column: "id", message: undo.wasInserted(id) ? "`\(id)` appears twice in the file"
+                         : "\(type.rawValue) `\(id)` already exists", help: nil)
+            }
+            switch input {
+            case .prepared(let row, let prepared):
+                (number, built) = (row, prepared)
+            case .unread(let row):
+                number = row.number
+                do { built = try builder.build(row) } catch let failure as EntityBuilder<Runtime>.FailureAfterId {
+                    // The id is looked up once, when the row is stored, unless the row fails.
+                    if runtime.portfolio.contains(type, failure.id) { throw taken(failure.id) }
+                    throw failure.failure
+                }
+            }
+            if let knows = built.knows { deferredTies.append((number, built.id, knows)) }
+            guard runtime.portfolio.insertNew(built.entity) else { throw taken(built.id) }
+            if !undo.typeWasEmpty { undo.inserted.append(built.id) }
         }
         for (row, id, knows) in deferredTies {
             guard case .stakeholder(var stakeholder)? = runtime.portfolio.entity(EntityKey(.stakeholder, id)) else { continue }
@@ -385,33 +457,80 @@ struct DataImporter {
 
     // MARK: Parties
 
-    private func importParties(_ rows: RowSource) throws -> Int {
-        let editor = PortfolioEditor(runtime: runtime, file: file)
-        let allowed = ["agreement", "partner", "role", "contributes", "equity", "votes"]
-        var count = 0
-        // Rows of one agreement usually come together: its parties are gathered and the
-        // agreement is stored once, not once per row.
-        var pending: Agreement?
-        // Column → the party member it holds (nil: the agreement), worked out once per file.
-        var columns: [String] = []
-        var members: [(name: String, type: FieldType)?] = []
-        try rows { rowData in
-            count += 1
-            let row = rowData.number
-            if columns != rowData.columns {
-                columns = rowData.columns
+    /// One party row, read and checked: the agreement's id and the party.
+    private struct PreparedParty: Sendable {
+        let agreementId: String?
+        let party: Party
+    }
+
+    /// Reads a party row's cells: the agreement's id and the party's members, converted.
+    private struct PartyReader: Sendable {
+        static let allowed = ["agreement", "partner", "role", "contributes", "equity", "votes"]
+        /// Column → the party member it holds (nil: the agreement), worked out once per file.
+        private var columns: [String] = []
+        private var members: [(name: String, type: FieldType)?] = []
+
+        mutating func read(_ row: Row) throws -> (agreementId: String?, record: Record) {
+            if columns != row.columns {
+                columns = row.columns
                 members = columns.map { column in FieldType.party.members!.first { $0.name == column }.map { ($0.name, $0.type) } }
             }
             var record = Record()
             var agreementId: String?
             for (index, column) in columns.enumerated() {
-                guard allowed.contains(column) else {
-                    throw RowError(row: row, column: column, message: "`\(column)` is not a party column",
-                                   help: Suggestions.help(for: column, in: allowed) ?? "columns are: \(allowed.joined(separator: ", "))")
+                guard Self.allowed.contains(column) else {
+                    throw RowError(row: row.number, column: column, message: "`\(column)` is not a party column",
+                                   help: Suggestions.help(for: column, in: Self.allowed) ?? "columns are: \(Self.allowed.joined(separator: ", "))")
                 }
-                guard let raw = rowData.cells[index] else { continue }
+                guard let raw = row.cells[index] else { continue }
                 guard let member = members[index] else { agreementId = raw.idText; continue }
-                record[member.name] = try convert(raw, to: member.type, row: row, column: column)
+                record[member.name] = try DataImporter.convert(raw, to: member.type, row: row.number, column: column)
+            }
+            return (agreementId, record)
+        }
+
+        static func party(_ record: Record, row: Int, validator: FieldValidator<some ReferenceResolver>, range: SourceRange) throws -> Party {
+            do {
+                let checked = try validator.validate(.record(record), as: .party, nullable: false, field: "party", range: range)
+                return FieldCatalog.party(from: checked)!
+            } catch let diagnostic as Diagnostic {
+                throw RowError(row: row, column: nil, message: diagnostic.message, help: diagnostic.help)
+            }
+        }
+    }
+
+    private func importParties(_ rows: RowSource<PreparedParty>) throws -> Int {
+        let validator = PortfolioEditor(runtime: runtime, file: file).validator
+        var count = 0
+        // Rows of one agreement usually come together: its parties are gathered and the
+        // agreement is stored once, not once per row.
+        var pending: Agreement?
+        var reader = PartyReader()
+        // The reading thread checks parties against partners as they are now (the import
+        // writes only agreements); a row it cannot vouch for is checked again here.
+        let snapshot = ReferenceSnapshot(runtime.portfolio, excluding: .agreement)
+        let (file, range) = (file, range)
+        let prepare: Preparation<PreparedParty> = {
+            var reader = PartyReader()
+            let validator = FieldValidator(file: file, references: snapshot)
+            return { row in
+                guard let (agreementId, record) = try? reader.read(row),
+                      let party = try? PartyReader.party(record, row: row.number, validator: validator, range: range) else { return nil }
+                return PreparedParty(agreementId: agreementId, party: party)
+            }
+        }
+        try rows(prepare) { input in
+            count += 1
+            let row: Int
+            var record: Record?
+            var prepared: PreparedParty?
+            let agreementId: String?
+            switch input {
+            case .prepared(let number, let party):
+                (row, prepared, agreementId) = (number, party, party.agreementId)
+            case .unread(let rowData):
+                row = rowData.number
+                (agreementId, record) = try reader.read(rowData)
             }
             if let open = pending, open.id != agreementId {
                 runtime.portfolio.put(open)
@@ -423,13 +542,7 @@ struct DataImporter {
             }
             if pending == nil { undo.parties.append((agreement.id, agreement.parties)) }
             pending = nil  // so that `agreement.parties` is the only reference and grows in place
-            let party: Party
-            do {
-                let checked = try editor.validate(.record(record), as: .party, nullable: false, field: "party", range: range)
-                party = FieldCatalog.party(from: checked)!
-            } catch let diagnostic as Diagnostic {
-                throw RowError(row: row, column: nil, message: diagnostic.message, help: diagnostic.help)
-            }
+            let party = try prepared?.party ?? PartyReader.party(record!, row: row, validator: validator, range: range)
             if agreement.parties.contains(where: { $0.partner == party.partner }) {
                 throw RowError(row: row, column: "partner", message: "`\(party.partner)` is already a party to `\(agreementId)`", help: nil)
             }
@@ -443,7 +556,7 @@ struct DataImporter {
     // MARK: Cells
 
     /// A CSV cell (text) or JSON value, read as a field's type.
-    private func convert(_ raw: Value, to type: FieldType, row: Int, column: String) throws -> Value {
+    private static func convert(_ raw: Value, to type: FieldType, row: Int, column: String) throws -> Value {
         func fail(_ message: String, help: String? = nil) -> RowError {
             RowError(row: row, column: column, message: message, help: help)
         }
@@ -514,6 +627,18 @@ struct DataImporter {
 
     /// A number as Ally writes it (`1_000`, `2.5M`, `60%`) or plain.
     static func number(_ text: String) -> Double? {
+        // Plain digits, the usual cell (scores, amounts): exact without the text-to-double
+        // conversion (15 digits stay below 2^53, so the value is the same).
+        let utf8 = text.utf8
+        if !utf8.isEmpty, utf8.count <= 15 {
+            var whole = 0
+            var digits = true
+            for byte in utf8 {
+                guard byte >= 0x30, byte <= 0x39 else { digits = false; break }
+                whole = whole * 10 + Int(byte - 0x30)
+            }
+            if digits { return Double(whole) }
+        }
         var body = text.trimmedSpaces
         if body.utf8.contains(UInt8(ascii: "_")) { body = body.replacingOccurrences(of: "_", with: "") }
         var multiplier = 1.0

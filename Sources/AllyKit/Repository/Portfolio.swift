@@ -90,6 +90,15 @@ public struct Portfolio: Sendable {
         return cache.column(field.name) { Column.build(field, of: entities) }
     }
 
+    /// One type's trie (an O(1) copy), for reading on another thread.
+    func boxes(of type: EntityType) -> TreeDictionary<String, Entity> {
+        switch type {
+        case .partner: return partnerBoxes
+        case .agreement: return agreementBoxes
+        case .stakeholder: return stakeholderBoxes
+        }
+    }
+
     public func entity(_ key: EntityKey) -> Entity? {
         switch key.type {
         case .partner: return partnerBoxes[key.id]

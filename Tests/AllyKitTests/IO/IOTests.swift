@@ -528,6 +528,23 @@ struct ImportTests {
         #expect(missing == .failed)
         #expect(harness.sink.diagnostics.first?.code == .fileError)
     }
+
+    @Test("a cell of plain digits reads as the same number as any other cell")
+    func plainDigits() {
+        var generator = SystemRandomNumberGenerator()
+        var cells = ["0", "00", "007", "1", "5", "10", "999999999999999", "1000000000000000", "12345678901234567890"]
+        for _ in 0..<2_000 {
+            let length = Int.random(in: 1...17, using: &generator)
+            cells.append(String((0..<length).map { _ in "0123456789".randomElement(using: &generator)! }))
+        }
+        for cell in cells {
+            #expect(DataImporter.number(cell) == Double(cell), "\(cell)")
+        }
+        #expect(DataImporter.number("") == nil)
+        #expect(DataImporter.number("1_000") == 1000)
+        #expect(DataImporter.number("2k") == 2000)
+        #expect(DataImporter.number("-0")?.sign == .minus)
+    }
 }
 
 @Suite("IO: export")

@@ -72,4 +72,139 @@ struct LargeImportTests {
         #expect(message.contains("nothing was imported"))
         #expect(harness.number("stakeholders | count") == 0)
     }
+
+    // Rows of a large file are converted, checked and built on the reading thread, against the
+    // portfolio as it was when the import started; a row that check fails is checked again on
+    // the importing thread, and only that answer counts.
+
+    /// A partners file of more than a megabyte; rows `homes` are marked home.
+    static func partnersCSV(count: Int, homes: Set<Int>) -> String {
+        var text = "id,name,kind,home,fit.mission,notes\n"
+        let notes = String(repeating: "n", count: 60)
+        for i in 0..<count {
+            let score = i % 11 == 0 ? "" : "\(Double(i % 10) / 2)"
+            text += "q\(i),Partner \(i),academic,\(homes.contains(i)),\(score),\(notes)\n"
+        }
+        return text
+    }
+
+    /// The row number of line `index` of a split file (the header is row 1).
+    static func rowNumber(_ index: Int) -> Int { index + 1 }
+
+    @Test("the home partner is checked against rows stored before it, on the importing thread")
+    func homePartner() throws {
+        let folder = TemporaryFolder()
+        folder.write("partners.csv", Self.partnersCSV(count: 14_000, homes: [9_000]))
+        let size = try FileManager.default.attributesOfItem(atPath: folder.file("partners.csv"))[.size] as? Int ?? 0
+        #expect(size >= Prefetching.minimumBytes)
+        let harness = Harness()
+        harness.expectSuccess("import partners from \"partners.csv\"", directory: folder.path)
+        #expect(harness.number("partners | count") == 14_000)
+        #expect(harness.column("partners | where home | select id") == ["q9000"])
+        #expect(harness.column("partner q9001 | select fit.mission") == ["0.5"])
+        // Rows without a score after rows with one (each row's scores are its own).
+        #expect(harness.number("partners | where fit.mission == null | count") == Double((0..<14_000).filter { $0 % 11 == 0 }.count))
+
+        folder.write("two.csv", Self.partnersCSV(count: 14_000, homes: [9_000, 12_000]))
+        let again = Harness()
+        let (status, _) = again.run("import partners from \"two.csv\"", directory: folder.path)
+        #expect(status == .failed)
+        let message = again.sink.diagnostics.first?.message ?? ""
+        #expect(message.contains("two.csv: row 12002: `q9000` is already the home partner"), "\(message)")
+        #expect(again.number("partners | count") == 0)
+    }
+
+    @Test("a reference to a missing partner deep in a large file names its row and column")
+    func missingReference() throws {
+        let folder = TemporaryFolder()
+        _ = Self.generated(folder)
+        var lines = Self.contents(folder, "stakeholders.csv").components(separatedBy: "\r\n")
+        let org = lines[0].components(separatedBy: ",").firstIndex(of: "org")!
+        let bad = lines.count * 3 / 4
+        var cells = lines[bad].components(separatedBy: ",")
+        cells[org] = "nobody"
+        lines[bad] = cells.joined(separator: ",")
+        try lines.joined(separator: "\r\n").write(toFile: folder.file("stakeholders.csv"), atomically: true, encoding: .utf8)
+        let harness = Harness()
+        harness.expectSuccess("import partners from \"partners.csv\"", directory: folder.path)
+        let (status, _) = harness.run("import stakeholders from \"stakeholders.csv\"", directory: folder.path)
+        #expect(status == .failed)
+        let message = harness.sink.diagnostics.first?.message ?? ""
+        #expect(message.contains("stakeholders.csv: row \(Self.rowNumber(bad)), column `org`: `org` refers to partner `nobody`, which does not exist"), "\(message)")
+        #expect(harness.number("stakeholders | count") == 0)
+    }
+
+    @Test("a repeated id deep in a large file is reported before the row's other problems")
+    func repeatedId() throws {
+        let folder = TemporaryFolder()
+        _ = Self.generated(folder)
+        var lines = Self.contents(folder, "stakeholders.csv").components(separatedBy: "\r\n")
+        let header = lines[0].components(separatedBy: ",")
+        let bad = lines.count * 3 / 4
+        var cells = lines[bad].components(separatedBy: ",")
+        let id = lines[10].components(separatedBy: ",")[header.firstIndex(of: "id")!]
+        cells[header.firstIndex(of: "id")!] = id
+        // (A bad enum case is caught as the cell is read, before the id is looked at; a
+        // score out of range is caught with the row's other checks, after it.)
+        cells[header.firstIndex(of: "influence")!] = "9"
+        lines[bad] = cells.joined(separator: ",")
+        try lines.joined(separator: "\r\n").write(toFile: folder.file("stakeholders.csv"), atomically: true, encoding: .utf8)
+        let harness = Harness()
+        harness.expectSuccess("import partners from \"partners.csv\"", directory: folder.path)
+        let (status, _) = harness.run("import stakeholders from \"stakeholders.csv\"", directory: folder.path)
+        #expect(status == .failed)
+        let message = harness.sink.diagnostics.first?.message ?? ""
+        #expect(message.contains("stakeholders.csv: row \(Self.rowNumber(bad)), column `id`: `\(id)` appears twice in the file"), "\(message)")
+        #expect(harness.number("stakeholders | count") == 0)
+    }
+
+    /// Partners, agreements and a parties file of more than a megabyte: every partner a
+    /// party to every agreement.
+    static func partiesFiles(_ folder: TemporaryFolder) -> [String] {
+        let partners = (0..<300).map { String(format: "partner_with_a_long_identifier_%04d", $0) }
+        folder.write("partners.csv", "id,name,kind\n" + partners.map { "\($0),Name of \($0),academic\n" }.joined())
+        let agreements = (0..<60).map { "agreement_\($0)" }
+        folder.write("agreements.csv", "id,title,form\n" + agreements.map { "\($0),Title of \($0),mou\n" }.joined())
+        var lines = ["agreement,partner,role,contributes,equity,votes"]
+        for agreement in agreements {
+            for (index, partner) in partners.enumerated() {
+                lines.append("\(agreement),\(partner),\(index == 0 ? "lead" : "member"),\(index * 1000),,1")
+            }
+        }
+        return lines
+    }
+
+    @Test("party rows deep in a large file: a missing partner and a repeated party are reported with their rows")
+    func partyRows() throws {
+        let folder = TemporaryFolder()
+        let original = Self.partiesFiles(folder)
+        #expect(original.joined(separator: "\n").utf8.count >= Prefetching.minimumBytes)
+        let bad = original.count * 3 / 4
+        var lines = original
+        var cells = lines[bad].components(separatedBy: ",")
+        cells[1] = "nobody"
+        lines[bad] = cells.joined(separator: ",")
+        folder.write("missing.csv", lines.joined(separator: "\n"))
+        lines = original
+        lines.insert(lines[bad], at: bad + 1)
+        folder.write("twice.csv", lines.joined(separator: "\n"))
+        folder.write("good.csv", original.joined(separator: "\n"))
+        let repeated = original[bad].components(separatedBy: ",")
+
+        for (file, expected) in [("missing.csv", "missing.csv: row \(Self.rowNumber(bad)): `party.partner` refers to partner `nobody`, which does not exist"),
+                                 ("twice.csv", "twice.csv: row \(Self.rowNumber(bad + 1)), column `partner`: `\(repeated[1])` is already a party to `\(repeated[0])`")] {
+            let harness = Harness()
+            harness.expectSuccess("import partners from \"partners.csv\"\nimport agreements from \"agreements.csv\"", directory: folder.path)
+            let (status, _) = harness.run("import parties from \"\(file)\"", directory: folder.path)
+            #expect(status == .failed)
+            let message = harness.sink.diagnostics.first?.message ?? ""
+            #expect(message.contains(expected), "\(message)")
+            #expect(harness.number("agreements | parties | count") == 0)
+        }
+        let harness = Harness()
+        harness.expectSuccess("import partners from \"partners.csv\"\nimport agreements from \"agreements.csv\"\nimport parties from \"good.csv\"", directory: folder.path)
+        #expect(harness.number("agreements | parties | count") == 18_000)
+        #expect(harness.number("agreements | parties | where role == lead | count") == 60)
+        #expect(harness.number("agreements | parties | summarize sum(contributes)") == 60 * Double((0..<300).reduce(0, +) * 1000))
+    }
 }
