@@ -138,20 +138,60 @@ public struct Agreement: Hashable, Sendable {
 
 /// A person whose interests shape the partnerships (DOMAIN.md, stakeholder).
 public struct Stakeholder: Hashable, Sendable {
-    // Stored fields are ordered by size and the two 1-5 scores kept in a byte each: there are
-    // a million of these in a large portfolio (120 bytes each before, 96 now).
+    // A large portfolio holds a million of these: the fields most stakeholders leave empty
+    // (title, interests, concerns) live in a shared box, absent when all are empty, and the two
+    // 1-5 scores take a byte each (70 bytes a stakeholder instead of 94).
     public var id: String
     public var name: String
     public var org: String
-    public var title: String?
-    public var interests: [String]
-    public var concerns: [String]
     /// Ties, kept sorted by id and symmetric across the repository.
     public var knows: [String]
+    private var details: Details?
     public var group: EnumValue
     public var stance: EnumValue
     private var influenceScore: UInt8
     private var interestScore: UInt8
+
+    /// The rarely set fields; never edited once shared (a change copies the box first).
+    private final class Details: @unchecked Sendable {
+        var title: String?
+        var interests: [String]
+        var concerns: [String]
+
+        init(title: String?, interests: [String], concerns: [String]) {
+            self.title = title
+            self.interests = interests
+            self.concerns = concerns
+        }
+
+        var isEmpty: Bool { title == nil && interests.isEmpty && concerns.isEmpty }
+    }
+
+    /// Edits the box (copied first if shared; created if absent; dropped if left empty).
+    private mutating func editDetails(_ edit: (Details) -> Void) {
+        if details == nil {
+            details = Details(title: nil, interests: [], concerns: [])
+        } else if !isKnownUniquelyReferenced(&details!) {
+            details = Details(title: details!.title, interests: details!.interests, concerns: details!.concerns)
+        }
+        edit(details!)
+        if details!.isEmpty { details = nil }
+    }
+
+    public var title: String? {
+        get { details?.title }
+        set { if newValue != nil || details != nil { editDetails { $0.title = newValue } } }
+    }
+
+    public var interests: [String] {
+        get { details?.interests ?? [] }
+        set { if !newValue.isEmpty || details != nil { editDetails { $0.interests = newValue } } }
+    }
+
+    public var concerns: [String] {
+        get { details?.concerns ?? [] }
+        set { if !newValue.isEmpty || details != nil { editDetails { $0.concerns = newValue } } }
+    }
 
     /// 1-5 (validated before it is set).
     public var influence: Int {
@@ -173,9 +213,21 @@ public struct Stakeholder: Hashable, Sendable {
         self.influenceScore = 3
         self.interestScore = 3
         self.stance = EnumType.stance.value("neutral")
-        self.interests = []
-        self.concerns = []
         self.knows = []
+    }
+
+    public static func == (a: Stakeholder, b: Stakeholder) -> Bool {
+        a.id == b.id && a.name == b.name && a.org == b.org && a.knows == b.knows && a.group == b.group
+            && a.stance == b.stance && a.influenceScore == b.influenceScore && a.interestScore == b.interestScore
+            && a.title == b.title && a.interests == b.interests && a.concerns == b.concerns
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(name)
+        hasher.combine(org)
+        hasher.combine(knows)
+        hasher.combine(title)
     }
 
     /// manage_closely, keep_satisfied, keep_informed or monitor.
