@@ -111,8 +111,19 @@ public final class Session {
         run(file, sink: sink, keepGoing: keepGoing, prefetch: nil)
     }
 
+    /// Reports a script shortened by another program while it ran: what was read past its new
+    /// end (zeros) is not reported as an error of its own.
+    private func reportIfChanged(_ file: SourceFile, sink: OutputSink) -> Bool {
+        guard file.changedWhileRead else { return false }
+        sink.report(Diagnostic(.fileError, "\(file.name) changed while it was being read (another program shortened it); "
+                               + "the statements before the change ran", at: .none,
+                               help: "run it again once it is written"))
+        return true
+    }
+
     func run(_ file: SourceFile, sink: OutputSink, keepGoing: Bool, prefetch: Bool?) -> RunStatus {
         if let diagnostic = Self.encodingError(file) {
+            if reportIfChanged(file, sink: sink) { return .failed }
             sink.report(diagnostic)
             return .failed
         }
@@ -129,6 +140,7 @@ public final class Session {
             if Interrupt.isRequested { return .interrupted }
             switch next {
             case .failure(let diagnostic):
+                if reportIfChanged(file, sink: sink) { return .failed }
                 sink.report(diagnostic)
                 status = .failed
                 if !keepGoing { return status }
@@ -155,6 +167,7 @@ public final class Session {
                 }
             }
         }
+        if reportIfChanged(file, sink: sink) { return .failed }
         return status
     }
 

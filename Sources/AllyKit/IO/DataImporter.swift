@@ -92,8 +92,24 @@ struct DataImporter {
                                      help: "import reads .csv and .json")
                 }
             }
-            if kind == "parties" { return try importParties(rows(PreparedParty.self)) }
-            return try importEntities(rows(BuiltRow.self), type: EntityType(plural: kind)!)
+            // A file shortened while it was read shows zeros where its end was: whatever was
+            // made of them (an error, or rows) is not reported, the change is.
+            func checkUnchanged() throws {
+                if mapped?.changedWhileRead == true {
+                    throw Diagnostic(.fileError, "\(name) changed while it was being read (another program shortened it); nothing was imported",
+                                     at: range, in: file, help: "import it again once it is written")
+                }
+            }
+            let count: Int
+            do {
+                count = kind == "parties" ? try importParties(rows(PreparedParty.self))
+                    : try importEntities(rows(BuiltRow.self), type: EntityType(plural: kind)!)
+            } catch {
+                try checkUnchanged()
+                throw error
+            }
+            try checkUnchanged()
+            return count
         } catch let failure as RowError {
             let location = failure.column.map { "\(name): row \(failure.row), column `\($0)`" } ?? "\(name): row \(failure.row)"
             throw Diagnostic(.importError, "\(location): \(failure.message); nothing was imported", at: range, in: file, help: failure.help)

@@ -83,6 +83,10 @@ public final class SourceFile: @unchecked Sendable {
     /// Whether pages can be handed back at all.
     var isMapped: Bool { mapped != nil }
 
+    /// Whether the file was shortened by another program while it was read (the bytes past its
+    /// new end read as zeros).
+    var changedWhileRead: Bool { mapped?.changedWhileRead ?? false }
+
     var lineStarts: [Int] {
         lineStartsLock.lock()
         defer { lineStartsLock.unlock() }
