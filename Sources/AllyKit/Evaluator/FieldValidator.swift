@@ -127,16 +127,21 @@ struct FieldValidator<References: ReferenceResolver> {
             return .list(try items.map { try validate($0, as: element, nullable: false, field: field(), range: range) })
         case .fit, .party, .kpi, .milestone:
             guard case .record(let record) = value else { throw mismatch() }
-            var out = Record()
             let members = type.members!
             for key in record.keys where !members.contains(where: { $0.name == key }) {
                 throw error(.unknownField, "`\(key)` is not a member of \(type.description)", range,
                             help: Suggestions.help(for: key, in: members.map(\.name)))
             }
+            // Members in declaration order, each once: appended, no look-up (an import checks a
+            // record per row).
+            var out = Record()
+            out.keys.reserveCapacity(members.count)
+            out.values.reserveCapacity(members.count)
             for member in members {
                 if let memberValue = record[member.name] {
-                    out[member.name] = try validate(memberValue, as: member.type, nullable: member.nullable,
-                                                    field: "\(field()).\(member.name)", range: range)
+                    out.keys.append(member.name)
+                    out.values.append(try validate(memberValue, as: member.type, nullable: member.nullable,
+                                                   field: "\(field()).\(member.name)", range: range))
                 } else if member.required {
                     throw error(.missingField, "\(type.description) needs `\(member.name)`", range)
                 }

@@ -492,6 +492,8 @@ struct DataImporter {
                 members = columns.map { column in FieldType.party.members!.first { $0.name == column }.map { ($0.name, $0.type) } }
             }
             var record = Record()
+            record.keys.reserveCapacity(columns.count)
+            record.values.reserveCapacity(columns.count)
             var agreementId: String?
             for (index, column) in columns.enumerated() {
                 guard Self.allowed.contains(column) else {
