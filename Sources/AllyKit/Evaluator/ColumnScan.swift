@@ -92,10 +92,9 @@ indirect enum ColumnPredicate {
                 let wantNull = op == .equal
                 switch column {
                 case .dictionary(let values, let codes, _):
-                    let table = values.map { $0.isNull == wantNull }
-                    return selection.filter { table[Int(codes[$0])] }
+                    return Self.select(codes, table: values.map { $0.isNull == wantNull }, in: selection)
                 case .numbers(_, let present), .days(_, let present):
-                    return selection.filter { present[$0] != wantNull }
+                    return present.withUnsafeBufferPointer { present in selection.filter { present[$0] != wantNull } }
                 }
             }
             switch column {
@@ -106,7 +105,7 @@ indirect enum ColumnPredicate {
                     guard let result = Self.holds(op, fieldOnLeft ? item : constant, fieldOnLeft ? constant : item) else { return nil }
                     table.append(result)
                 }
-                return selection.filter { table[Int(codes[$0])] }
+                return Self.select(codes, table: table, in: selection)
             case .numbers(let numbers, let present):
                 if constant.isNull { return [] }
                 guard case .number(let k) = constant else { return nil }
@@ -129,9 +128,25 @@ indirect enum ColumnPredicate {
         }
     }
 
+    /// Rows whose code's entry in `table` is true. (The loops over columns read through buffer
+    /// pointers: the codes are in range by construction, and a scan is millions of reads.)
+    private static func select(_ codes: [UInt32], table: [Bool], in selection: Selection) -> [Int32] {
+        codes.withUnsafeBufferPointer { codes in
+            table.withUnsafeBufferPointer { table in selection.filter { table[Int(codes[$0])] } }
+        }
+    }
+
     /// Rows whose value compares with `k` as `op` says; null rows never match.
     private static func compare<T: Comparable>(_ values: [T], _ present: [Bool], op: BinaryOperator, _ k: T,
                                                in selection: Selection) -> [Int32]? {
+        values.withUnsafeBufferPointer { values in
+            present.withUnsafeBufferPointer { present in compare(values, present, op: op, k, in: selection) }
+        }
+    }
+
+    @inline(__always)
+    private static func compare<T: Comparable>(_ values: UnsafeBufferPointer<T>, _ present: UnsafeBufferPointer<Bool>,
+                                               op: BinaryOperator, _ k: T, in selection: Selection) -> [Int32]? {
         switch op {
         case .equal: return selection.filter { present[$0] && values[$0] == k }
         case .notEqual: return selection.filter { present[$0] && values[$0] != k }

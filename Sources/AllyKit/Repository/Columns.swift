@@ -146,16 +146,32 @@ enum Selection: Sendable {
     }
 
     /// The rows of this selection that pass `keep`, ascending.
+    /// (Written into room for every row at once: a scan keeps up to hundreds of thousands, and
+    /// growing the array as it goes copied them several times.)
     @inline(__always)
     func filter(_ keep: (Int) -> Bool) -> [Int32] {
-        var out: [Int32] = []
         switch self {
         case .all(let n):
-            for index in 0..<n where keep(index) { out.append(Int32(truncatingIfNeeded: index)) }
+            return [Int32](unsafeUninitializedCapacity: n) { buffer, kept in
+                var next = 0
+                for index in 0..<n where keep(index) {
+                    buffer[next] = Int32(truncatingIfNeeded: index)
+                    next += 1
+                }
+                kept = next
+            }
         case .some(let rows):
-            for row in rows where keep(Int(row)) { out.append(row) }
+            return [Int32](unsafeUninitializedCapacity: rows.count) { buffer, kept in
+                var next = 0
+                rows.withUnsafeBufferPointer { rows in
+                    for row in rows where keep(Int(row)) {
+                        buffer[next] = row
+                        next += 1
+                    }
+                }
+                kept = next
+            }
         }
-        return out
     }
 
     func forEach(_ body: (Int) -> Void) {
