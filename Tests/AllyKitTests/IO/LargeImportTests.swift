@@ -114,48 +114,46 @@ struct LargeImportTests {
         #expect(again.number("partners | count") == 0)
     }
 
-    @Test("a reference to a missing partner deep in a large file names its row and column")
-    func missingReference() throws {
+    /// Imports the generated stakeholders with the row three quarters down edited (`edit` gets a
+    /// column's index by name, the row's cells and every line); the import must fail. Returns its
+    /// message, the edited row's number and how many stakeholders are left after it.
+    static func importStakeholders(editing edit: (_ column: (String) -> Int, _ cells: inout [String], _ lines: [String]) -> Void)
+        throws -> (message: String, row: Int, left: Double?) {
         let folder = TemporaryFolder()
-        _ = Self.generated(folder)
-        var lines = Self.contents(folder, "stakeholders.csv").components(separatedBy: "\r\n")
-        let org = lines[0].components(separatedBy: ",").firstIndex(of: "org")!
+        _ = generated(folder)
+        var lines = contents(folder, "stakeholders.csv").components(separatedBy: "\r\n")
+        let header = lines[0].components(separatedBy: ",")
         let bad = lines.count * 3 / 4
         var cells = lines[bad].components(separatedBy: ",")
-        cells[org] = "nobody"
+        edit({ header.firstIndex(of: $0)! }, &cells, lines)
         lines[bad] = cells.joined(separator: ",")
         try lines.joined(separator: "\r\n").write(toFile: folder.file("stakeholders.csv"), atomically: true, encoding: .utf8)
         let harness = Harness()
         harness.expectSuccess("import partners from \"partners.csv\"", directory: folder.path)
         let (status, _) = harness.run("import stakeholders from \"stakeholders.csv\"", directory: folder.path)
         #expect(status == .failed)
-        let message = harness.sink.diagnostics.first?.message ?? ""
-        #expect(message.contains("stakeholders.csv: row \(Self.rowNumber(bad)), column `org`: `org` refers to partner `nobody`, which does not exist"), "\(message)")
-        #expect(harness.number("stakeholders | count") == 0)
+        return (harness.sink.diagnostics.first?.message ?? "", rowNumber(bad), harness.number("stakeholders | count"))
+    }
+
+    @Test("a reference to a missing partner deep in a large file names its row and column")
+    func missingReference() throws {
+        let (message, row, left) = try Self.importStakeholders { column, cells, _ in cells[column("org")] = "nobody" }
+        #expect(message.contains("stakeholders.csv: row \(row), column `org`: `org` refers to partner `nobody`, which does not exist"), "\(message)")
+        #expect(left == 0)
     }
 
     @Test("a repeated id deep in a large file is reported before the row's other problems")
     func repeatedId() throws {
-        let folder = TemporaryFolder()
-        _ = Self.generated(folder)
-        var lines = Self.contents(folder, "stakeholders.csv").components(separatedBy: "\r\n")
-        let header = lines[0].components(separatedBy: ",")
-        let bad = lines.count * 3 / 4
-        var cells = lines[bad].components(separatedBy: ",")
-        let id = lines[10].components(separatedBy: ",")[header.firstIndex(of: "id")!]
-        cells[header.firstIndex(of: "id")!] = id
-        // (A bad enum case is caught as the cell is read, before the id is looked at; a
-        // score out of range is caught with the row's other checks, after it.)
-        cells[header.firstIndex(of: "influence")!] = "9"
-        lines[bad] = cells.joined(separator: ",")
-        try lines.joined(separator: "\r\n").write(toFile: folder.file("stakeholders.csv"), atomically: true, encoding: .utf8)
-        let harness = Harness()
-        harness.expectSuccess("import partners from \"partners.csv\"", directory: folder.path)
-        let (status, _) = harness.run("import stakeholders from \"stakeholders.csv\"", directory: folder.path)
-        #expect(status == .failed)
-        let message = harness.sink.diagnostics.first?.message ?? ""
-        #expect(message.contains("stakeholders.csv: row \(Self.rowNumber(bad)), column `id`: `\(id)` appears twice in the file"), "\(message)")
-        #expect(harness.number("stakeholders | count") == 0)
+        var id = ""
+        let (message, row, left) = try Self.importStakeholders { column, cells, lines in
+            id = lines[10].components(separatedBy: ",")[column("id")]
+            cells[column("id")] = id
+            // (A bad enum case is caught as the cell is read, before the id is looked at; a
+            // score out of range is caught with the row's other checks, after it.)
+            cells[column("influence")] = "9"
+        }
+        #expect(message.contains("stakeholders.csv: row \(row), column `id`: `\(id)` appears twice in the file"), "\(message)")
+        #expect(left == 0)
     }
 
     /// Partners, agreements and a parties file of more than a megabyte: every partner a
