@@ -12,7 +12,7 @@ final class MappedFile: @unchecked Sendable {
     /// Bytes before this offset have been handed back (only the reading thread moves it).
     private var released = 0
     /// This map's slot in `MappingGuard`'s table (nil: the table was full; unguarded).
-    private var slot: Int?
+    private let slot: Int?
 
     /// nil when the file cannot be opened or mapped, is not a regular file, or is empty.
     convenience init?(path: String) {
