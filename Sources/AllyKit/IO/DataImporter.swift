@@ -68,9 +68,10 @@ struct DataImporter {
         }
         let format = url.pathExtension.lowercased()
         let name = url.lastPathComponent
-        func bytes(before offset: Int) -> [UInt8] {
-            if let mapped { return Array(mapped.bytes[0..<min(offset, mapped.bytes.count)]) }
-            return Array(data[0..<min(offset, data.count)])
+        /// The 1-based line of a byte offset (counted in place: the file may be large).
+        func line(at offset: Int) -> Int {
+            if let mapped { return mapped.bytes.prefix(offset).reduce(1) { $1 == 0x0A ? $0 + 1 : $0 } }
+            return data.prefix(offset).reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
         }
         do {
             func rows<Prepared: Sendable>(_: Prepared.Type) throws -> RowSource<Prepared> {
@@ -114,8 +115,8 @@ struct DataImporter {
             let location = failure.column.map { "\(name): row \(failure.row), column `\($0)`" } ?? "\(name): row \(failure.row)"
             throw Diagnostic(.importError, "\(location): \(failure.message); nothing was imported", at: range, in: file, help: failure.help)
         } catch let failure as JSONFailure {
-            let line = bytes(before: failure.offset).filter { $0 == 0x0A }.count + 1
-            throw Diagnostic(.importError, "\(name): line \(line): \(failure.message); nothing was imported", at: range, in: file)
+            throw Diagnostic(.importError, "\(name): line \(line(at: failure.offset)): \(failure.message); nothing was imported",
+                             at: range, in: file)
         }
     }
 
