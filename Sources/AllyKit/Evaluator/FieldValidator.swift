@@ -23,16 +23,44 @@ extension Runtime: ReferenceResolver {
 /// are kept (`exists` answers false for the one it writes); it answers conservatively: a row
 /// that fails a check here is checked again, on the thread that owns the portfolio, and only
 /// that check's answer counts.
+///
+/// A type's ids are copied into a set of the snapshot's own the first time one is looked up:
+/// looking them up in the tries, which the importing thread also reads, would make both
+/// threads count references on the same nodes, and each core take the other's cache lines.
 struct ReferenceSnapshot: ReferenceResolver, Sendable {
-    private let boxes: [EntityType: TreeDictionary<String, Entity>]
+    private let ids: IdSets
 
-    init(_ portfolio: Portfolio, excluding written: EntityType) {
-        var boxes: [EntityType: TreeDictionary<String, Entity>] = [:]
-        for type in EntityType.allCases where type != written { boxes[type] = portfolio.boxes(of: type) }
-        self.boxes = boxes
+    /// The snapshot's ids by type, each set made on first use (on the one thread that reads it).
+    private final class IdSets: @unchecked Sendable {
+        let boxes: [TreeDictionary<String, Entity>?]
+        var sets: [Set<String>?]
+
+        init(boxes: [TreeDictionary<String, Entity>?]) {
+            self.boxes = boxes
+            sets = Array(repeating: nil, count: boxes.count)
+        }
+
+        func contains(_ type: EntityType, _ id: String) -> Bool {
+            let index: Int
+            switch type {
+            case .partner: index = 0
+            case .agreement: index = 1
+            case .stakeholder: index = 2
+            }
+            if let set = sets[index] { return set.contains(id) }
+            guard let boxes = boxes[index] else { return false }
+            let set = Set(boxes.keys)
+            sets[index] = set
+            return set.contains(id)
+        }
     }
 
-    func exists(_ type: EntityType, _ id: String) -> Bool { boxes[type]?[id] != nil }
+    init(_ portfolio: Portfolio, excluding written: EntityType) {
+        // In the order `IdSets.contains` numbers the types.
+        ids = IdSets(boxes: [EntityType.partner, .agreement, .stakeholder].map { $0 == written ? nil : portfolio.boxes(of: $0) })
+    }
+
+    func exists(_ type: EntityType, _ id: String) -> Bool { ids.contains(type, id) }
     func ids(_ type: EntityType) -> [String] { [] }
     /// Partners may be the type being written, so no answer is trusted: any `home: true` fails.
     func otherHome(than id: String) -> String? { "" }
