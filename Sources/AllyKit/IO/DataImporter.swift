@@ -170,11 +170,14 @@ struct DataImporter {
         // A large file: records are split, unquoted and (what needs no look at the live
         // portfolio) converted, checked and built on a second thread, a few hundred rows ahead;
         // rows (and the first error) arrive in file order all the same.
-        let prefetcher = Prefetcher<Result<RowInput<Prepared>, Error>> { emit in
+        // Rows the reading thread leaves (when the importing thread would otherwise wait for
+        // it) are built by the importing thread, as are rows it cannot vouch for.
+        let prefetcher = Prefetcher<Result<RowInput<Prepared>, Error>> { emit, pace in
             let prepareRow = prepare()
             do {
                 try Self.readCSV(source) { row in
-                    emit(.success(prepareRow(row).map { .prepared(number: row.number, $0) } ?? .unread(row)))
+                    guard pace.takesNext() else { return emit(.success(.unread(row))) }
+                    return emit(.success(prepareRow(row).map { .prepared(number: row.number, $0) } ?? .unread(row)))
                 }
             } catch {
                 _ = emit(.failure(error))

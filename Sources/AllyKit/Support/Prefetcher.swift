@@ -11,6 +11,30 @@ enum Prefetching {
     static let minimumBytes = 1 << 20
 }
 
+/// How much optional work a producer should do per element so that neither thread idles: an
+/// import's reading thread can build rows itself or leave them to the importing thread, and
+/// the busier of the two should do less. Adjusted at each hand-over from who waited on whom;
+/// touched only by the producing thread.
+final class ProducerPace: @unchecked Sendable {
+    /// The share of elements the producer does the optional work for, in steps of 1/32.
+    private(set) var share = 1.0
+    private var credit = 0.0
+
+    /// The reader waited on an empty queue (it has time to spare: the producer does less), or
+    /// the producer waited on a full one (the reader is the slower: the producer does more).
+    func handedOver(readerWaited: Bool, producerWaited: Bool) {
+        if readerWaited { share = max(0, share - 1.0 / 32) } else if producerWaited { share = min(1, share + 1.0 / 32) }
+    }
+
+    /// Whether the producer does the optional work for its next element (spread evenly).
+    func takesNext() -> Bool {
+        credit += share
+        guard credit >= 1 else { return false }
+        credit -= 1
+        return true
+    }
+}
+
 final class Prefetcher<Element>: @unchecked Sendable {
     /// Elements handed over per lock: the threads meet once per batch, not per element.
     let batchSize: Int
@@ -28,24 +52,34 @@ final class Prefetcher<Element>: @unchecked Sendable {
     /// tree's nodes, a row's strings) instead of the reading one (guarded by `condition`).
     private var spent: [Element] = []
     private let done = DispatchSemaphore(value: 0)
+    /// Told at each hand-over who waited on whom (producing thread only).
+    private let pace: ProducerPace
     /// Taken by the reading thread (only it touches these).
     private var taken: [Element] = []
     private var next = 0
 
     /// Starts `produce` on a new thread; it calls `emit` with each element in order and stops
     /// when `emit` returns false (the reader has finished).
-    init(batchSize: Int = 64, capacity: Int = 512, produce: @escaping @Sendable (_ emit: (Element) -> Bool) -> Void) {
+    convenience init(batchSize: Int = 64, capacity: Int = 512, produce: @escaping @Sendable (_ emit: (Element) -> Bool) -> Void) {
+        self.init(batchSize: batchSize, capacity: capacity) { emit, _ in produce(emit) }
+    }
+
+    /// The same, and `produce` is told (through `pace`) how much optional work to do.
+    init(batchSize: Int = 64, capacity: Int = 512,
+         produce: @escaping @Sendable (_ emit: (Element) -> Bool, _ pace: ProducerPace) -> Void) {
         self.batchSize = batchSize
         self.capacity = capacity
+        let pace = ProducerPace()
+        self.pace = pace
         let thread = Thread { [self] in
             var batch: [Element] = []
             var going = true
-            produce { element in
+            produce({ element in
                 guard going else { return false }
                 batch.append(element)
                 if batch.count >= self.batchSize { going = self.hand(&batch, last: false) }
                 return going
-            }
+            }, pace)
             if going { _ = hand(&batch, last: true) }
             done.signal()
         }
@@ -57,7 +91,9 @@ final class Prefetcher<Element>: @unchecked Sendable {
     /// Moves a batch into the queue (waiting while it is full); false once the reader finished.
     private func hand(_ batch: inout [Element], last: Bool) -> Bool {
         condition.lock()
+        var waited = false
         while queue.count >= capacity, !cancelled {
+            waited = true
             producerWaiting = true
             condition.wait()
             producerWaiting = false
@@ -68,12 +104,14 @@ final class Prefetcher<Element>: @unchecked Sendable {
         }
         queue.append(contentsOf: batch)
         if last { finished = true }
+        let readerWaited = consumerWaiting
         if consumerWaiting { condition.signal() }
         var garbage: [Element] = []
         swap(&garbage, &spent)
         condition.unlock()
         garbage.removeAll()
         batch.removeAll(keepingCapacity: true)
+        pace.handedOver(readerWaited: readerWaited, producerWaited: waited)
         return true
     }
 

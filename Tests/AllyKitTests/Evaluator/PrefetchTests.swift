@@ -120,3 +120,74 @@ struct PrefetchTests {
         #expect(sink.results.count == 1)
     }
 }
+
+/// The reading thread of a large import leaves rows to the importing thread when that one
+/// would otherwise wait (`ProducerPace`); the share it builds itself follows who waited.
+@Suite("sharing work between the two threads")
+struct ProducerPaceTests {
+    @Test("the share falls while the reader waits, rises while the producer waits, and stays within 0...1")
+    func adjusts() {
+        let pace = ProducerPace()
+        #expect(pace.share == 1)
+        pace.handedOver(readerWaited: false, producerWaited: true)
+        #expect(pace.share == 1)
+        for _ in 0..<8 { pace.handedOver(readerWaited: true, producerWaited: false) }
+        #expect(pace.share == 0.75)
+        pace.handedOver(readerWaited: false, producerWaited: false)
+        #expect(pace.share == 0.75)
+        pace.handedOver(readerWaited: false, producerWaited: true)
+        #expect(pace.share == 0.75 + 1.0 / 32)
+        for _ in 0..<100 { pace.handedOver(readerWaited: true, producerWaited: false) }
+        #expect(pace.share == 0)
+        #expect(!(0..<50).contains { _ in pace.takesNext() }, "at share 0 the producer builds nothing")
+    }
+
+    @Test("the elements the producer works on are spread evenly")
+    func spreadsEvenly() {
+        let pace = ProducerPace()
+        for _ in 0..<16 { pace.handedOver(readerWaited: true, producerWaited: false) }
+        #expect(pace.share == 0.5)
+        #expect((0..<8).map { _ in pace.takesNext() } == [false, true, false, true, false, true, false, true])
+        let full = ProducerPace()
+        #expect((0..<8).allSatisfy { _ in full.takesNext() })
+    }
+
+    @Test("a producer slower than its reader is told to do less; elements still come in order")
+    func slowProducer() {
+        final class Box: @unchecked Sendable { var share = 1.0 }
+        let seen = Box()
+        let prefetcher = Prefetcher<Int>(batchSize: 4, capacity: 8) { emit, pace in
+            for index in 0..<400 {
+                usleep(200)
+                if !emit(index) { return }
+            }
+            seen.share = pace.share
+        }
+        var got: [Int] = []
+        while let next = prefetcher.nextElement() { got.append(next) }
+        prefetcher.finish()
+        #expect(got == Array(0..<400))
+        #expect(seen.share < 0.5, "the reader waited at most hand-overs: \(seen.share)")
+    }
+}
+
+/// What an import's reading thread checks references against.
+@Suite("reference snapshots")
+struct ReferenceSnapshotTests {
+    @Test("ids answer as the portfolio did when the snapshot was taken; the type being written never answers")
+    func answers() {
+        let harness = Harness(SamplePortfolio.source)
+        var portfolio = harness.session.portfolio
+        let snapshot = ReferenceSnapshot(portfolio, excluding: .agreement)
+        let partner = portfolio.sortedIds(.partner)[0], stakeholder = portfolio.sortedIds(.stakeholder)[0]
+        let agreement = portfolio.sortedIds(.agreement)[0]
+        #expect(snapshot.exists(.partner, partner))
+        #expect(snapshot.exists(.stakeholder, stakeholder))
+        #expect(!snapshot.exists(.partner, "no_such_partner"))
+        #expect(!snapshot.exists(.partner, stakeholder), "ids are looked up in their own type")
+        #expect(!snapshot.exists(.agreement, agreement), "the written type cannot be vouched for")
+        portfolio.put(Partner(id: "added_later", name: "Later", kind: EnumType.partnerKind.value("academic")))
+        #expect(!snapshot.exists(.partner, "added_later"))
+        #expect(portfolio.contains(.partner, "added_later"))
+    }
+}
