@@ -203,11 +203,20 @@ public final class Session {
         var scanned = 0
         defer { file.releasePages(scanned..<index) }
         while index < bytes.count {
-            let byte = bytes[index]
             if index - scanned >= 1 << 20, file.isMapped {
                 file.releasePages(scanned..<index)
                 scanned = index
             }
+            // Eight bytes at a time while they are ASCII and none is NUL (nearly all of a script).
+            while index + 8 <= bytes.count {
+                let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                let zeroByte = (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+                guard word & 0x8080_8080_8080_8080 == 0, zeroByte == 0 else { break }
+                index += 8
+                if index & 0xFFFF == 0 { break }  // now and then, back to hand pages back
+            }
+            guard index < bytes.count else { break }
+            let byte = bytes[index]
             if byte == 0 {
                 return Diagnostic(.invalidEncoding, "NUL byte in the source", at: SourceRange(index, index + 1), in: file)
             }

@@ -958,6 +958,26 @@ struct BindingTests {
         #expect(harness.session.run(SourceFile(name: "nul", bytes: [0x61, 0, 0x62]), sink: sink) == .failed)
         #expect(sink.diagnostics.last?.code == .invalidEncoding)
     }
+
+    @Test("a bad byte anywhere in a long line is found at its own offset (the scan reads eight bytes at a time)")
+    func encodingErrorsAtEveryOffset() {
+        let line = Array("partners | where name == \"abcdefghijklmnopqrstuvwxyz\" | count\n".utf8)
+        for bad: [UInt8] in [[0], [0xFF], [0xC3], [0xED, 0xA0, 0x80]] {
+            for offset in 0..<line.count {
+                var bytes = line
+                bytes.insert(contentsOf: bad, at: offset)
+                let sink = CollectingSink()
+                #expect(Session(settings: Settings(today: testToday)).run(SourceFile(name: "bad", bytes: bytes), sink: sink) == .failed)
+                #expect(sink.diagnostics.first?.code == .invalidEncoding, "\(bad) at \(offset)")
+                #expect(sink.diagnostics.first?.range.lower == offset, "\(bad) at \(offset)")
+            }
+        }
+        // Valid multi-byte text between ASCII runs passes.
+        let sink = CollectingSink()
+        let text = "partner p1 { name: \"Z\u{FC}rich Klinik \u{1F3E5}\", kind: academic, notes: \"caf\u{E9} \u{2014} ok\" }\n"
+        Session(settings: Settings(today: testToday)).run(SourceFile(name: "ok", bytes: Array(text.utf8)), sink: sink)
+        #expect(!sink.diagnostics.contains { $0.code == .invalidEncoding })
+    }
 }
 
 @Suite("Evaluator: check")
