@@ -665,6 +665,8 @@ public struct Parser {
     /// expr ::= orExpr ( '??' orExpr )*
     public mutating func parseExpr() throws(Diagnostic) -> Expr {
         try nested { (parser: inout Parser) throws(Diagnostic) -> Expr in
+            // A lone literal (most values in a definition) needs no trip down the precedence levels.
+            if parser.isLoneLiteral() { return try parser.parsePrimary() }
             var left = try parser.parseOrExpr()
             while parser.current.kind == .questionQuestion {
                 try parser.countNode()
@@ -673,6 +675,19 @@ public struct Parser {
                 left = Expr(.binary(.coalesce, left, right, operatorRange: op.range), left.range.union(right.range))
             }
             return left
+        }
+    }
+
+    /// Whether the current token is a number, string or date that no operator, member access,
+    /// call or field block follows: the precedence levels would return it unchanged.
+    private mutating func isLoneLiteral() -> Bool {
+        switch current.kind {
+        case .number, .string, .date: break
+        default: return false
+        }
+        switch peek().kind {
+        case .comma, .rightBrace, .rightBracket, .rightParen, .newline, .semicolon, .endOfFile: return true
+        default: return false
         }
     }
 
@@ -894,6 +909,7 @@ public struct Parser {
 
     /// The value of a NUMBER token: `_` separators, `k`/`M`/`B` magnitudes, `%`.
     private func decodeNumber(_ token: Token) throws(Diagnostic) -> Double {
+        if let value = Self.plainNumber(file.bytes[token.range.lower..<token.range.upper]) { return value }
         var digits = ""
         var multiplier = 1.0
         for byte in file.bytes[token.range.lower..<token.range.upper] {
@@ -917,12 +933,45 @@ public struct Parser {
         return multiplier == 0.01 ? value / 100 : value * multiplier
     }
 
+    /// Powers of ten held exactly by a Double.
+    private static let exactPowersOfTen: [Double] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]
+
+    /// Digits with at most one `.` and at most 15 digits in all (`4.5`, `250000`), read without
+    /// a string: the digits as an integer are exact, and so is 10^k for k ≤ 22, so one division
+    /// rounds correctly (Clinger's fast path) and equals what `Double(String)` gives. nil for
+    /// anything else (separators, magnitudes, `%`, longer numbers), which goes the general way.
+    static func plainNumber(_ bytes: Slice<UnsafeRawBufferPointer>) -> Double? {
+        guard let first = bytes.first, first &- UInt8(ascii: "0") < 10, bytes.count <= 16 else { return nil }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var fraction = -1
+        for byte in bytes {
+            if byte == UInt8(ascii: ".") {
+                guard fraction < 0 else { return nil }
+                fraction = 0
+                continue
+            }
+            guard byte &- UInt8(ascii: "0") < 10 else { return nil }
+            mantissa = mantissa &* 10 &+ UInt64(byte &- UInt8(ascii: "0"))
+            digits += 1
+            if fraction >= 0 { fraction += 1 }
+        }
+        guard digits > 0, digits <= 15, fraction != 0 else { return nil }
+        let value = Double(mantissa)
+        return fraction > 0 ? value / exactPowersOfTen[fraction] : value
+    }
+
     /// The value of a STRING token, with escapes decoded.
     func decodeString(_ token: Token) throws(Diagnostic) -> String {
         let bytes = file.bytes
-        var out: [UInt8] = []
         var position = token.range.lower + 1
         let end = token.range.upper - 1
+        // Most strings have no escape: their bytes are the string (the file is valid UTF-8).
+        if !bytes[position..<end].contains(UInt8(ascii: "\\")) {
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[position..<end]), as: UTF8.self)
+        }
+        var out: [UInt8] = []
         out.reserveCapacity(end - position)
         while position < end {
             let byte = bytes[position]

@@ -545,6 +545,41 @@ struct ImportTests {
         #expect(DataImporter.number("2k") == 2000)
         #expect(DataImporter.number("-0")?.sign == .minus)
     }
+
+    @Test("a plain number literal in a script reads as the same number as through a string")
+    func plainNumberLiterals() {
+        var generator = SystemRandomNumberGenerator()
+        var literals = ["0", "00", "007", "0.5", "4.5", "0.1", "0.30000000000000004", "123456789012345", "1234567890.12345",
+                        "9007199254740993", "1.", "1234567890123456", "99999999999999.9", "0.000000000000001"]
+        for _ in 0..<3_000 {
+            let length = Int.random(in: 1...17, using: &generator)
+            var digits = (0..<length).map { _ in "0123456789".randomElement(using: &generator)! }
+            if Bool.random(using: &generator) { digits.insert(".", at: Int.random(in: 1...length, using: &generator)) }
+            literals.append(String(digits))
+        }
+        for literal in literals {
+            let bytes = Array(literal.utf8)
+            let fast = bytes.withUnsafeBytes { Parser.plainNumber($0[...]) }
+            if let fast { #expect(fast == Double(literal), "\(literal)") }
+            guard !literal.hasSuffix(".") else { continue }
+            // Through the whole parser (fast path or not), a definition's value is strtod's.
+            let parsed = Parser.parse(SourceFile(name: "n", text: "partner p { value: \(literal) }"))
+            let significant = literal.filter { $0 != "." }.drop { $0 == "0" }.reversed().drop { $0 == "0" }.count
+            guard significant <= 17 else {
+                #expect(parsed.diagnostics.first?.code == .invalidNumber, "\(literal)")
+                continue
+            }
+            guard case .define(_, _, let fields)? = parsed.statements.first?.kind, case .number(let value)? = fields.first?.value.kind else {
+                Issue.record("\(literal) did not parse to a number: \(parsed.diagnostics)")
+                continue
+            }
+            #expect(value == Double(literal), "\(literal)")
+        }
+        #expect(literals.contains { lit in Array(lit.utf8).withUnsafeBytes { Parser.plainNumber($0[...]) } != nil })
+        #expect(Array("1_000".utf8).withUnsafeBytes { Parser.plainNumber($0[...]) } == nil)
+        #expect(Array("2k".utf8).withUnsafeBytes { Parser.plainNumber($0[...]) } == nil)
+        #expect(Array("1.2.3".utf8).withUnsafeBytes { Parser.plainNumber($0[...]) } == nil)
+    }
 }
 
 @Suite("IO: export")
