@@ -678,11 +678,12 @@ public struct Parser {
         }
     }
 
-    /// Whether the current token is a number, string or date that no operator, member access,
-    /// call or field block follows: the precedence levels would return it unchanged.
+    /// Whether the current token is a number, string, date or word (an enum case, `true`, a
+    /// name) that no operator, member access, call or field block follows: the precedence
+    /// levels would return it unchanged (a word alone is never an operator's).
     private mutating func isLoneLiteral() -> Bool {
         switch current.kind {
-        case .number, .string, .date: break
+        case .number, .string, .date, .identifier: break
         default: return false
         }
         switch peek().kind {
