@@ -314,17 +314,33 @@ public final class Session {
     /// Runs a change on the current scenario's portfolio in place: the runtime takes the only
     /// reference, so no trie node is copied (what makes loading and importing large data fast).
     /// `body` must leave the portfolio as it was when it throws.
+    ///
+    /// The portfolio is swapped into one runtime kept for this (not copied into a new one):
+    /// a script of a million definitions would otherwise count references on every field of
+    /// the portfolio twice per definition.
     private func inPlace<T>(_ body: (Runtime) throws -> T) throws -> T {
-        let runtime = makeRuntime()
-        current.portfolio = placeholder
+        guard let runtime = inPlaceRuntime else { return try body(makeRuntime()) }  // (never nested today)
+        inPlaceRuntime = nil
+        runtime.today = settings.today
+        runtime.weights = settings.weights
+        runtime.metricCache.removeAll()
+        runtime.evaluating.removeAll()
+        runtime.checkOnly = false
+        swap(&runtime.portfolio, &current.portfolio)
+        runtime.portfolio.tracksChanges = current.isLogging
         defer {
             runtime.portfolio.clearTouched()
-            current.portfolio = runtime.portfolio
+            swap(&runtime.portfolio, &current.portfolio)
+            inPlaceRuntime = runtime
         }
         let result = try body(runtime)
         current.record(runtime.portfolio.touched)
         return result
     }
+
+    /// The runtime `inPlace` lends the portfolio to; it holds `placeholder` between statements.
+    private lazy var inPlaceRuntime: Runtime? = Runtime(session: self, portfolio: placeholder, today: settings.today,
+                                                         weights: settings.weights)
 
     // MARK: Statements
 
