@@ -13,7 +13,12 @@ protocol ReferenceResolver {
 }
 
 extension Runtime: ReferenceResolver {
-    func exists(_ type: EntityType, _ id: String) -> Bool { portfolio.contains(type, id) }
+    // Through `inout`: calling the method on the class's property copied the whole portfolio
+    // (a reference count on each of its fields) for every reference a definition checks.
+    func exists(_ type: EntityType, _ id: String) -> Bool { Self.contains(&portfolio, type, id) }
+    private static func contains(_ portfolio: inout Portfolio, _ type: EntityType, _ id: String) -> Bool {
+        portfolio.contains(type, id)
+    }
     func ids(_ type: EntityType) -> [String] { portfolio.sortedIds(type) }
     func otherHome(than id: String) -> String? { portfolio.homePartner.map(\.id).flatMap { $0 == id ? nil : $0 } }
 }
