@@ -327,10 +327,11 @@ final class IdOrder: @unchecked Sendable {
 
     func ids(of keys: some Collection<String>) -> [String] {
         if let sorted { return sorted }
-        let ids = Array(keys)
-        let result = Self.order(ids).map { ids[Int($0)] }
-        sorted = result
-        return result
+        var ids = Array(keys)
+        var order = Self.order(ids)
+        Self.permute(&ids, by: &order)
+        sorted = ids
+        return ids
     }
 
     /// Positions of `ids` in byte-wise order: sorts plain (prefix, position) pairs, so no
@@ -342,6 +343,31 @@ final class IdOrder: @unchecked Sendable {
             return Value.compareText(ids[Int(a.position)], ids[Int(b.position)]) < 0
         }
         return pairs.map(\.position)
+    }
+
+    /// Rearranges `items` in place so that `items[i]` becomes the old `items[order[i]]`,
+    /// following each cycle of the permutation (`order` is used up: entries are marked -1).
+    /// A million ids sorted into a second array doubled the memory the sort needed at its peak.
+    static func permute<T>(_ items: inout [T], by order: inout [Int32]) {
+        items.withUnsafeMutableBufferPointer { items in
+            order.withUnsafeMutableBufferPointer { order in
+                for start in 0..<items.count where order[start] >= 0 {
+                    if Int(order[start]) == start { order[start] = -1; continue }
+                    let first = items[start]
+                    var index = start
+                    while true {
+                        let next = Int(order[index])
+                        order[index] = -1
+                        if next == start {
+                            items[index] = first
+                            break
+                        }
+                        items[index] = items[next]
+                        index = next
+                    }
+                }
+            }
+        }
     }
 
     /// The entities of a trie in id order. When the ids are not sorted yet, one pass over the
@@ -356,8 +382,12 @@ final class IdOrder: @unchecked Sendable {
             entities.append(entity)
         }
         let order = Self.order(ids)
-        sorted = order.map { ids[Int($0)] }
-        return order.map { entities[Int($0)] }
+        var scratch = order
+        Self.permute(&ids, by: &scratch)
+        sorted = ids
+        scratch = order
+        Self.permute(&entities, by: &scratch)
+        return entities
     }
 
     /// An id's first 8 bytes as a big-endian number (zero-padded): ordering these orders the
