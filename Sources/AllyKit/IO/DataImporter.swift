@@ -511,6 +511,55 @@ struct DataImporter {
             return (agreementId, record)
         }
 
+        /// The row's party read straight from its cells, when every cell is plain (a known
+        /// column once, a partner the snapshot has, a role, finite numbers in range): the
+        /// same party `read` and `party` give, without the records between. nil for anything
+        /// else, which then goes that way (and fails there with its message, if it fails).
+        mutating func quickParty(_ row: Row, references: ReferenceSnapshot) -> PreparedParty? {
+            if quickColumns != row.columns {
+                quickColumns = row.columns
+                plainColumns = Set(quickColumns).count == quickColumns.count && quickColumns.allSatisfy(Self.allowed.contains)
+            }
+            guard plainColumns else { return nil }
+            let columns = quickColumns
+            var agreementId: String?, partner: String?, role = Self.member
+            var contributes = 0.0, equity: Double?, votes: Double?
+            for (index, column) in columns.enumerated() {
+                guard case .string(let text)? = row.cells[index] else {
+                    if row.cells[index] == nil { continue }
+                    return nil
+                }
+                switch column {
+                case "agreement": agreementId = text
+                case "partner":
+                    let id = text.trimmedSpaces
+                    guard references.exists(.partner, id) else { return nil }
+                    partner = id
+                case "role":
+                    guard let value = EnumType.role.value(named: text.trimmedSpaces) else { return nil }
+                    role = value
+                case "contributes":
+                    guard let number = DataImporter.number(text), number.isFinite, number >= 0 else { return nil }
+                    contributes = number
+                case "equity":
+                    guard let number = DataImporter.number(text), (0...1).contains(number) else { return nil }
+                    equity = number
+                case "votes":
+                    guard let number = DataImporter.number(text), number.isFinite else { return nil }
+                    votes = number
+                default: return nil
+                }
+            }
+            guard let partner else { return nil }
+            return PreparedParty(agreementId: agreementId, party: Party(partner: partner, role: role, contributes: contributes,
+                                                                      equity: equity, votes: votes))
+        }
+
+        /// The columns `plainColumns` was worked out for: each once, each a party column.
+        private var quickColumns: [String] = []
+        private var plainColumns = false
+        private static let member = EnumType.role.value("member")
+
         static func party(_ record: Record, row: Int, validator: FieldValidator<some ReferenceResolver>, range: SourceRange) throws -> Party {
             do {
                 let checked = try validator.validate(.record(record), as: .party, nullable: false, field: "party", range: range)
@@ -536,6 +585,7 @@ struct DataImporter {
             var reader = PartyReader()
             let validator = FieldValidator(file: file, references: snapshot)
             return { row in
+                if let party = reader.quickParty(row, references: snapshot) { return party }
                 guard let (agreementId, record) = try? reader.read(row),
                       let party = try? PartyReader.party(record, row: row.number, validator: validator, range: range) else { return nil }
                 return PreparedParty(agreementId: agreementId, party: party)

@@ -205,4 +205,71 @@ struct LargeImportTests {
         #expect(harness.number("agreements | parties | where role == lead | count") == 60)
         #expect(harness.number("agreements | parties | summarize sum(contributes)") == 60 * Double((0..<300).reduce(0, +) * 1000))
     }
+
+    /// Party cells written every way the slow path reads them (padding, `_`, `k`, `%`, roles
+    /// in any case of spacing, columns in another order, empty cells).
+    static func variedPartyCells(_ index: Int, partner: String, generator: inout some RandomNumberGenerator) -> [String: String] {
+        let roles = ["lead", "member", "observer", " lead", "member ", ""]
+        let amounts = ["0", "1000", "1_000", "2k", " 250 ", "3.5M", "12.25", "", "0.5k"]
+        let equities = ["", "0", "0.25", "50%", "1", " 0.5"]
+        let votes = ["", "0", "1", "2.5", "3"]
+        return ["partner": index % 7 == 0 ? " \(partner)" : partner, "role": roles.randomElement(using: &generator)!,
+                "contributes": amounts.randomElement(using: &generator)!, "equity": equities.randomElement(using: &generator)!,
+                "votes": votes.randomElement(using: &generator)!]
+    }
+
+    @Test("party rows read on the reading thread equal the same rows read by the importing thread, cell for cell")
+    func quickPartiesMatch() throws {
+        var generator = SystemRandomNumberGenerator()
+        let folder = TemporaryFolder()
+        _ = Self.partiesFiles(folder)
+        let partners = (0..<300).map { String(format: "partner_with_a_long_identifier_%04d", $0) }
+        let columns = ["votes", "partner", "agreement", "equity", "role", "contributes"]
+        var rows: [String] = []
+        for agreement in (0..<60).map({ "agreement_\($0)" }) {
+            for (index, partner) in partners.enumerated() {
+                var cells = Self.variedPartyCells(index, partner: partner, generator: &generator)
+                cells["agreement"] = agreement
+                rows.append(columns.map { cells[$0]! }.joined(separator: ","))
+            }
+        }
+        let header = columns.joined(separator: ",")
+        folder.write("big.csv", ([header] + rows).joined(separator: "\n"))
+        #expect(([header] + rows).joined(separator: "\n").utf8.count >= Prefetching.minimumBytes)
+        // The same rows in files too small for a reading thread.
+        let chunks = stride(from: 0, to: rows.count, by: 2_000).map { Array(rows[$0..<min($0 + 2_000, rows.count)]) }
+        for (index, chunk) in chunks.enumerated() { folder.write("small\(index).csv", ([header] + chunk).joined(separator: "\n")) }
+        let setup = "import partners from \"partners.csv\"\nimport agreements from \"agreements.csv\""
+        let big = Harness(), small = Harness()
+        big.expectSuccess(setup + "\nimport parties from \"big.csv\"", directory: folder.path)
+        small.expectSuccess(setup + "\n" + chunks.indices.map { "import parties from \"small\($0).csv\"" }.joined(separator: "\n"), directory: folder.path)
+        let query = "agreements | parties | select agreement, partner, role, contributes, equity, votes"
+        #expect(big.column(query).count == 18_000)
+        let bigTable = big.expectSuccess(query), smallTable = small.expectSuccess(query)
+        #expect("\(bigTable)" == "\(smallTable)")
+        #expect(big.number("agreements | parties | where role == observer | count") ?? 0 > 0)
+
+        // A bad cell deep in the big file: the same message as from a small file.
+        for (column, bad, expected) in [("contributes", "-5", "cannot be negative"), ("equity", "150%", "from 0% to 100%"),
+                                        ("role", "boss", "is not a Role"), ("votes", "many", "is not a number")] {
+            var broken = rows
+            let at = rows.count * 2 / 3
+            var cells = broken[at].components(separatedBy: ",")
+            cells[columns.firstIndex(of: column)!] = bad
+            broken[at] = cells.joined(separator: ",")
+            folder.write("broken.csv", ([header] + broken).joined(separator: "\n"))
+            folder.write("one.csv", ([header] + Array(repeating: "", count: at) + [broken[at]]).joined(separator: "\n"))
+            var messages: [String] = []
+            for file in ["broken.csv", "one.csv"] {
+                let harness = Harness()
+                harness.expectSuccess(setup, directory: folder.path)
+                let (status, _) = harness.run("import parties from \"\(file)\"", directory: folder.path)
+                #expect(status == .failed)
+                messages.append((harness.sink.diagnostics.first?.message ?? "").replacingOccurrences(of: file, with: "F"))
+                #expect(harness.number("agreements | parties | count") == 0)
+            }
+            #expect(messages[0] == messages[1], "\(column)")
+            #expect(messages[0].contains(expected), "\(messages[0])")
+        }
+    }
 }
