@@ -331,8 +331,48 @@ struct DataImporter {
         private var plan: ColumnPlan?
         // Buffers reused row after row.
         private var slots: [Value?] = []
+        /// Whether `slots[i]` already passed its field's check (read by `quickValue`).
+        private var validated: [Bool] = []
         private var fit: [Value?] = Array(repeating: nil, count: ColumnPlan.fitNames.count)
         private var checked: [(FieldSpec, Value)] = []
+
+        /// A CSV cell read as a field of a plain type and checked in one step: what
+        /// `convert` then `validator.validate` give, or nil when the type is not plain or the
+        /// cell does not pass (those two then run and word the error, in their order).
+        private func quickValue(_ raw: Value, as type: FieldType) -> Value? {
+            guard case .string(let text) = raw else { return nil }
+            switch type {
+            case .string: return raw
+            case .identifier: return PortfolioEditor.isIdentifier(text) ? raw : nil
+            case .number:
+                guard let number = DataImporter.number(text), number.isFinite else { return nil }
+                return .number(number)
+            case .percent:
+                return DataImporter.number(text).map { .number($0) }
+            case .integer(let bounds):
+                guard let number = DataImporter.number(text), number == number.rounded(),
+                      number >= Double(bounds.lowerBound), number <= Double(bounds.upperBound) else { return nil }
+                return .number(number)
+            case .bounded(let bounds):
+                guard let number = DataImporter.number(text), number >= bounds.lowerBound, number <= bounds.upperBound else { return nil }
+                return .number(number)
+            case .enumeration(let enumType):
+                return enumType.value(named: text.trimmedSpaces).map { .enumeration($0) }
+            case .date:
+                return Day(iso: text.trimmedSpaces).map { .date($0) }
+            case .bool:
+                switch text.lowercased() {
+                case "true", "yes", "1": return .bool(true)
+                case "false", "no", "0": return .bool(false)
+                default: return nil
+                }
+            case .reference(let entityType):
+                let id = text.trimmedSpaces
+                return validator.references.exists(entityType, id) ? .reference(entityType, id) : nil
+            default:
+                return nil
+            }
+        }
 
         init(type: EntityType, validator: FieldValidator<References>, range: SourceRange) {
             self.type = type
@@ -344,8 +384,12 @@ struct DataImporter {
             if plan?.columns != row.columns { plan = ColumnPlan(row.columns, type: type) }
             let plan = plan!
             // Cells convert in column order; a repeated column replaces an earlier one.
-            slots.removeAll(keepingCapacity: true)
-            slots.append(contentsOf: repeatElement(nil, count: plan.fields.count))
+            if slots.count != plan.fields.count {
+                slots = Array(repeating: nil, count: plan.fields.count)
+                validated = Array(repeating: false, count: plan.fields.count)
+            } else {
+                for index in slots.indices { slots[index] = nil }
+            }
             // (A row that failed may have left scores behind.)
             for index in fit.indices { fit[index] = nil }
             var hasFit = false
@@ -362,6 +406,11 @@ struct DataImporter {
                                    help: Suggestions.help(for: column, in: FieldCatalog.storedFields(of: type).map(\.name)))
                 case .fit(_, let slot):
                     guard let raw else { continue }
+                    if let score = quickValue(raw, as: .bounded(0...5)) {
+                        fit[slot] = score
+                        hasFit = true
+                        continue
+                    }
                     let score = try DataImporter.convert(raw, to: .bounded(0...5), row: row.number, column: name)
                     do {
                         fit[slot] = try validator.validate(score, as: .bounded(0...5), nullable: true, field: name, range: range)
@@ -374,7 +423,13 @@ struct DataImporter {
                     id = try DataImporter.convert(raw, to: .identifier, row: row.number, column: name).idText
                 case .field(let spec, let slot):
                     guard let raw else { continue }
+                    if let value = quickValue(raw, as: spec.type) {
+                        slots[slot] = value
+                        validated[slot] = true
+                        continue
+                    }
                     slots[slot] = try DataImporter.convert(raw, to: spec.type, row: row.number, column: name)
+                    validated[slot] = false
                 }
             }
             if hasFit, let slot = plan.fitSlot {
@@ -405,8 +460,12 @@ struct DataImporter {
                     }
                 }
                 checked.removeAll(keepingCapacity: true)
-                for (spec, value) in zip(plan.fields, slots) {
-                    guard let value else { continue }
+                for (slot, spec) in plan.fields.enumerated() {
+                    guard let value = slots[slot] else { continue }
+                    if validated[slot] {
+                        checked.append((spec, value))
+                        continue
+                    }
                     do {
                         checked.append((spec, try validator.validate(value, as: spec.type, nullable: spec.isNullable, field: spec.name, range: range)))
                     } catch let diagnostic as Diagnostic {

@@ -272,4 +272,82 @@ struct LargeImportTests {
             #expect(messages[0].contains(expected), "\(messages[0])")
         }
     }
+
+    @Test("entity rows read on the reading thread equal the same rows read by the importing thread, cell for cell")
+    func quickEntitiesMatch() throws {
+        var g = SystemRandomNumberGenerator()
+        func pick(_ options: [String]) -> String { options.randomElement(using: &g)! }
+        let folder = TemporaryFolder()
+        let partnerIds = (0..<15_000).map { "partner_\($0)" }
+        var files: [String: (header: String, rows: [String])] = [:]
+        files["partners"] = ("id,name,kind,sector,region,country,stage,home,fit.mission,fit.reach,tags,notes",
+            partnerIds.map { id in
+                [id, "Name \(id)", pick(["academic", " hospital", "payer ", "startup"]), pick(["", "private", "public"]),
+                 pick(["", "EU", "US-West"]), pick(["", "DE", "US"]), pick(["prospect", "partnered", " piloting"]),
+                 pick(["", "false", "no", "0", "FALSE"]), pick(["", "4.5", " 3 ", "0", "5"]), pick(["", "2.25", "1_0"].map { $0 == "1_0" ? "1" : $0 }),
+                 pick(["", "a;b", "teaching"]), pick(["", "note"])].joined(separator: ",")
+            })
+        files["agreements"] = ("id,title,form,status,starts,ends,value,auto_renew,phi,health",
+            (0..<15_000).map { index in
+                ["agreement_\(index)", "Title \(index)", pick(["mou", " joint_venture", "supply_chain"]), pick(["", "active", "proposed "]),
+                 pick(["", "2024-01-15", " 2023-12-31"]), pick(["", "2027-06-30"]), pick(["", "1000", "2k", "1_500", "3.5M", " 250 "]),
+                 pick(["", "true", "Yes", "1", "no"]), pick(["", "false", "TRUE"]), pick(["", "1", "4.5", "5"])].joined(separator: ",")
+            })
+        files["stakeholders"] = ("id,name,org,group,influence,interest,stance,title",
+            (0..<20_000).map { index in
+                ["s\(index)", "Person \(index)", pick(partnerIds), pick(["clinical", " executive", "operations "]),
+                 pick(["1", "5", " 3", "4"]), pick(["", "2", "5"]), pick(["", "supporter", " neutral"]), pick(["", "Dr"])].joined(separator: ",")
+            })
+        var bigScript: [String] = [], smallScript: [String] = []
+        for type in ["partners", "agreements", "stakeholders"] {
+            let (header, rows) = files[type]!
+            let text = ([header] + rows).joined(separator: "\n")
+            #expect(text.utf8.count >= Prefetching.minimumBytes, "\(type)")
+            folder.write("\(type).csv", text)
+            bigScript.append("import \(type) from \"\(type).csv\"")
+            for (index, start) in stride(from: 0, to: rows.count, by: 3_000).enumerated() {
+                folder.write("\(type)\(index).csv", ([header] + rows[start..<min(start + 3_000, rows.count)]).joined(separator: "\n"))
+                smallScript.append("import \(type) from \"\(type)\(index).csv\"")
+            }
+        }
+        let big = Harness(), small = Harness()
+        big.expectSuccess(bigScript.joined(separator: "\n"), directory: folder.path)
+        small.expectSuccess(smallScript.joined(separator: "\n"), directory: folder.path)
+        let outBig = TemporaryFolder(), outSmall = TemporaryFolder()
+        big.expectSuccess(Self.exports.joined(separator: "\n"), directory: outBig.path)
+        small.expectSuccess(Self.exports.joined(separator: "\n"), directory: outSmall.path)
+        for name in ["partners", "agreements", "stakeholders"] {
+            let a = Self.contents(outBig, "\(name).csv"), b = Self.contents(outSmall, "\(name).csv")
+            #expect(a.count > 100_000, "\(name)")
+            #expect(a == b, "\(name)")
+        }
+
+        // Bad cells deep in the large file: the first error, and its words, are the small file's.
+        let setup = "import partners from \"partners.csv\"\nimport agreements from \"agreements.csv\""
+        let (header, rows) = files["stakeholders"]!
+        let columns = header.components(separatedBy: ",")
+        for (edits, expected) in [([("group", "nurse")], "is not a Group"), ([("influence", "9")], "from 1 to 5"),
+                                  ([("org", "partner_none")], "does not exist"),
+                                  ([("influence", "7"), ("stance", "friendly")], "is not a Stance"),
+                                  ([("org", "partner_none"), ("interest", "0")], "whole number from 1 to 5")] {
+            var broken = rows
+            let at = rows.count * 3 / 4
+            var cells = broken[at].components(separatedBy: ",")
+            for (column, value) in edits { cells[columns.firstIndex(of: column)!] = value }
+            broken[at] = cells.joined(separator: ",")
+            folder.write("broken.csv", ([header] + broken).joined(separator: "\n"))
+            folder.write("one.csv", ([header] + Array(repeating: "", count: at) + [broken[at]]).joined(separator: "\n"))
+            var messages: [String] = []
+            for file in ["broken.csv", "one.csv"] {
+                let harness = Harness()
+                harness.expectSuccess(setup, directory: folder.path)
+                let (status, _) = harness.run("import stakeholders from \"\(file)\"", directory: folder.path)
+                #expect(status == .failed)
+                messages.append((harness.sink.diagnostics.first?.message ?? "").replacingOccurrences(of: file, with: "F"))
+                #expect(harness.number("stakeholders | count") == 0)
+            }
+            #expect(messages[0] == messages[1], "\(edits)")
+            #expect(messages[0].contains(expected), "\(messages[0])")
+        }
+    }
 }
