@@ -125,7 +125,7 @@ struct DataImporter {
     /// Calls its argument with each row (number, cells by column) in file order.
     /// One record: its row number, the column names (for CSV one array shared by every row)
     /// and its cells in column order (nil: empty).
-    private struct Row {
+    struct Row {
         let number: Int
         let columns: [String]
         let cells: [Value?]
@@ -331,48 +331,10 @@ struct DataImporter {
         private var plan: ColumnPlan?
         // Buffers reused row after row.
         private var slots: [Value?] = []
-        /// Whether `slots[i]` already passed its field's check (read by `quickValue`).
+        /// Whether `slots[i]` already passed its field's check (read by `quickCell`).
         private var validated: [Bool] = []
         private var fit: [Value?] = Array(repeating: nil, count: ColumnPlan.fitNames.count)
         private var checked: [(FieldSpec, Value)] = []
-
-        /// A CSV cell read as a field of a plain type and checked in one step: what
-        /// `convert` then `validator.validate` give, or nil when the type is not plain or the
-        /// cell does not pass (those two then run and word the error, in their order).
-        private func quickValue(_ raw: Value, as type: FieldType) -> Value? {
-            guard case .string(let text) = raw else { return nil }
-            switch type {
-            case .string: return raw
-            case .identifier: return PortfolioEditor.isIdentifier(text) ? raw : nil
-            case .number:
-                guard let number = DataImporter.number(text), number.isFinite else { return nil }
-                return .number(number)
-            case .percent:
-                return DataImporter.number(text).map { .number($0) }
-            case .integer(let bounds):
-                guard let number = DataImporter.number(text), number == number.rounded(),
-                      number >= Double(bounds.lowerBound), number <= Double(bounds.upperBound) else { return nil }
-                return .number(number)
-            case .bounded(let bounds):
-                guard let number = DataImporter.number(text), number >= bounds.lowerBound, number <= bounds.upperBound else { return nil }
-                return .number(number)
-            case .enumeration(let enumType):
-                return enumType.value(named: text.trimmedSpaces).map { .enumeration($0) }
-            case .date:
-                return Day(iso: text.trimmedSpaces).map { .date($0) }
-            case .bool:
-                switch text.lowercased() {
-                case "true", "yes", "1": return .bool(true)
-                case "false", "no", "0": return .bool(false)
-                default: return nil
-                }
-            case .reference(let entityType):
-                let id = text.trimmedSpaces
-                return validator.references.exists(entityType, id) ? .reference(entityType, id) : nil
-            default:
-                return nil
-            }
-        }
 
         init(type: EntityType, validator: FieldValidator<References>, range: SourceRange) {
             self.type = type
@@ -406,7 +368,7 @@ struct DataImporter {
                                    help: Suggestions.help(for: column, in: FieldCatalog.storedFields(of: type).map(\.name)))
                 case .fit(_, let slot):
                     guard let raw else { continue }
-                    if let score = quickValue(raw, as: .bounded(0...5)) {
+                    if let score = DataImporter.quickCell(raw, as: .bounded(0...5), references: validator.references) {
                         fit[slot] = score
                         hasFit = true
                         continue
@@ -423,7 +385,7 @@ struct DataImporter {
                     id = try DataImporter.convert(raw, to: .identifier, row: row.number, column: name).idText
                 case .field(let spec, let slot):
                     guard let raw else { continue }
-                    if let value = quickValue(raw, as: spec.type) {
+                    if let value = DataImporter.quickCell(raw, as: spec.type, references: validator.references) {
                         slots[slot] = value
                         validated[slot] = true
                         continue
@@ -537,13 +499,13 @@ struct DataImporter {
     // MARK: Parties
 
     /// One party row, read and checked: the agreement's id and the party.
-    private struct PreparedParty: Sendable {
+    struct PreparedParty: Sendable {
         let agreementId: String?
         let party: Party
     }
 
     /// Reads a party row's cells: the agreement's id and the party's members, converted.
-    private struct PartyReader: Sendable {
+    struct PartyReader: Sendable {
         static let allowed = ["agreement", "partner", "role", "contributes", "equity", "votes"]
         /// Column → the party member it holds (nil: the agreement), worked out once per file.
         private var columns: [String] = []
@@ -574,7 +536,7 @@ struct DataImporter {
         /// column once, a partner the snapshot has, a role, finite numbers in range): the
         /// same party `read` and `party` give, without the records between. nil for anything
         /// else, which then goes that way (and fails there with its message, if it fails).
-        mutating func quickParty(_ row: Row, references: ReferenceSnapshot) -> PreparedParty? {
+        mutating func quickParty(_ row: Row, references: some ReferenceResolver) -> PreparedParty? {
             if quickColumns != row.columns {
                 quickColumns = row.columns
                 plainColumns = Set(quickColumns).count == quickColumns.count && quickColumns.allSatisfy(Self.allowed.contains)
@@ -661,7 +623,11 @@ struct DataImporter {
                 (row, prepared, agreementId) = (number, party, party.agreementId)
             case .unread(let rowData):
                 row = rowData.number
-                (agreementId, record) = try reader.read(rowData)
+                if let party = reader.quickParty(rowData, references: runtime) {
+                    (prepared, agreementId) = (party, party.agreementId)
+                } else {
+                    (agreementId, record) = try reader.read(rowData)
+                }
             }
             if let open = pending, open.id != agreementId {
                 runtime.portfolio.put(open)
@@ -686,8 +652,47 @@ struct DataImporter {
 
     // MARK: Cells
 
+    /// A CSV cell read as a field of a plain type and checked in one step: what
+    /// `convert` then `FieldValidator.validate` give, or nil when the type is not plain or the
+    /// cell does not pass (those two then run and word the error, in their order).
+    static func quickCell(_ raw: Value, as type: FieldType, references: some ReferenceResolver) -> Value? {
+        guard case .string(let text) = raw else { return nil }
+        switch type {
+        case .string: return raw
+        case .identifier: return PortfolioEditor.isIdentifier(text) ? raw : nil
+        case .number:
+            guard let number = DataImporter.number(text), number.isFinite else { return nil }
+            return .number(number)
+        case .percent:
+            return DataImporter.number(text).map { .number($0) }
+        case .integer(let bounds):
+            guard let number = DataImporter.number(text), number == number.rounded(),
+                  number >= Double(bounds.lowerBound), number <= Double(bounds.upperBound) else { return nil }
+            return .number(number)
+        case .bounded(let bounds):
+            guard let number = DataImporter.number(text), number >= bounds.lowerBound, number <= bounds.upperBound else { return nil }
+            return .number(number)
+        case .enumeration(let enumType):
+            return enumType.value(named: text.trimmedSpaces).map { .enumeration($0) }
+        case .date:
+            return Day(iso: text.trimmedSpaces).map { .date($0) }
+        case .bool:
+            switch text.lowercased() {
+            case "true", "yes", "1": return .bool(true)
+            case "false", "no", "0": return .bool(false)
+            default: return nil
+            }
+        case .reference(let entityType):
+            let id = text.trimmedSpaces
+            return references.exists(entityType, id) ? .reference(entityType, id) : nil
+        default:
+            return nil
+        }
+    }
+
+
     /// A CSV cell (text) or JSON value, read as a field's type.
-    private static func convert(_ raw: Value, to type: FieldType, row: Int, column: String) throws -> Value {
+    static func convert(_ raw: Value, to type: FieldType, row: Int, column: String) throws -> Value {
         func fail(_ message: String, help: String? = nil) -> RowError {
             RowError(row: row, column: column, message: message, help: help)
         }

@@ -218,7 +218,7 @@ struct LargeImportTests {
                 "votes": votes.randomElement(using: &generator)!]
     }
 
-    @Test("party rows read on the reading thread equal the same rows read by the importing thread, cell for cell")
+    @Test("party rows with cells written every accepted way: one large file (two threads) imports what small files do")
     func quickPartiesMatch() throws {
         var generator = SystemRandomNumberGenerator()
         let folder = TemporaryFolder()
@@ -273,7 +273,7 @@ struct LargeImportTests {
         }
     }
 
-    @Test("entity rows read on the reading thread equal the same rows read by the importing thread, cell for cell")
+    @Test("entity rows with cells written every accepted way: one large file (two threads) imports what small files do")
     func quickEntitiesMatch() throws {
         var g = SystemRandomNumberGenerator()
         func pick(_ options: [String]) -> String { options.randomElement(using: &g)! }
