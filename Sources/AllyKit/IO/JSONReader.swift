@@ -247,6 +247,30 @@ struct CSVReader<Bytes: RandomAccessCollection> where Bytes.Element == UInt8, By
                 if !closed { throw JSONFailure(message: "a quoted cell is not closed", offset: position) }
                 continue
             }
+            if field.isEmpty, !quoted, byte != UInt8(ascii: ",") && byte != 0x0A && byte != 0x0D {
+                // An unquoted cell (most of them): its bytes up to the next delimiter, as they are
+                // (a quote inside it is an ordinary character, as below).
+                let start = position
+                while position < bytes.endIndex {
+                    let next = bytes[position]
+                    if next == UInt8(ascii: ",") || next == 0x0A || next == 0x0D { break }
+                    position += 1
+                }
+                let text = String(decoding: bytes[start..<position], as: UTF8.self)
+                if position >= bytes.endIndex {
+                    cells.append(Cell(text: text, quoted: false))
+                    return cells
+                }
+                cells.append(Cell(text: text, quoted: false))
+                if bytes[position] == UInt8(ascii: ",") {
+                    position += 1
+                    continue
+                }
+                if bytes[position] == 0x0D, position + 1 < bytes.endIndex, bytes[position + 1] == 0x0A { position += 1 }
+                position += 1
+                line += 1
+                return cells
+            }
             if byte == UInt8(ascii: ",") {
                 cells.append(Cell(text: String(decoding: field, as: UTF8.self), quoted: quoted))
                 field.removeAll(keepingCapacity: true)
