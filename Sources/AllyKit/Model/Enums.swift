@@ -4,58 +4,48 @@ public enum EnumType: String, CaseIterable, Sendable {
     case role = "Role", rule = "Rule", group = "Group", stance = "Stance"
     case quadrant = "Quadrant", category = "Category"
 
-    /// The case names, in declaration order (built once per type; `EnumValue.name` reads
-    /// them on every use).
-    public var cases: [String] { EnumType.caseLists[ordinal] }
-
-    /// Position in `allCases`, for the per-type tables.
-    private var ordinal: Int {
+    /// The case names, in declaration order. Each list is a constant (built into the binary,
+    /// never counted or freed), so the two threads of an import can read the same list without
+    /// taking each other's cache lines.
+    public var cases: [String] {
         switch self {
-        case .partnerKind: return 0
-        case .sector: return 1
-        case .stage: return 2
-        case .form: return 3
-        case .status: return 4
-        case .role: return 5
-        case .rule: return 6
-        case .group: return 7
-        case .stance: return 8
-        case .quadrant: return 9
-        case .category: return 10
+        case .partnerKind: return Self.partnerKindCases
+        case .sector: return Self.sectorCases
+        case .stage: return Self.stageCases
+        case .form: return Self.formCases
+        case .status: return Self.statusCases
+        case .role: return Self.roleCases
+        case .rule: return Self.ruleCases
+        case .group: return Self.groupCases
+        case .stance: return Self.stanceCases
+        case .quadrant: return Self.quadrantCases
+        case .category: return Self.categoryCases
         }
     }
 
-    private static let caseLists: [[String]] = allCases.map(\.declaredCases)
+    private static let partnerKindCases = ["hospital", "health_system", "clinic", "physician_group", "academic", "research_institute",
+                                           "technology", "pharma", "biotech", "device_maker", "government", "payer", "regulator",
+                                           "nonprofit", "community_org", "startup", "gpo"]
+    private static let sectorCases = ["public", "private", "nonprofit"]
+    private static let stageCases = ["prospect", "engaged", "piloting", "partnered", "under_review", "exiting", "former"]
+    private static let formCases = ["non_equity_alliance", "equity_alliance", "joint_venture", "consortium", "supply_chain", "mou",
+                                    "service_exchange", "project", "resource_sharing", "advocacy_coalition", "transition_services"]
+    private static let statusCases = ["proposed", "negotiating", "active", "under_review", "suspended", "terminated", "expired"]
+    private static let roleCases = ["lead", "member", "observer"]
+    private static let ruleCases = ["unanimous", "majority", "lead"]
+    private static let groupCases = ["executive", "clinical", "operations", "it_data", "patients_community", "payers_regulators", "board"]
+    private static let stanceCases = ["champion", "supporter", "neutral", "skeptic", "blocker"]
+    private static let quadrantCases = ["manage_closely", "keep_satisfied", "keep_informed", "monitor"]
+    private static let categoryCases = ["public_private", "academic_industry", "hospital_healthtech", "provider_provider", "cross_sector"]
 
-    private var declaredCases: [String] {
-        switch self {
-        case .partnerKind:
-            return ["hospital", "health_system", "clinic", "physician_group", "academic", "research_institute",
-                    "technology", "pharma", "biotech", "device_maker", "government", "payer", "regulator",
-                    "nonprofit", "community_org", "startup", "gpo"]
-        case .sector: return ["public", "private", "nonprofit"]
-        case .stage: return ["prospect", "engaged", "piloting", "partnered", "under_review", "exiting", "former"]
-        case .form:
-            return ["non_equity_alliance", "equity_alliance", "joint_venture", "consortium", "supply_chain", "mou",
-                    "service_exchange", "project", "resource_sharing", "advocacy_coalition", "transition_services"]
-        case .status: return ["proposed", "negotiating", "active", "under_review", "suspended", "terminated", "expired"]
-        case .role: return ["lead", "member", "observer"]
-        case .rule: return ["unanimous", "majority", "lead"]
-        case .group:
-            return ["executive", "clinical", "operations", "it_data", "patients_community", "payers_regulators", "board"]
-        case .stance: return ["champion", "supporter", "neutral", "skeptic", "blocker"]
-        case .quadrant: return ["manage_closely", "keep_satisfied", "keep_informed", "monitor"]
-        case .category:
-            return ["public_private", "academic_industry", "hospital_healthtech", "provider_provider", "cross_sector"]
-        }
-    }
-
-    private static let indexes: [[String: UInt8]] = allCases.map { type in
-        Dictionary(uniqueKeysWithValues: type.declaredCases.enumerated().map { ($1, UInt8($0)) })
-    }
-
+    /// The case named `name`, if any: a pass over at most 17 short names, skipping those of
+    /// another length (cheaper than hashing the name, and an import looks up millions).
     public func value(named name: String) -> EnumValue? {
-        EnumType.indexes[ordinal][name].map { EnumValue(type: self, index: $0) }
+        let length = name.utf8.count
+        for (index, candidate) in cases.enumerated() where candidate.utf8.count == length && candidate == name {
+            return EnumValue(type: self, index: UInt8(index))
+        }
+        return nil
     }
 
     public func value(_ name: String) -> EnumValue {
