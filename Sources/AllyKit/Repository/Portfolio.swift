@@ -308,6 +308,11 @@ extension TreeDictionary where Key == String, Value == SortedIds {
 extension Array where Element == String {
     /// Inserts keeping byte-wise ascending order and no duplicates.
     mutating func insertSorted(_ id: String) {
+        // Ids usually arrive in order (an export is sorted by id): past the last one, append.
+        if let last, Value.compareText(last, id) < 0 {
+            append(id)
+            return
+        }
         var low = 0, high = count
         while low < high {
             let mid = (low + high) / 2

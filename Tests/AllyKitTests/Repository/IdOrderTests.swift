@@ -49,4 +49,19 @@ struct IdOrderTests {
         #expect(fresh.sortedIds(.partner) == expected)
         #expect(rows.allSatisfy { row in if case .partner(let p) = row { return p.name == "N \(p.id)" } else { return false } })
     }
+
+    @Test("insertSorted keeps byte-wise order and no duplicates, for ids in order, reversed and at random")
+    func insertSorted() {
+        var generator = SystemRandomNumberGenerator()
+        let pool = (0..<400).map { "a\($0)" } + ["b", "a", "Z", "a_1", "\u{E9}"]
+        func expected(_ ids: [String]) -> [String] {
+            Array(Set(ids)).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        }
+        let inOrder = expected(pool)
+        for order in [inOrder, inOrder.reversed(), pool.shuffled(using: &generator), pool + pool.shuffled(using: &generator)] {
+            var ids: [String] = []
+            for id in order { ids.insertSorted(id) }
+            #expect(ids == expected(order))
+        }
+    }
 }
