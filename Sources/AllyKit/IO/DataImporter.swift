@@ -546,27 +546,25 @@ struct DataImporter {
             var agreementId: String?, partner: String?, role = Self.member
             var contributes = 0.0, equity: Double?, votes: Double?
             for (index, column) in columns.enumerated() {
-                guard case .string(let text)? = row.cells[index] else {
-                    if row.cells[index] == nil { continue }
-                    return nil
-                }
+                guard let cell = row.cells[index] else { continue }
+                // Each member read as its type in `FieldType.party` reads it, then the party's own rules.
                 switch column {
-                case "agreement": agreementId = text
+                case "agreement": agreementId = cell.idText
                 case "partner":
-                    let id = text.trimmedSpaces
-                    guard references.exists(.partner, id) else { return nil }
+                    guard case .reference(_, let id)? = DataImporter.quickCell(cell, as: .reference(.partner), references: references) else { return nil }
                     partner = id
                 case "role":
-                    guard let value = EnumType.role.value(named: text.trimmedSpaces) else { return nil }
+                    guard case .enumeration(let value)? = DataImporter.quickCell(cell, as: .enumeration(.role), references: references) else { return nil }
                     role = value
                 case "contributes":
-                    guard let number = DataImporter.number(text), number.isFinite, number >= 0 else { return nil }
+                    guard case .number(let number)? = DataImporter.quickCell(cell, as: .number, references: references), number >= 0 else { return nil }
                     contributes = number
                 case "equity":
-                    guard let number = DataImporter.number(text), (0...1).contains(number) else { return nil }
+                    guard case .number(let number)? = DataImporter.quickCell(cell, as: .percent, references: references),
+                          (0...1).contains(number) else { return nil }
                     equity = number
                 case "votes":
-                    guard let number = DataImporter.number(text), number.isFinite else { return nil }
+                    guard case .number(let number)? = DataImporter.quickCell(cell, as: .number, references: references) else { return nil }
                     votes = number
                 default: return nil
                 }
