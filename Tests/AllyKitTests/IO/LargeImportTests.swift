@@ -252,24 +252,8 @@ struct LargeImportTests {
         // A bad cell deep in the big file: the same message as from a small file.
         for (column, bad, expected) in [("contributes", "-5", "cannot be negative"), ("equity", "150%", "from 0% to 100%"),
                                         ("role", "boss", "is not a Role"), ("votes", "many", "is not a number")] {
-            var broken = rows
-            let at = rows.count * 2 / 3
-            var cells = broken[at].components(separatedBy: ",")
-            cells[columns.firstIndex(of: column)!] = bad
-            broken[at] = cells.joined(separator: ",")
-            folder.write("broken.csv", ([header] + broken).joined(separator: "\n"))
-            folder.write("one.csv", ([header] + Array(repeating: "", count: at) + [broken[at]]).joined(separator: "\n"))
-            var messages: [String] = []
-            for file in ["broken.csv", "one.csv"] {
-                let harness = Harness()
-                harness.expectSuccess(setup, directory: folder.path)
-                let (status, _) = harness.run("import parties from \"\(file)\"", directory: folder.path)
-                #expect(status == .failed)
-                messages.append((harness.sink.diagnostics.first?.message ?? "").replacingOccurrences(of: file, with: "F"))
-                #expect(harness.number("agreements | parties | count") == 0)
-            }
-            #expect(messages[0] == messages[1], "\(column)")
-            #expect(messages[0].contains(expected), "\(messages[0])")
+            Self.expectSameFirstError(folder: folder, setup: setup, type: "parties", header: header, rows: rows,
+                                      at: rows.count * 2 / 3, edits: [(column, bad)], expected: expected, left: "agreements | parties | count")
         }
     }
 
@@ -325,30 +309,39 @@ struct LargeImportTests {
         // Bad cells deep in the large file: the first error, and its words, are the small file's.
         let setup = "import partners from \"partners.csv\"\nimport agreements from \"agreements.csv\""
         let (header, rows) = files["stakeholders"]!
-        let columns = header.components(separatedBy: ",")
         for (edits, expected) in [([("group", "nurse")], "is not a Group"), ([("influence", "9")], "from 1 to 5"),
                                   ([("org", "partner_none")], "does not exist"),
                                   ([("influence", "7"), ("stance", "friendly")], "is not a Stance"),
                                   ([("org", "partner_none"), ("interest", "0")], "whole number from 1 to 5")] {
-            var broken = rows
-            let at = rows.count * 3 / 4
-            var cells = broken[at].components(separatedBy: ",")
-            for (column, value) in edits { cells[columns.firstIndex(of: column)!] = value }
-            broken[at] = cells.joined(separator: ",")
-            folder.write("broken.csv", ([header] + broken).joined(separator: "\n"))
-            folder.write("one.csv", ([header] + Array(repeating: "", count: at) + [broken[at]]).joined(separator: "\n"))
-            var messages: [String] = []
-            for file in ["broken.csv", "one.csv"] {
-                let harness = Harness()
-                harness.expectSuccess(setup, directory: folder.path)
-                let (status, _) = harness.run("import stakeholders from \"\(file)\"", directory: folder.path)
-                #expect(status == .failed)
-                messages.append((harness.sink.diagnostics.first?.message ?? "").replacingOccurrences(of: file, with: "F"))
-                #expect(harness.number("stakeholders | count") == 0)
-            }
-            #expect(messages[0] == messages[1], "\(edits)")
-            #expect(messages[0].contains(expected), "\(messages[0])")
+            Self.expectSameFirstError(folder: folder, setup: setup, type: "stakeholders", header: header, rows: rows,
+                                      at: rows.count * 3 / 4, edits: edits, expected: expected, left: "stakeholders | count")
         }
+    }
+
+    /// Edits row `at` of `rows` and imports them as `type` from one large file, and from a
+    /// file holding only that row at the same row number: both fail with the same first error
+    /// (which contains `expected`), and `left` counts nothing afterwards.
+    static func expectSameFirstError(folder: TemporaryFolder, setup: String, type: String, header: String, rows: [String], at: Int,
+                                     edits: [(String, String)], expected: String, left: String,
+                                     sourceLocation: SourceLocation = #_sourceLocation) {
+        let columns = header.components(separatedBy: ",")
+        var cells = rows[at].components(separatedBy: ",")
+        for (column, value) in edits { cells[columns.firstIndex(of: column)!] = value }
+        var broken = rows
+        broken[at] = cells.joined(separator: ",")
+        folder.write("broken.csv", ([header] + broken).joined(separator: "\n"))
+        folder.write("one.csv", ([header] + Array(repeating: "", count: at) + [broken[at]]).joined(separator: "\n"))
+        var messages: [String] = []
+        for file in ["broken.csv", "one.csv"] {
+            let harness = Harness()
+            harness.expectSuccess(setup, directory: folder.path)
+            let (status, _) = harness.run("import \(type) from \"\(file)\"", directory: folder.path)
+            #expect(status == .failed, sourceLocation: sourceLocation)
+            messages.append((harness.sink.diagnostics.first?.message ?? "").replacingOccurrences(of: file, with: "F"))
+            #expect(harness.number(left) == 0, sourceLocation: sourceLocation)
+        }
+        #expect(messages[0] == messages[1], "\(edits)", sourceLocation: sourceLocation)
+        #expect(messages[0].contains(expected), "\(messages[0])", sourceLocation: sourceLocation)
     }
 
     @Test("relation indexes after an import answer as indexes kept definition by definition; a failed import leaves them right")
