@@ -256,12 +256,8 @@ struct CSVReader<Bytes: RandomAccessCollection> where Bytes.Element == UInt8, By
                     if next == UInt8(ascii: ",") || next == 0x0A || next == 0x0D { break }
                     position += 1
                 }
-                let text = String(decoding: bytes[start..<position], as: UTF8.self)
-                if position >= bytes.endIndex {
-                    cells.append(Cell(text: text, quoted: false))
-                    return cells
-                }
-                cells.append(Cell(text: text, quoted: false))
+                cells.append(Cell(text: String(decoding: bytes[start..<position], as: UTF8.self), quoted: false))
+                if position >= bytes.endIndex { return cells }
                 if bytes[position] == UInt8(ascii: ",") {
                     position += 1
                     continue
