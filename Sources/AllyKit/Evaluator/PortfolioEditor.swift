@@ -151,29 +151,36 @@ struct PortfolioEditor {
         for spec in FieldCatalog.storedFields(of: type) where spec.isRequired && spec.name != "id" && !values.contains(where: { $0.0 === spec }) {
             throw error(.missingField, "\(type.rawValue) `\(id.text)` needs `\(spec.name)`", id.range)
         }
-        let entity = Self.blank(type, id: id.text, values: values).setting(values)
+        let entity = Self.make(type, id: id.text, values: values)
         try checkInvariants(entity, range: id.range) { name in values.firstIndex { $0.0.name == name }.map { ranges[$0] } }
         return entity
     }
 
-    /// A new entity with the required fields filled from `values`.
-    static func blank(_ type: EntityType, id: String, values: [(FieldSpec, Value)]) -> Entity {
+    /// A new entity: the required fields fill its initializer, then every value in `values` is
+    /// set on the struct, which is boxed once (not boxed, unboxed and boxed again per step).
+    static func make(_ type: EntityType, id: String, values: [(FieldSpec, Value)]) -> Entity {
         // Found by identity: an import builds a million of these.
         func value(_ spec: FieldSpec) -> Value? { values.first { $0.0 === spec }?.1 }
         switch type {
         case .partner:
             var kind = EnumType.partnerKind.value("hospital")
             if case .enumeration(let e)? = value(Required.partnerKind) { kind = e }
-            return .partner(Partner(id: id, name: value(Required.partnerName)?.string ?? "", kind: kind))
+            var partner = Partner(id: id, name: value(Required.partnerName)?.string ?? "", kind: kind)
+            for (spec, value) in values { if case .partner(let set)? = spec.set { set(&partner, value) } }
+            return .partner(partner)
         case .agreement:
             var form = EnumType.form.value("mou")
             if case .enumeration(let e)? = value(Required.form) { form = e }
-            return .agreement(Agreement(id: id, title: value(Required.title)?.string ?? "", form: form))
+            var agreement = Agreement(id: id, title: value(Required.title)?.string ?? "", form: form)
+            for (spec, value) in values { if case .agreement(let set)? = spec.set { set(&agreement, value) } }
+            return .agreement(agreement)
         case .stakeholder:
             var group = EnumType.group.value("executive")
             if case .enumeration(let e)? = value(Required.group) { group = e }
-            return .stakeholder(Stakeholder(id: id, name: value(Required.stakeholderName)?.string ?? "",
-                                            org: value(Required.org)?.idText ?? "", group: group))
+            var stakeholder = Stakeholder(id: id, name: value(Required.stakeholderName)?.string ?? "",
+                                          org: value(Required.org)?.idText ?? "", group: group)
+            for (spec, value) in values { if case .stakeholder(let set)? = spec.set { set(&stakeholder, value) } }
+            return .stakeholder(stakeholder)
         }
     }
 

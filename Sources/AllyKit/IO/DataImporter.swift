@@ -434,7 +434,7 @@ struct DataImporter {
                         throw RowError(row: row.number, column: spec.name, message: diagnostic.message, help: diagnostic.help)
                     }
                 }
-                let entity = PortfolioEditor.blank(type, id: id, values: checked).setting(checked)
+                let entity = PortfolioEditor.make(type, id: id, values: checked)
                 do { try validator.checkInvariants(entity, range: range) } catch let diagnostic as Diagnostic {
                     throw RowError(row: row.number, column: nil, message: diagnostic.message, help: diagnostic.help)
                 }

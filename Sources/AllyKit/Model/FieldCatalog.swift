@@ -71,16 +71,6 @@ enum FieldSetter {
     }
 }
 
-extension Entity {
-    /// The entity with the given stored fields set.
-    func setting(_ values: [(FieldSpec, Value)]) -> Entity {
-        var copy = self
-        guard let first = values.first?.0.set else { return copy }
-        first.apply(values, to: &copy)
-        return copy
-    }
-}
-
 /// The fields of every entity type, in DOMAIN.md's order.
 public enum FieldCatalog {
     public static func fields(of type: EntityType) -> [FieldSpec] {
