@@ -44,29 +44,31 @@ public final class FieldSpec: @unchecked Sendable {
 
     /// Stores an already validated value on an entity of this field's type.
     func apply(_ value: Value, to entity: inout Entity) {
-        set?.apply([(self, value)], to: &entity)
+        set?.apply(value, to: &entity)
     }
 }
 
-/// A stored field's writer, typed by entity so that building an entity field by field edits
-/// one struct instead of unwrapping and rewrapping an `Entity` for every field.
+/// A stored field's writer, typed by entity so that a new entity's fields are all set on its
+/// struct before it is boxed (`PortfolioEditor.make`).
 enum FieldSetter {
     case partner((inout Partner, Value) -> Void)
     case agreement((inout Agreement, Value) -> Void)
     case stakeholder((inout Stakeholder, Value) -> Void)
 
-    /// Applies several fields' values in one pass over the unwrapped entity.
-    func apply(_ values: [(FieldSpec, Value)], to entity: inout Entity) {
-        switch entity {
-        case .partner(var partner):
-            for (spec, value) in values { if case .partner(let set)? = spec.set { set(&partner, value) } }
+    /// Sets the field on a boxed entity of the setter's type (an update): unboxed, set, boxed.
+    func apply(_ value: Value, to entity: inout Entity) {
+        switch (self, entity) {
+        case (.partner(let set), .partner(var partner)):
+            set(&partner, value)
             entity = .partner(partner)
-        case .agreement(var agreement):
-            for (spec, value) in values { if case .agreement(let set)? = spec.set { set(&agreement, value) } }
+        case (.agreement(let set), .agreement(var agreement)):
+            set(&agreement, value)
             entity = .agreement(agreement)
-        case .stakeholder(var stakeholder):
-            for (spec, value) in values { if case .stakeholder(let set)? = spec.set { set(&stakeholder, value) } }
+        case (.stakeholder(let set), .stakeholder(var stakeholder)):
+            set(&stakeholder, value)
             entity = .stakeholder(stakeholder)
+        default:
+            break
         }
     }
 }
