@@ -139,8 +139,13 @@ public enum FieldCatalog {
     static func optional(_ day: Day?) -> Value { day.map(Value.date) ?? .null }
     static func strings(_ list: [String]) -> Value { .list(list.map(Value.string)) }
     static func stringList(_ value: Value) -> [String] {
-        if case .list(let items) = value { return items.compactMap { $0.idText ?? ($0.isNull ? nil : "\($0)") } }
-        return []
+        guard case .list(let items) = value else { return [] }
+        var strings: [String] = []
+        strings.reserveCapacity(items.count)
+        for item in items {
+            if let text = item.idText { strings.append(text) } else if !item.isNull { strings.append("\(item)") }
+        }
+        return strings
     }
 
     // MARK: Partner

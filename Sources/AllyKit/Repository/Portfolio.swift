@@ -225,7 +225,13 @@ public struct Portfolio: Sendable {
     private mutating func editTies(of id: String, _ edit: (inout [String]) -> Void) {
         guard var other = stakeholders[id] else { return }
         let before = other.knows
-        edit(&other.knows)
+        // The list is shared with the stored box, so the edit copies it anyway: copied here with
+        // room for exactly the one tie an edit adds (a million short lists, none left with slack).
+        var knows: [String] = []
+        knows.reserveCapacity(before.count + 1)
+        knows.append(contentsOf: before)
+        edit(&knows)
+        other.knows = knows
         if other.knows != before {
             stakeholderBoxes[id] = .stakeholder(other)
             EntityRows.replace(id, with: .stakeholder(other), in: &stakeholderRows, order: stakeholderOrder, keys: stakeholderBoxes.keys)
@@ -308,18 +314,21 @@ extension TreeDictionary where Key == String, Value == SortedIds {
 extension Array where Element == String {
     /// Inserts keeping byte-wise ascending order and no duplicates.
     mutating func insertSorted(_ id: String) {
+        var low = count
         // Ids usually arrive in order (an export is sorted by id): past the last one, append.
-        if let last, Value.compareText(last, id) < 0 {
-            append(id)
-            return
+        if let last, Value.compareText(last, id) >= 0 {
+            low = 0
+            var high = count
+            while low < high {
+                let mid = (low + high) / 2
+                let order = Value.compareText(self[mid], id)
+                if order == 0 { return }
+                if order < 0 { low = mid + 1 } else { high = mid }
+            }
         }
-        var low = 0, high = count
-        while low < high {
-            let mid = (low + high) / 2
-            let order = Value.compareText(self[mid], id)
-            if order == 0 { return }
-            if order < 0 { low = mid + 1 } else { high = mid }
-        }
+        // Grown by an eighth (at least 2), not doubled: the relation indexes of a large portfolio
+        // are hundreds of thousands of short lists, and doubling left a third of their room empty.
+        if count == capacity { reserveCapacity(count + Swift.max(2, count / 8)) }
         insert(id, at: low)
     }
 }
@@ -378,7 +387,13 @@ final class IdOrder: @unchecked Sendable {
     /// The entities of a trie in id order. When the ids are not sorted yet, one pass over the
     /// trie sorts ids and entities together (no lookup per id) and keeps the ids.
     func rows(of boxes: TreeDictionary<String, Entity>) -> [Entity] {
-        if let sorted { return sorted.compactMap { boxes[$0] } }
+        if let sorted {
+            // Sized once: every sorted id is in `boxes` (growing the array doubled its room).
+            var entities: [Entity] = []
+            entities.reserveCapacity(sorted.count)
+            for id in sorted { if let entity = boxes[id] { entities.append(entity) } }
+            return entities
+        }
         var ids: [String] = [], entities: [Entity] = []
         ids.reserveCapacity(boxes.count)
         entities.reserveCapacity(boxes.count)
