@@ -129,12 +129,17 @@ public struct Duration: Hashable, Sendable, CustomStringConvertible {
         self.unit = unit
     }
 
-    /// Parses `90d`, `12w`, `6mo`, `2y`.
+    /// The largest amount a duration may have: 100,000 days is 270 years, past any span
+    /// between two dates Ally holds, and keeps every stored amount within 32 bits.
+    public static let largestAmount = 100_000
+
+    /// Parses `90d`, `12w`, `6mo`, `2y`; nil past `largestAmount` units.
     public init?(text: some StringProtocol) {
         let string = String(text)
         for unit in [Unit.months, .days, .weeks, .years] where string.hasSuffix(unit.rawValue) {
             let digits = string.dropLast(unit.rawValue.count).filter { $0 != "_" }
-            guard !digits.isEmpty, digits.allSatisfy(\.isASCII), let amount = Int(digits) else { return nil }
+            guard !digits.isEmpty, digits.allSatisfy(\.isASCII), let amount = Int(digits),
+                  amount <= Self.largestAmount else { return nil }
             self.init(amount, unit)
             return
         }

@@ -824,7 +824,7 @@ public struct Parser {
             return Expr(.date(day), token.range)
         case .duration:
             advance()
-            guard let duration = Duration(text: text(token)), duration.amount <= 100_000 else {
+            guard let duration = Duration(text: text(token)) else {
                 throw error(.invalidNumber, "`\(text(token))` is not a duration", at: token.range,
                             help: "durations are whole numbers of days, weeks, months or years: `90d`, `12w`, `6mo`, `2y`")
             }

@@ -323,6 +323,22 @@ struct ImportTests {
         #expect(harness.snapshot == before)
     }
 
+    @Test("a duration in a CSV cell has the parser's bound: 100000 units at most")
+    func durationBound() {
+        let folder = TemporaryFolder()
+        folder.write("big.csv", "id,title,form,notice\nx1,T,mou,100001d\n")
+        folder.write("ok.csv", "id,title,form,notice\nx1,T,mou,100000w\n")
+        let harness = Harness(smallPortfolio)
+        let before = harness.snapshot
+        let (failed, _) = harness.run("import agreements from \"big.csv\"", directory: folder.path)
+        #expect(failed == .failed)
+        #expect(harness.sink.diagnostics.first?.message.hasPrefix("big.csv: row 2, column `notice`") == true)
+        #expect(harness.snapshot == before)
+        let (status, _) = harness.run("import agreements from \"ok.csv\"", directory: folder.path)
+        #expect(status != .failed)
+        #expect(harness.column("agreement x1 | select notice") == ["100000w"])
+    }
+
     /// What relations answer, besides the entities themselves: the indexes an import edits.
     private func relations(_ harness: Harness) -> [[String]] {
         ["mercy", "stateu", "medtech", "county"].flatMap { partner in
