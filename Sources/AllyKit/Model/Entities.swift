@@ -9,7 +9,7 @@ public struct Partner: Hashable, Sendable {
     public var stage: EnumValue
     public var home: Bool
     /// The eight fit scores, in `FitScores.dimensions` order.
-    public var fit: [Double?]
+    public var fit: Fit
     public var tags: [String]
     public var notes: String?
 
@@ -20,7 +20,7 @@ public struct Partner: Hashable, Sendable {
         self.sector = Partner.defaultSector(for: kind)
         self.stage = EnumType.stage.value("prospect")
         self.home = false
-        self.fit = Array(repeating: nil, count: FitScores.dimensions.count)
+        self.fit = Fit()
         self.tags = []
     }
 
@@ -40,6 +40,42 @@ public struct Partner: Hashable, Sendable {
 public enum FitScores {
     public static let dimensions = ["mission", "strategy", "culture", "reputation",
                                     "complementarity", "expertise", "reach", "innovation"]
+}
+
+/// A partner's eight fit scores (nil where not rated), in `FitScores.dimensions` order, held
+/// in the partner itself: as an array of optionals it was a second allocation of 160 bytes per
+/// partner. NaN stands for nil (scores are validated to 0-5 before they are set).
+public struct Fit: RandomAccessCollection, MutableCollection, Hashable, Sendable {
+    private var scores: (Double, Double, Double, Double, Double, Double, Double, Double)
+        = (.nan, .nan, .nan, .nan, .nan, .nan, .nan, .nan)
+
+    public init() {}
+
+    /// Takes the first eight scores of `scores`; missing ones are nil.
+    public init(_ scores: some Sequence<Double?>) {
+        for (index, score) in scores.prefix(8).enumerated() { self[index] = score }
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { 8 }
+
+    public subscript(position: Int) -> Double? {
+        get {
+            precondition(position >= 0 && position < 8, "fit score index out of range")
+            let score = withUnsafeBytes(of: scores) { $0.load(fromByteOffset: position * 8, as: Double.self) }
+            return score.isNaN ? nil : score
+        }
+        set {
+            precondition(position >= 0 && position < 8, "fit score index out of range")
+            withUnsafeMutableBytes(of: &scores) { $0.storeBytes(of: newValue ?? .nan, toByteOffset: position * 8, as: Double.self) }
+        }
+    }
+
+    public static func == (a: Fit, b: Fit) -> Bool { a.elementsEqual(b) }
+
+    public func hash(into hasher: inout Hasher) {
+        for score in self { hasher.combine(score) }
+    }
 }
 
 /// One party to an agreement: who, in what role, contributing what, with what say.
@@ -79,26 +115,117 @@ public struct Milestone: Hashable, Sendable {
 
 /// An agreement binding partners (DOMAIN.md, agreement).
 public struct Agreement: Hashable, Sendable {
+    // A large portfolio holds hundreds of thousands of these, each in its own box. The fields
+    // most agreements leave empty (scope, decisions, jurisdictions, tags) live in a shared box,
+    // absent when all are empty; dates are stored as 32-bit day numbers and the health score
+    // as a plain Double, so the struct is 103 bytes instead of 192 (a 128-byte allocation
+    // instead of 224). The public properties are unchanged.
     public var id: String
     public var title: String
-    public var form: EnumValue
-    public var status: EnumValue
     public var parties: [Party]
-    public var starts: Day?
-    public var ends: Day?
-    public var review: Day?
-    public var notice: Duration
-    public var autoRenew: Bool
-    public var value: Double
-    public var scope: String?
-    /// The decision-rights matrix: decision name → rule, in the order written.
-    public var decisions: [(name: String, rule: EnumValue)]
     public var kpis: [KPI]
     public var milestones: [Milestone]
-    public var health: Double?
+    private var details: Details?
+    public var value: Double
+    /// NaN when null (the score is validated to 1-5 before it is set).
+    private var healthScore: Double
+    private var startsDay: Int32
+    private var endsDay: Int32
+    private var reviewDay: Int32
+    private var noticeAmount: Int32
+    private var noticeUnit: Duration.Unit
+    public var form: EnumValue
+    public var status: EnumValue
+    public var autoRenew: Bool
     public var phi: Bool
-    public var jurisdictions: [String]
-    public var tags: [String]
+
+    /// The rarely set fields; never edited once shared (a change copies the box first).
+    private final class Details: @unchecked Sendable {
+        var scope: String?
+        var decisions: [(name: String, rule: EnumValue)]
+        var jurisdictions: [String]
+        var tags: [String]
+
+        init(scope: String?, decisions: [(name: String, rule: EnumValue)], jurisdictions: [String], tags: [String]) {
+            self.scope = scope
+            self.decisions = decisions
+            self.jurisdictions = jurisdictions
+            self.tags = tags
+        }
+
+        var isEmpty: Bool { scope == nil && decisions.isEmpty && jurisdictions.isEmpty && tags.isEmpty }
+    }
+
+    /// Edits the box (copied first if shared; created if absent; dropped if left empty).
+    private mutating func editDetails(_ edit: (Details) -> Void) {
+        if details == nil {
+            details = Details(scope: nil, decisions: [], jurisdictions: [], tags: [])
+        } else if !isKnownUniquelyReferenced(&details!) {
+            details = Details(scope: details!.scope, decisions: details!.decisions,
+                              jurisdictions: details!.jurisdictions, tags: details!.tags)
+        }
+        edit(details!)
+        if details!.isEmpty { details = nil }
+    }
+
+    public var scope: String? {
+        get { details?.scope }
+        set { if newValue != nil || details != nil { editDetails { $0.scope = newValue } } }
+    }
+
+    /// The decision-rights matrix: decision name → rule, in the order written.
+    public var decisions: [(name: String, rule: EnumValue)] {
+        get { details?.decisions ?? [] }
+        set { if !newValue.isEmpty || details != nil { editDetails { $0.decisions = newValue } } }
+    }
+
+    public var jurisdictions: [String] {
+        get { details?.jurisdictions ?? [] }
+        set { if !newValue.isEmpty || details != nil { editDetails { $0.jurisdictions = newValue } } }
+    }
+
+    public var tags: [String] {
+        get { details?.tags ?? [] }
+        set { if !newValue.isEmpty || details != nil { editDetails { $0.tags = newValue } } }
+    }
+
+    /// Dates are 0001-01-01...9999-12-31 (every date Ally reads or computes is checked against
+    /// that range), well inside 32 bits; `Int32.min` stands for null.
+    private static func packed(_ day: Day?) -> Int32 {
+        guard let day else { return .min }
+        return Int32(clamping: day.daysSinceEpoch)
+    }
+
+    private static func unpacked(_ day: Int32) -> Day? { day == .min ? nil : Day(daysSinceEpoch: Int(day)) }
+
+    public var starts: Day? {
+        get { Self.unpacked(startsDay) }
+        set { startsDay = Self.packed(newValue) }
+    }
+
+    public var ends: Day? {
+        get { Self.unpacked(endsDay) }
+        set { endsDay = Self.packed(newValue) }
+    }
+
+    public var review: Day? {
+        get { Self.unpacked(reviewDay) }
+        set { reviewDay = Self.packed(newValue) }
+    }
+
+    /// At most 100,000 units (the parser and the importers check), so 32 bits hold it.
+    public var notice: Duration {
+        get { Duration(Int(noticeAmount), noticeUnit) }
+        set {
+            noticeAmount = Int32(clamping: newValue.amount)
+            noticeUnit = newValue.unit
+        }
+    }
+
+    public var health: Double? {
+        get { healthScore.isNaN ? nil : healthScore }
+        set { healthScore = newValue ?? .nan }
+    }
 
     public init(id: String, title: String, form: EnumValue) {
         self.id = id
@@ -106,15 +233,17 @@ public struct Agreement: Hashable, Sendable {
         self.form = form
         self.status = EnumType.status.value("proposed")
         self.parties = []
-        self.notice = Duration(90, .days)
-        self.autoRenew = false
-        self.value = 0
-        self.decisions = []
         self.kpis = []
         self.milestones = []
+        self.value = 0
+        self.healthScore = .nan
+        self.startsDay = .min
+        self.endsDay = .min
+        self.reviewDay = .min
+        self.noticeAmount = 90
+        self.noticeUnit = .days
+        self.autoRenew = false
         self.phi = false
-        self.jurisdictions = []
-        self.tags = []
     }
 
     public static func == (a: Agreement, b: Agreement) -> Bool {

@@ -162,7 +162,7 @@ public enum FieldCatalog {
         { entity, context in if case .partner(let p) = entity { return body(p, context) } else { return .null } }
     }
 
-    static func fitRecord(_ fit: [Double?]) -> Value {
+    static func fitRecord(_ fit: Fit) -> Value {
         .record(Record(keys: FitScores.dimensions, values: fit.map(optional)))
     }
 
@@ -190,7 +190,7 @@ public enum FieldCatalog {
                get: partner { fitRecord($0.fit) },
                set: partner { partner, value in
                    guard case .record(let record) = value else { return }
-                   partner.fit = FitScores.dimensions.map { record[$0]?.number }
+                   partner.fit = Fit(FitScores.dimensions.map { record[$0]?.number })
                }),
         stored("tags", .list(.string), default: "[]", "labels",
                get: partner { strings($0.tags) }, set: partner { $0.tags = stringList($1) }),
