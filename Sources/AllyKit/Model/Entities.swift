@@ -140,33 +140,24 @@ public struct Agreement: Hashable, Sendable {
     public var phi: Bool
 
     /// The rarely set fields; never edited once shared (a change copies the box first).
-    private final class Details: @unchecked Sendable {
+    private final class Details: RarelySetFields, @unchecked Sendable {
         var scope: String?
-        var decisions: [(name: String, rule: EnumValue)]
-        var jurisdictions: [String]
-        var tags: [String]
+        var decisions: [(name: String, rule: EnumValue)] = []
+        var jurisdictions: [String] = []
+        var tags: [String] = []
 
-        init(scope: String?, decisions: [(name: String, rule: EnumValue)], jurisdictions: [String], tags: [String]) {
-            self.scope = scope
-            self.decisions = decisions
-            self.jurisdictions = jurisdictions
-            self.tags = tags
+        init() {}
+
+        func copy() -> Details {
+            let copy = Details()
+            (copy.scope, copy.decisions, copy.jurisdictions, copy.tags) = (scope, decisions, jurisdictions, tags)
+            return copy
         }
 
         var isEmpty: Bool { scope == nil && decisions.isEmpty && jurisdictions.isEmpty && tags.isEmpty }
     }
 
-    /// Edits the box (copied first if shared; created if absent; dropped if left empty).
-    private mutating func editDetails(_ edit: (Details) -> Void) {
-        if details == nil {
-            details = Details(scope: nil, decisions: [], jurisdictions: [], tags: [])
-        } else if !isKnownUniquelyReferenced(&details!) {
-            details = Details(scope: details!.scope, decisions: details!.decisions,
-                              jurisdictions: details!.jurisdictions, tags: details!.tags)
-        }
-        edit(details!)
-        if details!.isEmpty { details = nil }
-    }
+    private mutating func editDetails(_ change: (Details) -> Void) { details.edit(change) }
 
     public var scope: String? {
         get { details?.scope }
@@ -282,30 +273,23 @@ public struct Stakeholder: Hashable, Sendable {
     private var interestScore: UInt8
 
     /// The rarely set fields; never edited once shared (a change copies the box first).
-    private final class Details: @unchecked Sendable {
+    private final class Details: RarelySetFields, @unchecked Sendable {
         var title: String?
-        var interests: [String]
-        var concerns: [String]
+        var interests: [String] = []
+        var concerns: [String] = []
 
-        init(title: String?, interests: [String], concerns: [String]) {
-            self.title = title
-            self.interests = interests
-            self.concerns = concerns
+        init() {}
+
+        func copy() -> Details {
+            let copy = Details()
+            (copy.title, copy.interests, copy.concerns) = (title, interests, concerns)
+            return copy
         }
 
         var isEmpty: Bool { title == nil && interests.isEmpty && concerns.isEmpty }
     }
 
-    /// Edits the box (copied first if shared; created if absent; dropped if left empty).
-    private mutating func editDetails(_ edit: (Details) -> Void) {
-        if details == nil {
-            details = Details(title: nil, interests: [], concerns: [])
-        } else if !isKnownUniquelyReferenced(&details!) {
-            details = Details(title: details!.title, interests: details!.interests, concerns: details!.concerns)
-        }
-        edit(details!)
-        if details!.isEmpty { details = nil }
-    }
+    private mutating func editDetails(_ change: (Details) -> Void) { details.edit(change) }
 
     public var title: String? {
         get { details?.title }
@@ -405,5 +389,27 @@ public struct EntityKey: Hashable, Sendable, Comparable {
     }
     public static func < (a: EntityKey, b: EntityKey) -> Bool {
         a.type != b.type ? a.type < b.type : Value.compareText(a.id, b.id) < 0
+    }
+}
+
+/// A box of an entity's rarely set fields, shared by copies of the entity (a large portfolio
+/// holds a million entities, most of which leave these fields empty) and absent when empty.
+protocol RarelySetFields: AnyObject {
+    init()
+    /// A new box with the same fields (taken before editing a shared box).
+    func copy() -> Self
+    var isEmpty: Bool { get }
+}
+
+extension Optional where Wrapped: RarelySetFields {
+    /// Edits the box as a value: copied first if shared, created if absent, dropped if left empty.
+    mutating func edit(_ change: (Wrapped) -> Void) {
+        if self == nil {
+            self = Wrapped()
+        } else if !isKnownUniquelyReferenced(&self!) {
+            self = self!.copy()
+        }
+        change(self!)
+        if self!.isEmpty { self = nil }
     }
 }
