@@ -403,6 +403,8 @@ struct DataImporter {
                     fit[index] = nil
                 }
                 slots[slot] = .record(record)
+                // Each score passed its check above; the record holds nothing else.
+                validated[slot] = true
             }
             guard let id, PortfolioEditor.isIdentifier(id) else {
                 throw RowError(row: row.number, column: "id", message: "needs an id made of letters, digits and _", help: nil)

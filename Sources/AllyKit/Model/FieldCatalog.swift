@@ -190,7 +190,12 @@ public enum FieldCatalog {
                get: partner { fitRecord($0.fit) },
                set: partner { partner, value in
                    guard case .record(let record) = value else { return }
-                   partner.fit = Fit(FitScores.dimensions.map { record[$0]?.number })
+                   // One pass over the record (its members are unique and known, as checked).
+                   var fit = Fit()
+                   for (name, score) in zip(record.keys, record.values) {
+                       if let index = FitScores.dimensions.firstIndex(of: name) { fit[index] = score.number }
+                   }
+                   partner.fit = fit
                }),
         stored("tags", .list(.string), default: "[]", "labels",
                get: partner { strings($0.tags) }, set: partner { $0.tags = stringList($1) }),
