@@ -171,3 +171,26 @@ struct FitTests {
         #expect(Fit([1, 2]).prefix(3).elementsEqual([1, 2, nil]))
     }
 }
+
+/// Field look-up by name (grouped by length and first byte, no hashing).
+@Suite("Model: field look-up")
+struct FieldLookupTests {
+    @Test("every field of every type is found by its name, and only by it")
+    func everyField() {
+        for type in EntityType.allCases {
+            let fields = FieldCatalog.fields(of: type)
+            #expect(!fields.isEmpty)
+            for field in fields {
+                #expect(FieldCatalog.field(field.name, of: type) === field, "\(type) \(field.name)")
+                #expect(FieldCatalog.field(field.name.uppercased(), of: type) == nil)
+                #expect(FieldCatalog.field(field.name + "_", of: type) == nil)
+                #expect(FieldCatalog.field(String(field.name.dropLast()), of: type)?.name != field.name)
+            }
+        }
+    }
+
+    @Test("names that are no field give nil", arguments: ["", "é", "ñame", "x", String(repeating: "n", count: 40), "name\u{0}", "regoin"])
+    func noField(name: String) {
+        for type in EntityType.allCases { #expect(FieldCatalog.field(name, of: type) == nil) }
+    }
+}
