@@ -732,7 +732,7 @@ struct DataImporter {
             return .date(day)
         case .duration:
             guard let duration = Duration(text: text.trimmedSpaces) else {
-                throw fail("`\(text)` is not a duration such as 90d, 12w, 6mo or 2y")
+                throw fail("`\(text)` is not a duration such as 90d, 12w, 6mo or 2y (a whole number up to \(Duration.largestAmount))")
             }
             return .duration(duration)
         case .enumeration(let enumType):

@@ -826,7 +826,7 @@ public struct Parser {
             advance()
             guard let duration = Duration(text: text(token)) else {
                 throw error(.invalidNumber, "`\(text(token))` is not a duration", at: token.range,
-                            help: "durations are whole numbers of days, weeks, months or years: `90d`, `12w`, `6mo`, `2y`")
+                            help: "durations are whole numbers (up to \(Duration.largestAmount)) of days, weeks, months or years: `90d`, `12w`, `6mo`, `2y`")
             }
             return Expr(.duration(duration), token.range)
         case .leftParen:

@@ -333,6 +333,7 @@ struct ImportTests {
         let (failed, _) = harness.run("import agreements from \"big.csv\"", directory: folder.path)
         #expect(failed == .failed)
         #expect(harness.sink.diagnostics.first?.message.hasPrefix("big.csv: row 2, column `notice`") == true)
+        #expect(harness.sink.diagnostics.first?.message.contains("up to 100000") == true)
         #expect(harness.snapshot == before)
         let (status, _) = harness.run("import agreements from \"ok.csv\"", directory: folder.path)
         #expect(status != .failed)
