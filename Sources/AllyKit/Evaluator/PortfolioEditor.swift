@@ -9,67 +9,19 @@ struct PortfolioEditor {
         Diagnostic(code, message, at: range, in: file, help: help)
     }
 
+    /// Definitions' values, worked out and checked against the working portfolio.
+    var builder: DefinitionBuilder<Runtime> { DefinitionBuilder(file: file, context: runtime) }
+
     // MARK: Type-directed values
 
     /// The value of a definition field: bare names resolve by the field's type (an enum case,
     /// an entity id); anything else is a constant expression.
     func resolve(_ expr: Expr, as type: FieldType, field: String) throws -> Value {
-        switch (expr.kind, type) {
-        case (.name(let name), .enumeration(let enumType)):
-            if let value = enumType.value(named: name) { return .enumeration(value) }
-            if runtime.session.hasBinding(name) { break }
-            throw error(.unknownEnumCase, "`\(name)` is not a valid \(field): not a \(enumType.rawValue)", expr.range,
-                        help: Suggestions.help(for: name, in: enumType.cases) ?? "cases are: \(enumType.cases.joined(separator: ", "))")
-        case (.name(let name), .reference(let entityType)):
-            return .reference(entityType, name)
-        case (.name(let name), .party):
-            return .record(Record(keys: ["partner"], values: [.reference(.partner, name)]))
-        case (.tagged(let name, let fields), .party):
-            var record = try resolveRecord(fields, as: .party, field: field)
-            record.keys.insert("partner", at: 0)
-            record.values.insert(.reference(.partner, name.text), at: 0)
-            if record.keys.dropFirst().contains("partner") {
-                throw error(.invalidValue, "the partner is given twice", expr.range)
-            }
-            return .record(record)
-        case (.list(let items), .list(let element)):
-            return .list(try items.map { try resolve($0, as: element, field: field) })
-        case (.record(let fields), .fit), (.record(let fields), .party), (.record(let fields), .kpi),
-             (.record(let fields), .milestone), (.record(let fields), .decisions):
-            return .record(try resolveRecord(fields, as: type, field: field))
-        // Literals, the bulk of any data file, need no compiling.
-        case (.number(let n), _): return .number(n)
-        case (.string(let text), _): return .string(text)
-        case (.date(let day), _): return .date(day)
-        case (.duration(let duration), _): return .duration(duration)
-        case (.bool(let flag), _): return .bool(flag)
-        case (.null, _): return .null
-        default:
-            break
-        }
-        let compiler = ExpressionCompiler(runtime: runtime, file: file, scope: .empty)
-        return try compiler.compile(expr, hint: StaticType(type)).run(Row(entity: nil))
+        try builder.resolve(expr, as: type, field: field)
     }
 
     func resolveRecord(_ fields: [FieldInit], as type: FieldType, field: String) throws -> Record {
-        var record = Record()
-        for member in fields {
-            if record.keys.contains(member.name.text) {
-                throw error(.invalidValue, "`\(member.name.text)` is given twice", member.name.range)
-            }
-            let memberType: FieldType
-            if type == .decisions {
-                memberType = .enumeration(.rule)
-            } else if let members = type.members, let found = members.first(where: { $0.name == member.name.text }) {
-                memberType = found.type
-            } else {
-                let names = type.members?.map(\.name) ?? []
-                throw error(.unknownField, "`\(member.name.text)` is not a member of \(type.description)", member.name.range,
-                            help: Suggestions.help(for: member.name.text, in: names) ?? "members are: \(names.joined(separator: ", "))")
-            }
-            record[member.name.text] = try resolve(member.value, as: memberType, field: "\(field).\(member.name.text)")
-        }
-        return record
+        try builder.resolveRecord(fields, as: type, field: field)
     }
 
     // MARK: Validation
@@ -83,14 +35,6 @@ struct PortfolioEditor {
         try validator.validate(value, as: type, nullable: nullable, field: field(), range: range)
     }
 
-    /// `validate`, pointing at the list item that is wrong when the value was written as a list.
-    func validate(_ value: Value, written expr: Expr, as type: FieldType, nullable: Bool, field: String) throws -> Value {
-        if case .list(let items) = expr.kind, case .list(let values) = value, case .list(let element) = type, items.count == values.count {
-            return .list(try zip(values, items).map { try validate($0, as: element, nullable: false, field: field, range: $1.range) })
-        }
-        return try validate(value, as: type, nullable: nullable, field: field, range: expr.range)
-    }
-
     /// Words that read as literals or operators wherever an id would be used.
     static let reservedIds: Set<String> = ["true", "false", "null", "today", "and", "or", "not", "in", "contains"]
 
@@ -102,8 +46,11 @@ struct PortfolioEditor {
     // MARK: Definitions
 
     /// `partner ID { ... }` and friends: an error if the id exists, a field is unknown or a
-    /// required one is missing.
-    func define(_ type: EntityType, id: Name, fields: [FieldInit]) throws {
+    /// required one is missing. `prepared` is the same definition built ahead on a script's
+    /// parsing thread (`DefinitionPreparer`), its references not yet looked up: when they all
+    /// exist and the invariants hold here, it is stored as it is; otherwise the definition is
+    /// built again here, which reports what is wrong exactly as if nothing had been prepared.
+    func define(_ type: EntityType, id: Name, fields: [FieldInit], prepared: PreparedDefinition? = nil) throws {
         if Self.reservedIds.contains(id.text) {
             throw error(.reservedName, "`\(id.text)` cannot be an id: it reads as a literal or an operator", id.range,
                         help: "choose another id, e.g. `\(id.text)_\(type.rawValue)`")
@@ -114,46 +61,18 @@ struct PortfolioEditor {
             error(.duplicateEntity, "\(type.rawValue) `\(id.text)` already exists", id.range,
                   help: "use `update \(type.rawValue) \(id.text) set ...` to change it")
         }
+        if let prepared, prepared.holds(in: runtime, validator: validator, range: id.range) {
+            guard runtime.portfolio.insertNew(prepared.entity) else { throw taken() }
+            return
+        }
         let entity: Entity
         do {
-            entity = try build(type, id: id, fields: fields)
+            entity = try builder.build(type, id: id, fields: fields)
         } catch let failure as Diagnostic {
             if runtime.portfolio.contains(type, id.text) { throw taken() }
             throw failure
         }
         guard runtime.portfolio.insertNew(entity) else { throw taken() }
-    }
-
-    /// A definition's entity, every field resolved and checked (but not its id).
-    private func build(_ type: EntityType, id: Name, fields: [FieldInit]) throws -> Entity {
-        var values: [(FieldSpec, Value)] = []
-        var ranges: [SourceRange] = []
-        values.reserveCapacity(fields.count)
-        ranges.reserveCapacity(fields.count)
-        for field in fields {
-            guard let spec = FieldCatalog.field(field.name.text, of: type) else {
-                throw error(.unknownField, "`\(field.name.text)` is not a field of \(type.rawValue)", field.name.range,
-                            help: Suggestions.help(for: field.name.text, in: FieldCatalog.storedFields(of: type).map(\.name)))
-            }
-            guard spec.isStored, spec.name != "id" else {
-                throw error(.readOnlyField, spec.name == "id" ? "the id is given after `\(type.rawValue)`"
-                            : "`\(spec.name)` is computed and cannot be set", field.name.range)
-            }
-            // A handful of fields: a list is cheaper than hashing each name.
-            guard !values.contains(where: { $0.0 === spec }) else {
-                throw error(.invalidValue, "`\(spec.name)` is given twice", field.name.range)
-            }
-            let raw = try resolve(field.value, as: spec.type, field: spec.name)
-            let value = try validate(raw, written: field.value, as: spec.type, nullable: spec.isNullable, field: spec.name)
-            values.append((spec, value))
-            ranges.append(field.value.range)
-        }
-        for spec in FieldCatalog.storedFields(of: type) where spec.isRequired && spec.name != "id" && !values.contains(where: { $0.0 === spec }) {
-            throw error(.missingField, "\(type.rawValue) `\(id.text)` needs `\(spec.name)`", id.range)
-        }
-        let entity = Self.make(type, id: id.text, values: values)
-        try checkInvariants(entity, range: id.range) { name in values.firstIndex { $0.0.name == name }.map { ranges[$0] } }
-        return entity
     }
 
     /// A new entity: the required fields fill its initializer, then every value in `values` is

@@ -132,13 +132,14 @@ public final class Session {
         let prefetcher = parseAhead ? StatementPrefetcher(file: file) : nil
         defer { prefetcher?.finish() }
         var parser = parseAhead ? nil : Parser(file: file)
-        func nextStatement() -> Result<Statement, Diagnostic>? {
-            prefetcher?.nextStatement() ?? parser?.nextStatement()
+        func nextStatement() -> StatementPrefetcher.Parsed? {
+            if let prefetcher { return prefetcher.next() }
+            return parser?.nextStatement().map { StatementPrefetcher.Parsed(result: $0, prepared: nil) }
         }
         var status = RunStatus.success
         while let next = nextStatement() {
             if Interrupt.isRequested { return .interrupted }
-            switch next {
+            switch next.result {
             case .failure(let diagnostic):
                 if reportIfChanged(file, sink: sink) { return .failed }
                 sink.report(diagnostic)
@@ -147,7 +148,7 @@ public final class Session {
             case .success(let statement):
                 let started = DispatchTime.now()
                 do {
-                    if try executeTopLevel(statement, file: file, sink: sink) == .quit { return .quit }
+                    if try executeTopLevel(statement, prepared: next.prepared, file: file, sink: sink) == .quit { return .quit }
                 } catch let diagnostic as Diagnostic {
                     if diagnostic.code == .cancelled {
                         sink.report(Diagnostic(.cancelled, "interrupted: the statement changed nothing", at: .none))
@@ -287,12 +288,13 @@ public final class Session {
     }
 
     /// Runs one statement all-or-nothing.
-    private func executeTopLevel(_ statement: Statement, file: SourceFile, sink: OutputSink) throws -> RunStatus {
+    private func executeTopLevel(_ statement: Statement, prepared: PreparedDefinition? = nil, file: SourceFile,
+                                 sink: OutputSink) throws -> RunStatus {
         // Most statements work on a copy of the portfolio and commit it only on success, so they
         // need no snapshot; blocks and loads run several statements and roll back as a whole.
         switch statement.kind {
         case .scenarioBlock, .load: break
-        default: return try execute(statement, file: file, sink: sink)
+        default: return try execute(statement, prepared: prepared, file: file, sink: sink)
         }
         let saved = snapshot()
         do {
@@ -344,13 +346,17 @@ public final class Session {
 
     // MARK: Statements
 
-    func execute(_ statement: Statement, file: SourceFile, sink: OutputSink) throws -> RunStatus {
+    /// Runs one statement; `prepared` is its entity if it is a definition built ahead by a
+    /// script's parsing thread.
+    func execute(_ statement: Statement, prepared: PreparedDefinition? = nil, file: SourceFile, sink: OutputSink) throws -> RunStatus {
         Interrupt.clear()
         switch statement.kind {
         case .define(let type, let id, let fields):
             // A definition checks everything before its one insertion (which changes nothing if
             // the id is taken), so it may edit the portfolio in place.
-            try inPlace { runtime in try PortfolioEditor(runtime: runtime, file: file).define(type, id: id, fields: fields) }
+            try inPlace { runtime in
+                try PortfolioEditor(runtime: runtime, file: file).define(type, id: id, fields: fields, prepared: prepared)
+            }
             if sink.wantsConfirmations { sink.confirm("defined \(type.rawValue) \(id.text)") }
 
         case .letBinding(let name, let pipeline):

@@ -150,26 +150,38 @@ final class Prefetcher<Element>: @unchecked Sendable {
 
 /// A large script's statements, parsed on a second thread while the ones before run (loading a
 /// portfolio script is about a third parsing). Statements and syntax errors come out exactly
-/// as `Parser.nextStatement` gives them.
+/// as `Parser.nextStatement` gives them. The parsing thread also builds definitions' entities
+/// ahead (`DefinitionPreparer`) for as many of them as keeps the two threads equally busy
+/// (`ProducerPace`): the running thread then only looks up their references and stores them.
 final class StatementPrefetcher: @unchecked Sendable {
-    private let prefetcher: Prefetcher<Result<Statement, Diagnostic>>
+    struct Parsed: Sendable {
+        let result: Result<Statement, Diagnostic>
+        let prepared: PreparedDefinition?
+    }
+
+    private let prefetcher: Prefetcher<Parsed>
 
     init(file: SourceFile) {
-        prefetcher = Prefetcher { emit in
+        prefetcher = Prefetcher { emit, pace in
             var parser = Parser(file: file)
+            let preparer = DefinitionPreparer(file: file)
             // Pages of a mapped script behind the statements parsed are handed back now and then
             // (the running statements hold their own copies of names and literals).
             var released = 0
             while let result = parser.nextStatement() {
-                if case .success(let statement) = result, statement.range.lower - released >= 1 << 20, file.isMapped {
-                    file.releasePages(released..<statement.range.lower)
-                    released = statement.range.lower
+                var prepared: PreparedDefinition?
+                if case .success(let statement) = result {
+                    if statement.range.lower - released >= 1 << 20, file.isMapped {
+                        file.releasePages(released..<statement.range.lower)
+                        released = statement.range.lower
+                    }
+                    if case .define = statement.kind, pace.takesNext() { prepared = preparer.prepare(statement) }
                 }
-                if !emit(result) { return }
+                if !emit(Parsed(result: result, prepared: prepared)) { return }
             }
         }
     }
 
-    func nextStatement() -> Result<Statement, Diagnostic>? { prefetcher.nextElement() }
+    func next() -> Parsed? { prefetcher.nextElement() }
     func finish() { prefetcher.finish() }
 }
