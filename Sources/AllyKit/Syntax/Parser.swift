@@ -910,7 +910,7 @@ public struct Parser {
 
     /// The value of a NUMBER token: `_` separators, `k`/`M`/`B` magnitudes, `%`.
     private func decodeNumber(_ token: Token) throws(Diagnostic) -> Double {
-        if let value = Self.plainNumber(file.bytes[token.range.lower..<token.range.upper]) { return value }
+        if let value = Self.quickNumber(file.bytes[token.range.lower..<token.range.upper]) { return value }
         var digits = ""
         var multiplier = 1.0
         for byte in file.bytes[token.range.lower..<token.range.upper] {
@@ -937,6 +937,22 @@ public struct Parser {
     /// Powers of ten held exactly by a Double.
     private static let exactPowersOfTen: [Double] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
                                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]
+
+    /// `plainNumber`, also with a `k`/`M`/`B`/`%` magnitude (`900k`, the usual amount): the same
+    /// arithmetic the general way does on the same digits, so the same Double. nil for anything
+    /// `plainNumber` leaves to the general way.
+    static func quickNumber(_ bytes: Slice<UnsafeRawBufferPointer>) -> Double? {
+        guard let last = bytes.last else { return nil }
+        let multiplier: Double
+        switch last {
+        case UInt8(ascii: "k"): multiplier = 1e3
+        case UInt8(ascii: "M"): multiplier = 1e6
+        case UInt8(ascii: "B"): multiplier = 1e9
+        case UInt8(ascii: "%"): return plainNumber(bytes.dropLast()).map { $0 / 100 }
+        default: return plainNumber(bytes)
+        }
+        return plainNumber(bytes.dropLast()).map { $0 * multiplier }
+    }
 
     /// Digits with at most one `.` and at most 15 digits in all (`4.5`, `250000`), read without
     /// a string: the digits as an integer are exact, and so is 10^k for k ≤ 22, so one division

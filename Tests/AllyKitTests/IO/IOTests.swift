@@ -597,6 +597,40 @@ struct ImportTests {
         #expect(Array("2k".utf8).withUnsafeBytes { Parser.plainNumber($0[...]) } == nil)
         #expect(Array("1.2.3".utf8).withUnsafeBytes { Parser.plainNumber($0[...]) } == nil)
     }
+
+    @Test("an amount with a magnitude (900k, 2.5M, 60%) reads as the general way reads it")
+    func magnitudeLiterals() {
+        var generator = SystemRandomNumberGenerator()
+        var literals = ["900k", "2.5M", "1B", "60%", "0.5%", "0k", "7.25k", "123456789012345k", "1_000k", "1.k"]
+        for _ in 0..<2_000 {
+            let length = Int.random(in: 1...16, using: &generator)
+            var digits = (0..<length).map { _ in "0123456789".randomElement(using: &generator)! }
+            if Bool.random(using: &generator) { digits.insert(".", at: Int.random(in: 1...length, using: &generator)) }
+            literals.append(String(digits) + ["k", "M", "B", "%"].randomElement(using: &generator)!)
+        }
+        for literal in literals {
+            let digits = String(literal.dropLast()).replacingOccurrences(of: "_", with: "")
+            guard let base = Double(digits) else { continue }
+            let expected: Double
+            switch literal.last {
+            case "k": expected = base * 1e3
+            case "M": expected = base * 1e6
+            case "B": expected = base * 1e9
+            default: expected = base / 100
+            }
+            let quick = Array(literal.utf8).withUnsafeBytes { Parser.quickNumber($0[...]) }
+            if let quick { #expect(quick == expected, "\(literal)") }
+            guard !digits.hasSuffix(".") else { continue }
+            let parsed = Parser.parse(SourceFile(name: "n", text: "partner p { value: \(literal) }"))
+            if case .define(_, _, let fields)? = parsed.statements.first?.kind, case .number(let value)? = fields.first?.value.kind {
+                #expect(value == expected, "\(literal)")
+            } else {
+                #expect(parsed.diagnostics.first?.code == .invalidNumber, "\(literal): \(parsed.diagnostics)")
+            }
+        }
+        #expect(Array("900k".utf8).withUnsafeBytes { Parser.quickNumber($0[...]) } == 900_000)
+        #expect(Array("1_000k".utf8).withUnsafeBytes { Parser.quickNumber($0[...]) } == nil)
+    }
 }
 
 @Suite("IO: export")
