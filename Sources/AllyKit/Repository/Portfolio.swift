@@ -214,7 +214,10 @@ public struct Portfolio: Sendable {
             if let old { stakeholdersByOrg.remove(old.id, from: old.org) }
             stakeholdersByOrg.insert(stakeholder.id, into: stakeholder.org)
         }
-        if (old?.knows ?? []) != stakeholder.knows {
+        if old == nil {
+            // A new stakeholder's ties are all new (and each once: `normalized`); no sets needed.
+            for other in stakeholder.knows where other != stakeholder.id { editTies(of: other) { $0.insertSorted(stakeholder.id) } }
+        } else if old?.knows != stakeholder.knows {
             let before = Set(old?.knows ?? []), after = Set(stakeholder.knows)
             for other in after.subtracting(before) where other != stakeholder.id { editTies(of: other) { $0.insertSorted(stakeholder.id) } }
             for other in before.subtracting(after) where other != stakeholder.id { editTies(of: other) { $0.removeAll { $0 == stakeholder.id } } }
