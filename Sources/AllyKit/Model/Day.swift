@@ -14,12 +14,19 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses `YYYY-MM-DD`.
     public init?(iso text: some StringProtocol) {
-        let utf8 = Array(text.utf8)
-        guard utf8.count == 10, utf8[4] == UInt8(ascii: "-"), utf8[7] == UInt8(ascii: "-") else { return nil }
+        var string = String(text)
+        guard let day = string.withUTF8({ Day(isoUTF8: $0) }) else { return nil }
+        self = day
+    }
+
+    /// Parses `YYYY-MM-DD` from its UTF-8 bytes (a script's token, read in place).
+    init?<Bytes: RandomAccessCollection>(isoUTF8 utf8: Bytes) where Bytes.Element == UInt8, Bytes.Index == Int {
+        let base = utf8.startIndex
+        guard utf8.count == 10, utf8[base + 4] == UInt8(ascii: "-"), utf8[base + 7] == UInt8(ascii: "-") else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
             for index in range {
-                let byte = utf8[index]
+                let byte = utf8[base + index]
                 guard byte >= 0x30, byte <= 0x39 else { return nil }
                 value = value * 10 + Int(byte - 0x30)
             }
@@ -135,7 +142,11 @@ public struct Duration: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `90d`, `12w`, `6mo`, `2y`; nil past `largestAmount` units.
     public init?(text: some StringProtocol) {
-        let string = String(text)
+        var string = String(text)
+        if let quick = string.withUTF8({ Duration(plainUTF8: $0) }) {
+            self = quick
+            return
+        }
         for unit in [Unit.months, .days, .weeks, .years] where string.hasSuffix(unit.rawValue) {
             let digits = string.dropLast(unit.rawValue.count).filter { $0 != "_" }
             guard !digits.isEmpty, digits.allSatisfy(\.isASCII), let amount = Int(digits),
@@ -144,6 +155,34 @@ public struct Duration: Hashable, Sendable, CustomStringConvertible {
             return
         }
         return nil
+    }
+
+    /// The usual form, read from its UTF-8 bytes: 1 to 6 digits and a unit (`90d`, `6mo`), at
+    /// most `largestAmount`. nil for anything else (separators, signs, other units), which
+    /// `init(text:)` reads the general way; what both read, they read the same.
+    init?<Bytes: RandomAccessCollection>(plainUTF8 utf8: Bytes) where Bytes.Element == UInt8, Bytes.Index == Int {
+        guard let last = utf8.last else { return nil }
+        var end = utf8.endIndex - 1
+        let unit: Unit
+        switch last {
+        case UInt8(ascii: "d"): unit = .days
+        case UInt8(ascii: "w"): unit = .weeks
+        case UInt8(ascii: "y"): unit = .years
+        case UInt8(ascii: "o") where utf8.count >= 2 && utf8[end - 1] == UInt8(ascii: "m"):
+            unit = .months
+            end -= 1
+        default: return nil
+        }
+        let digits = end - utf8.startIndex
+        guard digits >= 1, digits <= 6 else { return nil }
+        var amount = 0
+        for index in utf8.startIndex..<end {
+            let digit = utf8[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            amount = amount * 10 + Int(digit)
+        }
+        guard amount <= Self.largestAmount else { return nil }
+        self.init(amount, unit)
     }
 
     public var description: String { "\(amount)\(unit.rawValue)" }

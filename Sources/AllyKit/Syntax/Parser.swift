@@ -817,14 +817,15 @@ public struct Parser {
             return Expr(.string(try decodeString(token)), token.range)
         case .date:
             advance()
-            guard let day = Day(iso: text(token)) else {
+            guard let day = Day(isoUTF8: file.bytes[token.range.lower..<token.range.upper]) else {
                 throw error(.invalidDate, "`\(text(token))` is not a date", at: token.range,
                             help: "dates are written YYYY-MM-DD with a month from 01 to 12 and a day that exists in it")
             }
             return Expr(.date(day), token.range)
         case .duration:
             advance()
-            guard let duration = Duration(text: text(token)) else {
+            let bytes = file.bytes[token.range.lower..<token.range.upper]
+            guard let duration = Duration(plainUTF8: bytes) ?? Duration(text: text(token)) else {
                 throw error(.invalidNumber, "`\(text(token))` is not a duration", at: token.range,
                             help: "durations are whole numbers (up to \(Duration.largestAmount)) of days, weeks, months or years: `90d`, `12w`, `6mo`, `2y`")
             }
