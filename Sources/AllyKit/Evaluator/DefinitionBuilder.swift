@@ -38,17 +38,30 @@ struct DefinitionBuilder<Context: DefinitionContext> {
     /// The value of a definition field: bare names resolve by the field's type (an enum case,
     /// an entity id); anything else is a constant expression.
     func resolve(_ expr: Expr, as type: FieldType, field: String) throws -> Value {
-        switch (expr.kind, type) {
-        case (.name(let name), .enumeration(let enumType)):
-            if let value = enumType.value(named: name) { return .enumeration(value) }
-            if context.hasBinding(name) { break }
-            throw error(.unknownEnumCase, "`\(name)` is not a valid \(field): not a \(enumType.rawValue)", expr.range,
-                        help: Suggestions.help(for: name, in: enumType.cases) ?? "cases are: \(enumType.cases.joined(separator: ", "))")
-        case (.name(let name), .reference(let entityType)):
-            return .reference(entityType, name)
-        case (.name(let name), .party):
-            return .record(Record(keys: ["partner"], values: [.reference(.partner, name)]))
-        case (.tagged(let name, let fields), .party):
+        switch expr.kind {
+        // Literals, the bulk of any data file, need no compiling.
+        case .number(let n): return .number(n)
+        case .string(let text): return .string(text)
+        case .date(let day): return .date(day)
+        case .duration(let duration): return .duration(duration)
+        case .bool(let flag): return .bool(flag)
+        case .null: return .null
+        case .name(let name):
+            switch type {
+            case .enumeration(let enumType):
+                if let value = enumType.value(named: name) { return .enumeration(value) }
+                if context.hasBinding(name) { break }
+                throw error(.unknownEnumCase, "`\(name)` is not a valid \(field): not a \(enumType.rawValue)", expr.range,
+                            help: Suggestions.help(for: name, in: enumType.cases) ?? "cases are: \(enumType.cases.joined(separator: ", "))")
+            case .reference(let entityType):
+                return .reference(entityType, name)
+            case .party:
+                return .record(Record(keys: ["partner"], values: [.reference(.partner, name)]))
+            default:
+                break
+            }
+        case .tagged(let name, let fields):
+            guard case .party = type else { break }
             var record = try resolveRecord(fields, as: .party, field: field)
             record.keys.insert("partner", at: 0)
             record.values.insert(.reference(.partner, name.text), at: 0)
@@ -56,18 +69,14 @@ struct DefinitionBuilder<Context: DefinitionContext> {
                 throw error(.invalidValue, "the partner is given twice", expr.range)
             }
             return .record(record)
-        case (.list(let items), .list(let element)):
+        case .list(let items):
+            guard case .list(let element) = type else { break }
             return .list(try items.map { try resolve($0, as: element, field: field) })
-        case (.record(let fields), .fit), (.record(let fields), .party), (.record(let fields), .kpi),
-             (.record(let fields), .milestone), (.record(let fields), .decisions):
-            return .record(try resolveRecord(fields, as: type, field: field))
-        // Literals, the bulk of any data file, need no compiling.
-        case (.number(let n), _): return .number(n)
-        case (.string(let text), _): return .string(text)
-        case (.date(let day), _): return .date(day)
-        case (.duration(let duration), _): return .duration(duration)
-        case (.bool(let flag), _): return .bool(flag)
-        case (.null, _): return .null
+        case .record(let fields):
+            switch type {
+            case .fit, .party, .kpi, .milestone, .decisions: return .record(try resolveRecord(fields, as: type, field: field))
+            default: break
+            }
         default:
             break
         }
@@ -113,9 +122,7 @@ struct DefinitionBuilder<Context: DefinitionContext> {
     /// A definition's entity, every field resolved and checked (but not its id).
     func build(_ type: EntityType, id: Name, fields: [FieldInit]) throws -> Entity {
         var values: [(FieldSpec, Value)] = []
-        var ranges: [SourceRange] = []
         values.reserveCapacity(fields.count)
-        ranges.reserveCapacity(fields.count)
         for field in fields {
             guard let spec = FieldCatalog.field(field.name.text, of: type) else {
                 throw error(.unknownField, "`\(field.name.text)` is not a field of \(type.rawValue)", field.name.range,
@@ -132,13 +139,13 @@ struct DefinitionBuilder<Context: DefinitionContext> {
             let raw = try resolve(field.value, as: spec.type, field: spec.name)
             let value = try validate(raw, written: field.value, as: spec.type, nullable: spec.isNullable, field: spec.name)
             values.append((spec, value))
-            ranges.append(field.value.range)
         }
         for spec in FieldCatalog.storedFields(of: type) where spec.isRequired && spec.name != "id" && !values.contains(where: { $0.0 === spec }) {
             throw error(.missingField, "\(type.rawValue) `\(id.text)` needs `\(spec.name)`", id.range)
         }
         let entity = PortfolioEditor.make(type, id: id.text, values: values)
-        try validator.checkInvariants(entity, range: id.range) { name in values.firstIndex { $0.0.name == name }.map { ranges[$0] } }
+        // (A field's name is its spec's: the catalog has no aliases.)
+        try validator.checkInvariants(entity, range: id.range) { name in fields.first { $0.name.text == name }?.value.range }
         return entity
     }
 }
@@ -192,7 +199,7 @@ struct DefinitionPreparer {
     /// needs the session or fails a check (the running thread then does it all, and reports).
     func prepare(_ statement: Statement) -> PreparedDefinition? {
         guard case .define(let type, let id, let fields) = statement.kind,
-              !PortfolioEditor.reservedIds.contains(id.text) else { return nil }
+              !PortfolioEditor.isReservedId(id.text) else { return nil }
         context.reset()
         guard let entity = try? DefinitionBuilder(file: file, context: context).build(type, id: id, fields: fields) else {
             return nil

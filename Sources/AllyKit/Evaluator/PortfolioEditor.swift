@@ -36,7 +36,14 @@ struct PortfolioEditor {
     }
 
     /// Words that read as literals or operators wherever an id would be used.
-    static let reservedIds: Set<String> = ["true", "false", "null", "today", "and", "or", "not", "in", "contains"]
+    static let reservedIds = ["true", "false", "null", "today", "and", "or", "not", "in", "contains"]
+
+    /// Whether `id` is a reserved word: compared only with those of its length (cheaper than
+    /// hashing it, and every definition and imported row asks).
+    static func isReservedId(_ id: String) -> Bool {
+        let length = id.utf8.count
+        return reservedIds.contains { $0.utf8.count == length && $0 == id }
+    }
 
     static func isIdentifier(_ text: String) -> Bool {
         guard let first = text.utf8.first, Lexer.isIdentifierStart(first) else { return false }
@@ -51,7 +58,7 @@ struct PortfolioEditor {
     /// exist and the invariants hold here, it is stored as it is; otherwise the definition is
     /// built again here, which reports what is wrong exactly as if nothing had been prepared.
     func define(_ type: EntityType, id: Name, fields: [FieldInit], prepared: PreparedDefinition? = nil) throws {
-        if Self.reservedIds.contains(id.text) {
+        if Self.isReservedId(id.text) {
             throw error(.reservedName, "`\(id.text)` cannot be an id: it reads as a literal or an operator", id.range,
                         help: "choose another id, e.g. `\(id.text)_\(type.rawValue)`")
         }

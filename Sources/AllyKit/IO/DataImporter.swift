@@ -409,7 +409,7 @@ struct DataImporter {
             guard let id, PortfolioEditor.isIdentifier(id) else {
                 throw RowError(row: row.number, column: "id", message: "needs an id made of letters, digits and _", help: nil)
             }
-            if PortfolioEditor.reservedIds.contains(id) {
+            if PortfolioEditor.isReservedId(id) {
                 throw RowError(row: row.number, column: "id", message: "`\(id)` cannot be an id: it reads as a literal or an operator", help: nil)
             }
             do {
