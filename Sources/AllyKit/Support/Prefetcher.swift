@@ -154,9 +154,16 @@ final class Prefetcher<Element>: @unchecked Sendable {
 /// ahead (`DefinitionPreparer`) for as many of them as keeps the two threads equally busy
 /// (`ProducerPace`): the running thread then only looks up their references and stores them.
 final class StatementPrefetcher: @unchecked Sendable {
-    struct Parsed: Sendable {
+    /// One statement as parsed (a class: the running thread takes it from the queue with one
+    /// reference count, not a copy of the statement and the entity).
+    final class Parsed: Sendable {
         let result: Result<Statement, Diagnostic>
         let prepared: PreparedDefinition?
+
+        init(result: Result<Statement, Diagnostic>, prepared: PreparedDefinition?) {
+            self.result = result
+            self.prepared = prepared
+        }
     }
 
     private let prefetcher: Prefetcher<Parsed>

@@ -247,8 +247,9 @@ public struct Lexer {
 /// and repeated separators fold into one.
 public struct TokenStream {
     private var lexer: Lexer
-    /// Raw tokens read ahead (only newlines and the token after them).
-    private var lookahead: [Token] = []
+    /// The raw token read ahead past a newline (never itself a newline: one is read ahead
+    /// only when a newline arrives from the lexer, which happens only with none waiting).
+    private var lookahead: Token?
     private var brackets: [Token.Kind] = []
     private var previous: Token?
     private let bytes: UnsafeRawBufferPointer
@@ -262,7 +263,11 @@ public struct TokenStream {
     public var diagnostics: [Diagnostic] { lexer.diagnostics }
 
     private mutating func raw() -> Token {
-        lookahead.isEmpty ? lexer.nextRaw() : lookahead.removeFirst()
+        if let token = lookahead {
+            lookahead = nil
+            return token
+        }
+        return lexer.nextRaw()
     }
 
     public mutating func next() -> Token {
@@ -279,7 +284,7 @@ public struct TokenStream {
                 // Look past blank lines: a line starting with `|` continues the statement.
                 var following = lexer.nextRaw()
                 while following.kind == .newline { following = lexer.nextRaw() }
-                lookahead.append(following)
+                lookahead = following
                 if following.kind == .pipe { continue }
                 guard let previous, previous.kind != .newline, previous.kind != .semicolon, previous.kind != .leftBrace else { continue }
             default:
