@@ -19,6 +19,8 @@ public struct Parser {
     /// enough for the stack, far above anything a person writes.
     static let maximumNodes = 2_000
     private var nodes = 0
+    /// Strings of the identifiers read so far (see `word`).
+    private var words = WordCache()
 
     public init(file: SourceFile) {
         self.file = file
@@ -88,6 +90,9 @@ public struct Parser {
 
     private func text(_ token: Token) -> String { file.text(token.range) }
 
+    /// The text of an identifier token, remembered: names repeat throughout a script.
+    private mutating func word(_ token: Token) -> String { words.text(token.range, in: file) }
+
     private func isWord(_ word: String, _ token: Token? = nil) -> Bool {
         let token = token ?? current
         guard token.kind == .identifier, token.range.upper - token.range.lower == word.utf8.count else { return false }
@@ -140,7 +145,7 @@ public struct Parser {
     private mutating func expectName(_ what: String) throws(Diagnostic) -> Name {
         guard current.kind == .identifier else { throw unexpected(expected: what) }
         let token = advance()
-        return Name(text(token), token.range)
+        return Name(word(token), token.range)
     }
 
     private mutating func skipSeparators() {
@@ -221,7 +226,7 @@ public struct Parser {
             throw unexpected(expected: "a statement")
         }
         let next = peek()
-        switch text(token) {
+        switch word(token) {
         case let word where EntityType(rawValue: word) != nil && next.kind == .identifier && peek(2).kind == .leftBrace:
             return try parseDefinition()
         case "let" where next.kind == .identifier && peek(2).kind == .assign:
@@ -274,7 +279,7 @@ public struct Parser {
     /// definition ::= entityName IDENT fieldBlock
     private mutating func parseDefinition() throws(Diagnostic) -> StatementKind {
         let typeToken = advance()
-        let type = EntityType(rawValue: text(typeToken))!
+        let type = EntityType(rawValue: word(typeToken))!
         let id = try expectName("an id")
         let fields = try parseFieldBlock()
         return .define(type, id: id, fields: fields)
@@ -847,13 +852,16 @@ public struct Parser {
             return Expr(.record(fields), token.range.union(tokens[index - 1].range))
         case .identifier:
             advance()
-            let word = text(token)
-            switch word {
-            case "true": return Expr(.bool(true), token.range)
-            case "false": return Expr(.bool(false), token.range)
-            case "null": return Expr(.null, token.range)
-            case "today": return Expr(.today, token.range)
-            default: break
+            let word = self.word(token)
+            // (Only a word of 4 or 5 letters can be one of these.)
+            if (4...5).contains(token.range.upper - token.range.lower) {
+                switch word {
+                case "true": return Expr(.bool(true), token.range)
+                case "false": return Expr(.bool(false), token.range)
+                case "null": return Expr(.null, token.range)
+                case "today": return Expr(.today, token.range)
+                default: break
+                }
             }
             let name = Name(word, token.range)
             if current.kind == .leftParen {
