@@ -198,11 +198,13 @@ public struct Parser {
     private mutating func nested<T>(_ body: (inout Parser) throws(Diagnostic) -> T) throws(Diagnostic) -> T {
         depth += 1
         defer { depth -= 1 }
-        if depth > Parser.maximumDepth {
-            throw error(.tooDeep, "nesting is deeper than \(Parser.maximumDepth) levels", at: current.range,
-                        help: "split the expression with `let` or `extend`")
-        }
+        if depth > Parser.maximumDepth { throw tooDeep() }
         return try body(&self)
+    }
+
+    private func tooDeep() -> Diagnostic {
+        error(.tooDeep, "nesting is deeper than \(Parser.maximumDepth) levels", at: current.range,
+              help: "split the expression with `let` or `extend`")
     }
 
     // MARK: Statements
@@ -750,7 +752,7 @@ public struct Parser {
         case .lessEqual: op = .lessEqual
         case .greater: op = .greater
         case .greaterEqual: op = .greaterEqual
-        case .assign: throw unexpected(expected: "")
+        case .assign: throw unexpectedAssign()
         case .identifier where isWord("in"): op = .in
         case .identifier where isWord("contains"): op = .contains
         default: return left
@@ -759,6 +761,8 @@ public struct Parser {
         let right = try parseAdditive()
         return Expr(.binary(op, left, right, operatorRange: opToken.range), left.range.union(right.range))
     }
+
+    private func unexpectedAssign() -> Diagnostic { unexpected(expected: "") }
 
     /// additive ::= multiplicative ( ( '+' | '-' ) multiplicative )*
     private mutating func parseAdditive() throws(Diagnostic) -> Expr {
@@ -811,40 +815,17 @@ public struct Parser {
 
     /// primary ::= NUMBER | STRING | DATE | DURATION | 'true' | 'false' | 'null' | 'today'
     ///           | IDENT ( '(' arguments? ')' | fieldBlock )? | '(' expr ')' | list | fieldBlock
+    // The recursive rules keep small frames: a debug build puts every temporary of a function
+    // (a Diagnostic is large) on the stack at once, and 256 levels of nesting must fit in the
+    // main thread's 8 MB. Literals and errors are read in functions of their own.
     private mutating func parsePrimary() throws(Diagnostic) -> Expr {
         let token = current
         switch token.kind {
-        case .number:
+        case .number, .string, .date, .duration:
             advance()
-            return Expr(.number(try decodeNumber(token)), token.range)
-        case .string:
-            advance()
-            return Expr(.string(try decodeString(token)), token.range)
-        case .date:
-            advance()
-            guard let day = Day(isoUTF8: file.bytes[token.range.lower..<token.range.upper]) else {
-                throw error(.invalidDate, "`\(text(token))` is not a date", at: token.range,
-                            help: "dates are written YYYY-MM-DD with a month from 01 to 12 and a day that exists in it")
-            }
-            return Expr(.date(day), token.range)
-        case .duration:
-            advance()
-            let bytes = file.bytes[token.range.lower..<token.range.upper]
-            guard let duration = Duration(plainUTF8: bytes) ?? Duration(text: text(token)) else {
-                throw error(.invalidNumber, "`\(text(token))` is not a duration", at: token.range,
-                            help: "durations are whole numbers (up to \(Duration.largestAmount)) of days, weeks, months or years: `90d`, `12w`, `6mo`, `2y`")
-            }
-            return Expr(.duration(duration), token.range)
+            return try literal(token)
         case .leftParen:
-            advance()
-            let inner = try parseExpr()
-            guard current.kind == .rightParen else {
-                var diagnostic = unexpected(expected: "`)`")
-                diagnostic.notes.append("to close the `(` at \(file.name):\(file.location(of: token.range.lower).line):\(file.location(of: token.range.lower).column)")
-                throw diagnostic
-            }
-            let close = advance()
-            return Expr(inner.kind, token.range.union(close.range))
+            return try parseParenthesized()
         case .leftBracket:
             return try parseList()
         case .leftBrace:
@@ -854,27 +835,69 @@ public struct Parser {
             advance()
             let word = self.word(token)
             // (Only a word of 4 or 5 letters can be one of these.)
-            if (4...5).contains(token.range.upper - token.range.lower) {
-                switch word {
-                case "true": return Expr(.bool(true), token.range)
-                case "false": return Expr(.bool(false), token.range)
-                case "null": return Expr(.null, token.range)
-                case "today": return Expr(.today, token.range)
-                default: break
-                }
+            if (4...5).contains(token.range.upper - token.range.lower), let keyword = Self.keywordLiteral(word) {
+                return Expr(keyword, token.range)
             }
-            let name = Name(word, token.range)
             if current.kind == .leftParen {
-                return try parseCall(name)
+                return try parseCall(Name(word, token.range))
             }
             if current.kind == .leftBrace {
                 let fields = try parseFieldBlock()
-                return Expr(.tagged(name, fields), token.range.union(tokens[index - 1].range))
+                return Expr(.tagged(Name(word, token.range), fields), token.range.union(tokens[index - 1].range))
             }
             return Expr(.name(word), token.range)
         default:
             throw unexpected(expected: "an expression")
         }
+    }
+
+    /// `true`, `false`, `null`, `today`.
+    private static func keywordLiteral(_ word: String) -> ExprKind? {
+        switch word {
+        case "true": return .bool(true)
+        case "false": return .bool(false)
+        case "null": return .null
+        case "today": return .today
+        default: return nil
+        }
+    }
+
+    /// A NUMBER, STRING, DATE or DURATION token's value.
+    private func literal(_ token: Token) throws(Diagnostic) -> Expr {
+        switch token.kind {
+        case .number:
+            return Expr(.number(try decodeNumber(token)), token.range)
+        case .string:
+            return Expr(.string(try decodeString(token)), token.range)
+        case .date:
+            guard let day = Day(isoUTF8: file.bytes[token.range.lower..<token.range.upper]) else {
+                throw error(.invalidDate, "`\(text(token))` is not a date", at: token.range,
+                            help: "dates are written YYYY-MM-DD with a month from 01 to 12 and a day that exists in it")
+            }
+            return Expr(.date(day), token.range)
+        default:
+            let bytes = file.bytes[token.range.lower..<token.range.upper]
+            guard let duration = Duration(plainUTF8: bytes) ?? Duration(text: text(token)) else {
+                throw error(.invalidNumber, "`\(text(token))` is not a duration", at: token.range,
+                            help: "durations are whole numbers (up to \(Duration.largestAmount)) of days, weeks, months or years: `90d`, `12w`, `6mo`, `2y`")
+            }
+            return Expr(.duration(duration), token.range)
+        }
+    }
+
+    /// '(' expr ')'
+    private mutating func parseParenthesized() throws(Diagnostic) -> Expr {
+        let open = advance()
+        let inner = try parseExpr()
+        guard current.kind == .rightParen else { throw unclosedParenthesis(open) }
+        let close = advance()
+        return Expr(inner.kind, open.range.union(close.range))
+    }
+
+    private func unclosedParenthesis(_ open: Token) -> Diagnostic {
+        var diagnostic = unexpected(expected: "`)`")
+        diagnostic.notes.append("to close the `(` at \(file.name):\(file.location(of: open.range.lower).line):\(file.location(of: open.range.lower).column)")
+        return diagnostic
     }
 
     /// arguments ::= expr ( ',' expr )*
@@ -888,13 +911,15 @@ public struct Parser {
                 arguments.append(try parseExpr())
             }
         }
-        guard current.kind == .rightParen else {
-            var diagnostic = unexpected(expected: "`,` or `)`")
-            diagnostic.notes.append("to close the `(` of `\(name.text)` at column \(file.location(of: open.range.lower).column)")
-            throw diagnostic
-        }
+        guard current.kind == .rightParen else { throw unclosedCall(name, open) }
         let close = advance()
         return Expr(.call(name, arguments), name.range.union(close.range))
+    }
+
+    private func unclosedCall(_ name: Name, _ open: Token) -> Diagnostic {
+        var diagnostic = unexpected(expected: "`,` or `)`")
+        diagnostic.notes.append("to close the `(` of `\(name.text)` at column \(file.location(of: open.range.lower).column)")
+        return diagnostic
     }
 
     /// list ::= '[' ( expr ( ',' expr )* ','? )? ']'
