@@ -15,6 +15,14 @@ public struct Lexer {
         self.bytes = file.bytes
     }
 
+    /// Lexes on from `position`, a statement's start (as at the start of the source).
+    mutating func restart(at position: Int) {
+        self.position = position
+        atStatementStart = true
+        openParens = 0
+        diagnostics.removeAll(keepingCapacity: true)
+    }
+
     /// Lexes the whole source, with statement-ending newlines already decided.
     public static func tokenize(_ file: SourceFile) -> (tokens: [Token], diagnostics: [Diagnostic]) {
         var stream = TokenStream(file: file)
@@ -257,6 +265,12 @@ public struct TokenStream {
     public init(file: SourceFile) {
         lexer = Lexer(file: file)
         bytes = file.bytes
+    }
+
+    /// Tokens from `position`, a statement's start, as if the source began there.
+    init(file: SourceFile, at position: Int) {
+        self.init(file: file)
+        lexer.restart(at: position)
     }
 
     /// The lexer's diagnostics so far.

@@ -21,11 +21,32 @@ public struct Parser {
     private var nodes = 0
     /// Strings of the identifiers read so far (see `word`).
     private var words = WordCache()
+    /// Reads the usual one-line definitions without the token window (nil: every statement
+    /// goes the general way, as tests compare). Boxed: the parser recurses with itself
+    /// `inout`, and its size is stack on every level.
+    private let definitions: DefinitionReader.Box?
 
     public init(file: SourceFile) {
+        self.init(file: file, readsDefinitionsDirectly: true)
+    }
+
+    /// `readsDefinitionsDirectly: false` parses every statement through the token window (what
+    /// `DefinitionReader` must agree with).
+    init(file: SourceFile, readsDefinitionsDirectly: Bool) {
         self.file = file
         stream = TokenStream(file: file)
+        definitions = readsDefinitionsDirectly ? DefinitionReader.Box(DefinitionReader(file: file)) : nil
         fill(through: 3)
+    }
+
+    /// Goes on from `position`, a statement's start, dropping the tokens read ahead of it.
+    private mutating func resume(at position: Int) {
+        stream = TokenStream(file: file, at: position)
+        tokens.removeAll(keepingCapacity: true)
+        index = 0
+        lexicalErrors.removeAll()
+        lexicalErrorsSeen = 0
+        fill(through: 0)
     }
 
     /// Makes sure the window holds the token at `position` (the end of input repeats).
@@ -67,6 +88,12 @@ public struct Parser {
         }
         skipSeparators()
         if current.kind == .endOfFile { return nil }
+        if current.kind == .identifier, let definitions {
+            if let (statement, end) = definitions.reader.read(at: current.range.lower) {
+                resume(at: end)
+                return .success(statement)
+            }
+        }
         let start = index
         nodes = 0
         do {
@@ -943,8 +970,10 @@ public struct Parser {
     // MARK: Literal values
 
     /// The value of a NUMBER token: `_` separators, `k`/`M`/`B` magnitudes, `%`.
-    private func decodeNumber(_ token: Token) throws(Diagnostic) -> Double {
-        if let value = Self.quickNumber(file.bytes[token.range.lower..<token.range.upper]) { return value }
+    private func decodeNumber(_ token: Token) throws(Diagnostic) -> Double { try Self.decodeNumber(token, in: file) }
+
+    static func decodeNumber(_ token: Token, in file: SourceFile) throws(Diagnostic) -> Double {
+        if let value = quickNumber(file.bytes[token.range.lower..<token.range.upper]) { return value }
         var digits = ""
         var multiplier = 1.0
         for byte in file.bytes[token.range.lower..<token.range.upper] {
@@ -962,8 +991,8 @@ public struct Parser {
         while significant.last == "0" { significant = significant.dropLast() }
         guard significant.count <= 17, let value = Double(digits), (value * multiplier).isFinite,
               abs(value * multiplier) < 1e300 else {
-            throw error(.invalidNumber, "the number `\(text(token))` cannot be represented", at: token.range,
-                        help: "numbers have at most 17 significant digits and stay below 1e300")
+            throw Diagnostic(.invalidNumber, "the number `\(file.text(token.range))` cannot be represented", at: token.range, in: file,
+                             help: "numbers have at most 17 significant digits and stay below 1e300")
         }
         return multiplier == 0.01 ? value / 100 : value * multiplier
     }
@@ -1014,7 +1043,9 @@ public struct Parser {
     }
 
     /// The value of a STRING token, with escapes decoded.
-    func decodeString(_ token: Token) throws(Diagnostic) -> String {
+    func decodeString(_ token: Token) throws(Diagnostic) -> String { try Self.decodeString(token, in: file) }
+
+    static func decodeString(_ token: Token, in file: SourceFile) throws(Diagnostic) -> String {
         let bytes = file.bytes
         var position = token.range.lower + 1
         let end = token.range.upper - 1
@@ -1050,21 +1081,21 @@ public struct Parser {
                     scan += 1
                 }
                 guard count > 0, scan < end, bytes[scan] == UInt8(ascii: "}"), let scalar = Unicode.Scalar(value), value != 0 else {
-                    throw error(.invalidEscape, "invalid unicode escape", at: SourceRange(escapeStart, min(scan + 1, end)),
-                                help: "write a code point in hex: `\\u{E9}`")
+                    throw Diagnostic(.invalidEscape, "invalid unicode escape", at: SourceRange(escapeStart, min(scan + 1, end)), in: file,
+                                     help: "write a code point in hex: `\\u{E9}`")
                 }
                 out.append(contentsOf: Array(String(Character(scalar)).utf8))
                 position = scan + 1
             default:
-                throw error(.invalidEscape, "unknown escape `\\\(kind == 0 ? "" : String(Character(Unicode.Scalar(kind))))`",
-                            at: SourceRange(escapeStart, min(position, end)),
-                            help: "escapes are \\\" \\\\ \\n \\t \\u{XXXX}")
+                throw Diagnostic(.invalidEscape, "unknown escape `\\\(kind == 0 ? "" : String(Character(Unicode.Scalar(kind))))`",
+                                 at: SourceRange(escapeStart, min(position, end)), in: file,
+                                 help: "escapes are \\\" \\\\ \\n \\t \\u{XXXX}")
             }
         }
         return String(decoding: out, as: UTF8.self)
     }
 
-    private func hexValue(_ byte: UInt8) -> UInt32? {
+    private static func hexValue(_ byte: UInt8) -> UInt32? {
         switch byte {
         case 0x30...0x39: return UInt32(byte - 0x30)
         case 0x41...0x46: return UInt32(byte - 0x41 + 10)
