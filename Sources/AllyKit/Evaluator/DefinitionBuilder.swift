@@ -36,8 +36,9 @@ struct DefinitionBuilder<Context: DefinitionContext> {
     // MARK: Type-directed values
 
     /// The value of a definition field: bare names resolve by the field's type (an enum case,
-    /// an entity id); anything else is a constant expression.
-    func resolve(_ expr: Expr, as type: FieldType, field: String) throws -> Value {
+    /// an entity id); anything else is a constant expression. `field` names it in messages
+    /// (worked out only for one: a record member's is a path, `parties.role`).
+    func resolve(_ expr: Expr, as type: FieldType, field: @autoclosure () -> String) throws -> Value {
         switch expr.kind {
         // Literals, the bulk of any data file, need no compiling.
         case .number(let n): return .number(n)
@@ -51,7 +52,7 @@ struct DefinitionBuilder<Context: DefinitionContext> {
             case .enumeration(let enumType):
                 if let value = enumType.value(named: name) { return .enumeration(value) }
                 if context.hasBinding(name) { break }
-                throw error(.unknownEnumCase, "`\(name)` is not a valid \(field): not a \(enumType.rawValue)", expr.range,
+                throw error(.unknownEnumCase, "`\(name)` is not a valid \(field()): not a \(enumType.rawValue)", expr.range,
                             help: Suggestions.help(for: name, in: enumType.cases) ?? "cases are: \(enumType.cases.joined(separator: ", "))")
             case .reference(let entityType):
                 return .reference(entityType, name)
@@ -62,7 +63,7 @@ struct DefinitionBuilder<Context: DefinitionContext> {
             }
         case .tagged(let name, let fields):
             guard case .party = type else { break }
-            var record = try resolveRecord(fields, as: .party, field: field)
+            var record = try resolveRecord(fields, as: .party, field: field())
             record.keys.insert("partner", at: 0)
             record.values.insert(.reference(.partner, name.text), at: 0)
             if record.keys.dropFirst().contains("partner") {
@@ -71,10 +72,10 @@ struct DefinitionBuilder<Context: DefinitionContext> {
             return .record(record)
         case .list(let items):
             guard case .list(let element) = type else { break }
-            return .list(try items.map { try resolve($0, as: element, field: field) })
+            return .list(try items.map { try resolve($0, as: element, field: field()) })
         case .record(let fields):
             switch type {
-            case .fit, .party, .kpi, .milestone, .decisions: return .record(try resolveRecord(fields, as: type, field: field))
+            case .fit, .party, .kpi, .milestone, .decisions: return .record(try resolveRecord(fields, as: type, field: field()))
             default: break
             }
         default:
@@ -83,8 +84,10 @@ struct DefinitionBuilder<Context: DefinitionContext> {
         return try context.evaluate(expr, as: type, file: file)
     }
 
-    func resolveRecord(_ fields: [FieldInit], as type: FieldType, field: String) throws -> Record {
+    func resolveRecord(_ fields: [FieldInit], as type: FieldType, field: @autoclosure () -> String) throws -> Record {
         var record = Record()
+        record.keys.reserveCapacity(fields.count + (type == .party ? 1 : 0))
+        record.values.reserveCapacity(fields.count + (type == .party ? 1 : 0))
         for member in fields {
             if record.keys.contains(member.name.text) {
                 throw error(.invalidValue, "`\(member.name.text)` is given twice", member.name.range)
@@ -99,7 +102,9 @@ struct DefinitionBuilder<Context: DefinitionContext> {
                 throw error(.unknownField, "`\(member.name.text)` is not a member of \(type.description)", member.name.range,
                             help: Suggestions.help(for: member.name.text, in: names) ?? "members are: \(names.joined(separator: ", "))")
             }
-            record[member.name.text] = try resolve(member.value, as: memberType, field: "\(field).\(member.name.text)")
+            // (Not already a key: checked above.)
+            record.keys.append(member.name.text)
+            record.values.append(try resolve(member.value, as: memberType, field: "\(field()).\(member.name.text)"))
         }
         return record
     }
