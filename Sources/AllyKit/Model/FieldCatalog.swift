@@ -102,9 +102,9 @@ public enum FieldCatalog {
     private static let storedPartnerFields = partnerFields.filter(\.isStored)
     private static let storedAgreementFields = agreementFields.filter(\.isStored)
     private static let storedStakeholderFields = stakeholderFields.filter(\.isStored)
-    private static let partnerIndex = Dictionary(uniqueKeysWithValues: partnerFields.map { ($0.name, $0) })
-    private static let agreementIndex = Dictionary(uniqueKeysWithValues: agreementFields.map { ($0.name, $0) })
-    private static let stakeholderIndex = Dictionary(uniqueKeysWithValues: stakeholderFields.map { ($0.name, $0) })
+    private static let partnerIndex = FieldIndex(partnerFields)
+    private static let agreementIndex = FieldIndex(agreementFields)
+    private static let stakeholderIndex = FieldIndex(stakeholderFields)
 
     /// Columns an entity set shows when printed without `select`.
     public static func defaultColumns(of type: EntityType) -> [String] {
@@ -434,4 +434,64 @@ public enum FieldCatalog {
         computed("partner", .reference(.partner), "the org entity (so partner.name works like org.name)",
                  get: { entity, _ in if case .stakeholder(let s) = entity { return .reference(.partner, s.org) } else { return .null } }),
     ]
+}
+
+/// One entity type's fields by name. Every definition looks up each of its fields (a script
+/// of a million definitions, several million look-ups), and hashing a name with the standard
+/// hasher cost more than the rest of the look-up: names of up to 15 bytes (all of them today)
+/// are keyed by their bytes in two words, mixed by one multiplication, in an open-addressed
+/// table; a longer name goes to a dictionary.
+struct FieldIndex: @unchecked Sendable {
+    private let low: [UInt64]
+    private let high: [UInt64]
+    private let specs: [FieldSpec?]
+    private let longNames: [String: FieldSpec]
+    private let mask: Int
+
+    init(_ fields: [FieldSpec]) {
+        var size = 16
+        while size < fields.count * 4 { size *= 2 }
+        var low = [UInt64](repeating: 0, count: size), high = [UInt64](repeating: 0, count: size)
+        var specs = [FieldSpec?](repeating: nil, count: size)
+        var longNames: [String: FieldSpec] = [:]
+        for spec in fields {
+            guard let key = Self.key(spec.name) else {
+                longNames[spec.name] = spec
+                continue
+            }
+            var slot = Self.slot(key, mask: size - 1)
+            while specs[slot] != nil { slot = (slot + 1) & (size - 1) }
+            (low[slot], high[slot], specs[slot]) = (key.low, key.high, spec)
+        }
+        (self.low, self.high, self.specs, self.longNames, mask) = (low, high, specs, longNames, size - 1)
+    }
+
+    subscript(name: String) -> FieldSpec? {
+        guard let key = Self.key(name) else { return longNames[name] }
+        var slot = Self.slot(key, mask: mask)
+        while let spec = specs[slot] {
+            if low[slot] == key.low, high[slot] == key.high { return spec }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    /// A name of 1-15 bytes as two words: bytes 0-7, then bytes 8-14 with the length on top.
+    private static func key(_ name: String) -> (low: UInt64, high: UInt64)? {
+        var name = name
+        return name.withUTF8 { bytes -> (low: UInt64, high: UInt64)? in
+            let count = bytes.count
+            guard count > 0, count <= 15 else { return nil }
+            var low: UInt64 = 0, high: UInt64 = 0
+            for index in 0..<min(count, 8) { low |= UInt64(bytes[index]) << (8 * UInt64(index)) }
+            if count > 8 {
+                for index in 8..<count { high |= UInt64(bytes[index]) << (8 * UInt64(index - 8)) }
+            }
+            return (low, high | UInt64(count) << 56)
+        }
+    }
+
+    private static func slot(_ key: (low: UInt64, high: UInt64), mask: Int) -> Int {
+        Int(truncatingIfNeeded: ((key.low ^ (key.high &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9) >> 40) & mask
+    }
 }

@@ -172,7 +172,7 @@ struct FitTests {
     }
 }
 
-/// Field look-up by name (grouped by length and first byte, no hashing).
+/// Field look-up by name (`FieldIndex`: names keyed by their bytes, longer ones in a dictionary).
 @Suite("Model: field look-up")
 struct FieldLookupTests {
     @Test("every field of every type is found by its name, and only by it")
@@ -189,7 +189,8 @@ struct FieldLookupTests {
         }
     }
 
-    @Test("names that are no field give nil", arguments: ["", "é", "ñame", "x", String(repeating: "n", count: 40), "name\u{0}", "regoin"])
+    @Test("names that are no field give nil", arguments: ["", "é", "ñame", "x", String(repeating: "n", count: 40), "name\u{0}", "regoin",
+                                                       "namename", "name\u{0}\u{0}\u{0}\u{0}", "123456789012345", "1234567890123456"])
     func noField(name: String) {
         for type in EntityType.allCases { #expect(FieldCatalog.field(name, of: type) == nil) }
     }
