@@ -1,13 +1,14 @@
-/// Reads the usual definition (`stakeholder s1 { name: "Ada", org: p1, knows: [s2] }`, one
-/// line of literals) straight from the lexer into the syntax tree the parser would build,
-/// without the parser's token window, its newline rules or its precedence levels: a portfolio
-/// script is almost all such lines.
+/// Reads the usual definition (`stakeholder s1 { name: "Ada", org: p1, knows: [s2] }`, made of
+/// literals, on one line or, as `save` writes it, a field a line) straight from the lexer into
+/// the syntax tree the parser would build, without the parser's token window or its precedence
+/// levels: a portfolio script is almost all such definitions.
 ///
 /// It reads a subset of `definition` in `grammar/ally.ebnf` and builds exactly what the parser
 /// builds for it (the same nodes, names, values and ranges; a test holds the two together).
-/// Anything else (a newline or a comment before the line ends, an operator, a call, a value
-/// the lexer or a literal's decoding rejects, a line that a `|` continues) makes it give up,
-/// and the parser reads the statement as ever: errors are always the parser's.
+/// Newlines count as the parser's token stream counts them. Anything else (an operator, a
+/// call, a value the lexer or a literal's decoding rejects, a newline where a field is not
+/// done, something after the closing `}` on its line, a line that a `|` continues) makes it
+/// give up, and the parser reads the statement as ever: errors are always the parser's.
 struct DefinitionReader {
     let file: SourceFile
     private var lexer: Lexer
@@ -18,6 +19,10 @@ struct DefinitionReader {
     /// parser, which has the depth limit and its error.
     private var depth = 0
     private static let maximumDepth = 8
+    /// The brackets open around the current token, innermost last: true for `{`, false for `[`.
+    private var open: [Bool] = []
+    /// Whether a newline inside `{ }` came before the current token: a separator there.
+    private var sawNewline = false
 
     init(file: SourceFile) {
         self.file = file
@@ -38,6 +43,9 @@ struct DefinitionReader {
     mutating func read(at start: Int) -> (statement: Statement, end: Int)? {
         lexer.restart(at: start)
         depth = 0
+        open.removeAll(keepingCapacity: true)
+        sawNewline = false
+        token = Token(.endOfFile, .none)
         do {
             return try readDefinition(start)
         } catch {
@@ -45,9 +53,23 @@ struct DefinitionReader {
         }
     }
 
+    /// Reads the next token, past newlines as the parser's token stream treats them: inside
+    /// `[ ]` they are nothing; inside `{ }` a newline separates (`sawNewline`), unless the line
+    /// ends with a token that continues it (then the stream would join the lines: give up);
+    /// outside both the statement would end (give up). A `|` can only be a line continuing.
     private mutating func advance() throws(GiveUp) {
+        let previous = token
         token = lexer.nextRaw()
-        if token.kind == .invalid || token.kind == .newline { throw GiveUp() }
+        sawNewline = false
+        while token.kind == .newline {
+            guard let brace = open.last else { throw GiveUp() }
+            if brace {
+                if previous.kind != .comma, Lexer.continuesAfter(previous, bytes: file.bytes) { throw GiveUp() }
+                sawNewline = true
+            }
+            token = lexer.nextRaw()
+        }
+        if token.kind == .invalid || token.kind == .pipe { throw GiveUp() }
     }
 
     private mutating func expect(_ kind: Token.Kind) throws(GiveUp) -> Token {
@@ -107,22 +129,27 @@ struct DefinitionReader {
     /// `{ name: value, ... }` with the current token its `{`; returns the fields and the `}`.
     /// `last`: the block ends the statement, so nothing is read after its `}`.
     private mutating func fieldBlock(last: Bool = false) throws(GiveUp) -> ([FieldInit], Token) {
+        open.append(true)
         try advance()
         var fields: [FieldInit] = []
         while true {
             while token.kind == .comma || token.kind == .semicolon { try advance() }
             if token.kind == .rightBrace {
                 let close = token
+                open.removeLast()
                 if !last { try advance() }
                 return (fields, close)
             }
             let field = try name()
+            // A newline before the `:` or the value ends the field: the parser's error.
+            guard !sawNewline else { throw GiveUp() }
             _ = try expect(.colon)
+            guard !sawNewline else { throw GiveUp() }
             let value = try self.value()
             fields.append(FieldInit(name: field, value: value))
             switch token.kind {
             case .comma, .semicolon, .rightBrace: break
-            default: throw GiveUp()
+            default: guard sawNewline else { throw GiveUp() }
             }
         }
     }
@@ -162,13 +189,15 @@ struct DefinitionReader {
                 default: break
                 }
             }
-            if token.kind == .leftBrace {
+            // (After a newline that separates, a `{` or `(` belongs to what follows.)
+            if token.kind == .leftBrace, !sawNewline {
                 let (fields, close) = try fieldBlock()
                 return Expr(.tagged(word, fields), start.range.union(close.range))
             }
-            if token.kind == .leftParen { throw GiveUp() }
+            if token.kind == .leftParen, !sawNewline { throw GiveUp() }
             return Expr(.name(word.text), start.range)
         case .leftBracket:
+            open.append(false)
             try advance()
             var items: [Expr] = []
             while token.kind != .rightBracket {
@@ -180,6 +209,7 @@ struct DefinitionReader {
                 }
             }
             let close = token
+            open.removeLast()
             try advance()
             return Expr(.list(items), start.range.union(close.range))
         case .leftBrace:

@@ -21,7 +21,7 @@ public struct Parser {
     private var nodes = 0
     /// Strings of the identifiers read so far (see `word`).
     private var words = WordCache()
-    /// Reads the usual one-line definitions without the token window (nil: every statement
+    /// Reads the usual definitions (of literals) without the token window (nil: every statement
     /// goes the general way, as tests compare). Boxed: the parser recurses with itself
     /// `inout`, and its size is stack on every level.
     private let definitions: DefinitionReader.Box?

@@ -42,6 +42,44 @@ struct DefinitionReaderTests {
         Self.expectSame(Self.generated(partners: 150, seed: seed).joined(separator: "\n") + "\n")
     }
 
+    /// A generated portfolio as `save` writes it (a field a line, trailing commas).
+    static func saved(partners: Int, seed: UInt64) -> String {
+        let harness = Harness()
+        harness.expectSuccess(generated(partners: partners, seed: seed).joined(separator: "\n"))
+        return ScriptWriter.script(for: harness.session.portfolio, metrics: [])
+    }
+
+    @Test("saved portfolios and the built-in sample parse the same")
+    func savedPortfolios() {
+        Self.expectSame(Self.saved(partners: 60, seed: 4))
+        Self.expectSame(SamplePortfolio.source)
+    }
+
+    @Test("newlines inside a definition, as the parser's token stream counts them", arguments: [
+        "partner p1 {\n  name: \"A\",\n  kind: academic,\n}\n",
+        "partner p1 {\n\n  name: \"A\"   # the name\n\n  kind: academic\n}\npartners | count\n",
+        "partner p1 {\n  name:\n \"A\"\n}\n",
+        "partner p1 {\n  name\n : \"A\"\n}\n",
+        "partner p1 { name: \"A\", kind: in\n stage: prospect }\n",
+        "partner p1 { name: \"A\", kind: not\n}\n",
+        "partner p1 { tags: [\"a\",\n \"b\"\n\n], name: \"A\"\n}\n",
+        "agreement a1 { title: \"T\", parties: [p1\n{role: lead}, p2\n] }\n",
+        "agreement a1 { title: \"T\", parties: [p1 {\n role: lead\n contributes: 5 }, p2] }\n",
+        "agreement a1 { title: \"T\", x: p1\n{role: lead} }\n",
+        "agreement a1 { title: \"T\", x: f\n(1) }\n",
+        "agreement a1 { title: \"T\",\n| count }\n",
+        "agreement a1 { title: \"T\"\n  | count\n}\n",
+        "agreement a1\n{ title: \"T\" }\n",
+        "agreement\na1 { title: \"T\" }\n",
+        "agreement a1 { title: \"T\", kpis: [{\nname: \"k\"\ntarget: 1\n}] }\n",
+        "agreement a1 { title: \"T\", kpis: [{name: \"k\",\n\n target: 1,}\n,\n] }\n",
+        "partner p1 {\n  name: \"A\"\n}\n| count\n",
+        "partner p1 { name: \"A\" ,\n ; \n , kind: payer }\n",
+    ])
+    func newlines(text: String) {
+        Self.expectSame(text)
+    }
+
     @Test("definitions it must leave to the parser, or read exactly as the parser does", arguments: [
         "partner p1 { name: \"A\", kind: academic }\n| count\n",
         "partner p1 { name: \"A\", kind: academic }\n\n# note\n  | count\n",
@@ -81,10 +119,11 @@ struct DefinitionReaderTests {
     @Test("mutated definition lines parse the same")
     func mutations() {
         var generator = SystemRandomNumberGenerator()
-        let lines = Self.generated(partners: 30, seed: 9).filter { !$0.hasPrefix("#") }
+        let saved = Self.saved(partners: 10, seed: 9).components(separatedBy: "\n}\n").map { $0 + "\n}" }
+        let lines = Self.generated(partners: 30, seed: 9).filter { !$0.hasPrefix("#") } + saved.filter { $0.contains("{") }
         let pieces = ["{", "}", "[", "]", "(", ")", ",", ";", ":", "|", "#", "\"", "\n", " ", "-", "+", ".", "0", "9k", "2026-01-01",
                       "90d", "x", "true", "null", "today", "\\", "é", "\t", "==", "p1 {", "}\n|", "_", "1_0", "%", "mo", "\r"]
-        for _ in 0..<3_000 {
+        for _ in 0..<4_000 {
             var line = Array(lines.randomElement(using: &generator)!)
             for _ in 0..<Int.random(in: 1...3, using: &generator) {
                 let position = Int.random(in: 0...line.count, using: &generator)
@@ -99,8 +138,11 @@ struct DefinitionReaderTests {
         }
     }
 
-    @Test("the usual definitions are read directly")
+    @Test("the usual definitions are read directly, saved ones too")
     func readsDirectly() throws {
+        let saved = "partner p1 {\n  name: \"A\",\n  tags: [\"a\", \"b\"],\n}\npartners"
+        var savedReader = DefinitionReader(file: SourceFile(name: "s.ally", text: saved))
+        #expect(savedReader.read(at: 0)?.end == saved.utf8.count - "partners".utf8.count)
         let file = SourceFile(name: "d.ally", text: "agreement a1 { title: \"T\", form: mou, parties: [p1 {role: lead}, p2], notice: 90d }\nx\n")
         var reader = DefinitionReader(file: file)
         let read = reader.read(at: 0)
