@@ -180,14 +180,8 @@ struct DefinitionReader {
             return Expr(.duration(duration), start.range)
         case .identifier:
             let word = try name()
-            if (4...5).contains(start.range.upper - start.range.lower) {
-                switch word.text {
-                case "true": return Expr(.bool(true), start.range)
-                case "false": return Expr(.bool(false), start.range)
-                case "null": return Expr(.null, start.range)
-                case "today": return Expr(.today, start.range)
-                default: break
-                }
+            if (4...5).contains(start.range.upper - start.range.lower), let keyword = Parser.keywordLiteral(word.text) {
+                return Expr(keyword, start.range)
             }
             // (After a newline that separates, a `{` or `(` belongs to what follows.)
             if token.kind == .leftBrace, !sawNewline {

@@ -878,8 +878,8 @@ public struct Parser {
         }
     }
 
-    /// `true`, `false`, `null`, `today`.
-    private static func keywordLiteral(_ word: String) -> ExprKind? {
+    /// `true`, `false`, `null`, `today` (also for `DefinitionReader`).
+    static func keywordLiteral(_ word: String) -> ExprKind? {
         switch word {
         case "true": return .bool(true)
         case "false": return .bool(false)
