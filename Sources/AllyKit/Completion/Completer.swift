@@ -153,8 +153,8 @@ public struct Completer {
             if words.contains("on") { return session.metricNames }
             return session.scenarioNames
         case ("add", "add"): return ["party"]
-        case ("add", "party"), ("remove", "party"): return ids(.partner)
-        case ("add", "to") where words.contains("party"), ("remove", "from") where words.contains("party"): return ids(.agreement)
+        case ("add", "party"), ("remove", "party"): return ids(.partner, word)
+        case ("add", "to") where words.contains("party"), ("remove", "from") where words.contains("party"): return ids(.agreement, word)
         case ("import", "import"): return ["partners", "agreements", "stakeholders", "parties"]
         case ("trigger", "on"): return EntityType.allCases.map(\.plural)
         default: break
@@ -164,10 +164,10 @@ public struct Completer {
             if let type = EntityType(rawValue: lastWord), tokens.count == 1 || [.pipe].contains(tokens[tokens.count - 2].kind) || tokens.count >= 1 {
                 if tokens.count == 1 || words.dropLast().last == "update" || words.dropLast().last == "remove"
                     || words.dropLast().last == "export" || words.dropLast().last == "let" || tokens[tokens.count - 2].kind == .assign {
-                    return ids(type)
+                    return ids(type, word)
                 }
             }
-            if (lastWord == "from" || lastWord == "to"), words.contains("path") { return ids(.partner) + ids(.stakeholder) }
+            if (lastWord == "from" || lastWord == "to"), words.contains("path") { return ids(.partner, word) + ids(.stakeholder, word) }
             if lastWord == "path" { return ["from"] }
         }
         // After `|`: a stage.
@@ -182,7 +182,7 @@ public struct Completer {
         if [.equalEqual, .bangEqual, .less, .lessEqual, .greater, .greaterEqual].contains(last.kind)
             || (last.kind == .identifier && lastWord == "in") || last.kind == .leftBracket || last.kind == .comma {
             if let enumType = comparedEnum(tokens, bytes: bytes, scope: scope) { return enumType.cases }
-            if let entityType = comparedReference(tokens, bytes: bytes, scope: scope) { return ids(entityType) }
+            if let entityType = comparedReference(tokens, bytes: bytes, scope: scope) { return ids(entityType, word) }
         }
         if last.kind == .dot, tokens.count >= 2, tokens[tokens.count - 2].kind == .identifier {
             let base = text(tokens[tokens.count - 2])
@@ -214,8 +214,10 @@ public struct Completer {
         return []
     }
 
-    private func ids(_ type: EntityType) -> [String] {
-        session.portfolio.sortedIds(type)
+    /// The ids of a type that `word` begins, in order: a range of the portfolio's tree, so a
+    /// million ids cost no more than the few hundred listed.
+    private func ids(_ type: EntityType, _ word: String) -> [String] {
+        session.portfolio.ids(type, withPrefix: word, limit: Completer.limit)
     }
 
     /// The entity type (and table columns) the cursor's stage sees.

@@ -1,5 +1,3 @@
-import HashTreeCollections
-
 /// What `FieldValidator` needs to know about the portfolio: whether an entity exists (a
 /// reference) and which partner is the home partner.
 protocol ReferenceResolver {
@@ -30,17 +28,17 @@ extension Runtime: ReferenceResolver {
 /// that check's answer counts.
 ///
 /// A type's ids are copied into a set of the snapshot's own the first time one is looked up:
-/// looking them up in the tries, which the importing thread also reads, would make both
+/// looking them up in the trees, which the importing thread also reads, would make both
 /// threads count references on the same nodes, and each core take the other's cache lines.
 struct ReferenceSnapshot: ReferenceResolver, Sendable {
     private let ids: IdSets
 
     /// The snapshot's ids by type, each set made on first use (on the one thread that reads it).
     private final class IdSets: @unchecked Sendable {
-        let boxes: [TreeDictionary<String, Entity>?]
+        let boxes: [IdTree<Entity>?]
         var sets: [Set<String>?]
 
-        init(boxes: [TreeDictionary<String, Entity>?]) {
+        init(boxes: [IdTree<Entity>?]) {
             self.boxes = boxes
             sets = Array(repeating: nil, count: boxes.count)
         }

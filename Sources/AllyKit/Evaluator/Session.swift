@@ -122,6 +122,9 @@ public final class Session {
     }
 
     func run(_ file: SourceFile, sink: OutputSink, keepGoing: Bool, prefetch: Bool?) -> RunStatus {
+        // A script or shell line that added or removed many entities leaves sparse trees: compact
+        // them once it is done (not inside a `load`, whose caller's statement is still running).
+        defer { if loading.isEmpty { current.portfolio.compactIfSparse() } }
         if let diagnostic = Self.encodingError(file) {
             if reportIfChanged(file, sink: sink) { return .failed }
             sink.report(diagnostic)
@@ -314,7 +317,7 @@ public final class Session {
     }
 
     /// Runs a change on the current scenario's portfolio in place: the runtime takes the only
-    /// reference, so no trie node is copied (what makes loading and importing large data fast).
+    /// reference, so no tree node is copied (what makes loading and importing large data fast).
     /// `body` must leave the portfolio as it was when it throws.
     ///
     /// The portfolio is swapped into one runtime kept for this (not copied into a new one):

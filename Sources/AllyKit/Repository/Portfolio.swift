@@ -1,17 +1,18 @@
 import HashTreeCollections
 
-/// The in-memory repository: partners, agreements, stakeholders and triggers, in persistent
-/// hash tries (`TreeDictionary`) so that a copy is O(1) and shares every unchanged entity.
-/// Relation indexes are persistent too, so a fork never rebuilds them.
+/// The in-memory repository: partners, agreements and stakeholders in persistent B+ trees
+/// ordered by id (`IdTree`), triggers in a persistent hash trie, so that a copy is O(1) and
+/// shares every unchanged entity. Relation indexes are persistent too, so a fork never
+/// rebuilds them.
 ///
 /// Mutators keep the invariants the rest of Ally relies on (symmetric `knows`, relation
 /// indexes, id order) but do not validate input: `PortfolioEditor` does that first.
 public struct Portfolio: Sendable {
     /// Entities by id, stored as `Entity` values: the box behind each one is shared by the
-    /// tries, every fork, the id-ordered row caches and the pipelines that read it.
-    private var partnerBoxes = TreeDictionary<String, Entity>()
-    private var agreementBoxes = TreeDictionary<String, Entity>()
-    private var stakeholderBoxes = TreeDictionary<String, Entity>()
+    /// trees, every fork, the id-ordered row caches and the pipelines that read it.
+    private var partnerBoxes = IdTree<Entity>()
+    private var agreementBoxes = IdTree<Entity>()
+    private var stakeholderBoxes = IdTree<Entity>()
     public var partners: EntityLookup<Partner> { EntityLookup(boxes: partnerBoxes) }
     public var agreements: EntityLookup<Agreement> { EntityLookup(boxes: agreementBoxes) }
     public var stakeholders: EntityLookup<Stakeholder> { EntityLookup(boxes: stakeholderBoxes) }
@@ -23,9 +24,9 @@ public struct Portfolio: Sendable {
     /// partner id → ids of the stakeholders whose org it is (sorted).
     private var stakeholdersByOrg = TreeDictionary<String, SortedIds>()
 
-    private var partnerOrder = IdOrder()
-    private var agreementOrder = IdOrder()
-    private var stakeholderOrder = IdOrder()
+    private var partnerPositions = PositionMap()
+    private var agreementPositions = PositionMap()
+    private var stakeholderPositions = PositionMap()
     /// Every entity of a type in id order, built on first use and dropped by any change to
     /// that type, so repeated queries on an unchanged portfolio skip the lookups.
     private var partnerRows = EntityRows()
@@ -49,31 +50,30 @@ public struct Portfolio: Sendable {
         }
     }
 
-    /// Every id of a type, in byte-wise ascending order.
-    public func sortedIds(_ type: EntityType) -> [String] {
-        switch type {
-        case .partner: return partnerOrder.ids(of: partnerBoxes.keys)
-        case .agreement: return agreementOrder.ids(of: agreementBoxes.keys)
-        case .stakeholder: return stakeholderOrder.ids(of: stakeholderBoxes.keys)
-        }
+    /// Every id of a type, in byte-wise ascending order (read from the tree on each call).
+    public func sortedIds(_ type: EntityType) -> [String] { boxes(of: type).keys }
+
+    /// Up to `limit` ids of a type that start with `prefix`, in order (Tab completion).
+    public func ids(_ type: EntityType, withPrefix prefix: String, limit: Int) -> [String] {
+        boxes(of: type).keys(withPrefix: prefix, limit: limit)
     }
 
     /// id → position in `sortedIds(type)` (and `allEntities(type)`); kept while no id of the
     /// type is added or removed.
     func positions(_ type: EntityType) -> [String: Int32] {
         switch type {
-        case .partner: return partnerOrder.positions(of: partnerBoxes.keys)
-        case .agreement: return agreementOrder.positions(of: agreementBoxes.keys)
-        case .stakeholder: return stakeholderOrder.positions(of: stakeholderBoxes.keys)
+        case .partner: return partnerPositions.positions(of: partnerBoxes)
+        case .agreement: return agreementPositions.positions(of: agreementBoxes)
+        case .stakeholder: return stakeholderPositions.positions(of: stakeholderBoxes)
         }
     }
 
     /// Every entity of a type, in id order.
     public func allEntities(_ type: EntityType) -> [Entity] {
         switch type {
-        case .partner: return partnerRows.rows { partnerOrder.rows(of: partnerBoxes) }
-        case .agreement: return agreementRows.rows { agreementOrder.rows(of: agreementBoxes) }
-        case .stakeholder: return stakeholderRows.rows { stakeholderOrder.rows(of: stakeholderBoxes) }
+        case .partner: return partnerRows.rows { partnerBoxes.values }
+        case .agreement: return agreementRows.rows { agreementBoxes.values }
+        case .stakeholder: return stakeholderRows.rows { stakeholderBoxes.values }
         }
     }
 
@@ -90,8 +90,8 @@ public struct Portfolio: Sendable {
         return cache.column(field.name) { Column.build(field, of: entities) }
     }
 
-    /// One type's trie (an O(1) copy), for reading on another thread.
-    func boxes(of type: EntityType) -> TreeDictionary<String, Entity> {
+    /// One type's tree (an O(1) copy), for reading on another thread.
+    func boxes(of type: EntityType) -> IdTree<Entity> {
         switch type {
         case .partner: return partnerBoxes
         case .agreement: return agreementBoxes
@@ -109,9 +109,9 @@ public struct Portfolio: Sendable {
 
     public func contains(_ type: EntityType, _ id: String) -> Bool {
         switch type {
-        case .partner: return partnerBoxes[id] != nil
-        case .agreement: return agreementBoxes[id] != nil
-        case .stakeholder: return stakeholderBoxes[id] != nil
+        case .partner: return partnerBoxes.contains(id)
+        case .agreement: return agreementBoxes.contains(id)
+        case .stakeholder: return stakeholderBoxes.contains(id)
         }
     }
 
@@ -143,40 +143,38 @@ public struct Portfolio: Sendable {
     /// Stores an entity whose id is not taken yet, with one look-up of the id (an import's
     /// rows); false, and nothing changed, if the id exists.
     public mutating func insertNew(_ entity: Entity) -> Bool {
-        var inserted = false
         switch entity {
         case .partner(let partner):
-            partnerBoxes.updateValue(forKey: partner.id, default: { inserted = true; return entity }()) { _ in }
-            if inserted { stored(partner, old: nil) }
+            guard partnerBoxes.insertNew(entity, forKey: partner.id) else { return false }
+            stored(partner, old: nil)
         case .agreement(let agreement):
-            agreementBoxes.updateValue(forKey: agreement.id, default: { inserted = true; return entity }()) { _ in }
-            if inserted { stored(agreement, old: nil) }
+            guard agreementBoxes.insertNew(entity, forKey: agreement.id) else { return false }
+            stored(agreement, old: nil)
         case .stakeholder(let stakeholder):
             let stakeholder = Self.normalized(stakeholder)
-            stakeholderBoxes.updateValue(forKey: stakeholder.id, default: { inserted = true; return .stakeholder(stakeholder) }()) { _ in }
-            if inserted { stored(stakeholder, old: nil) }
+            guard stakeholderBoxes.insertNew(.stakeholder(stakeholder), forKey: stakeholder.id) else { return false }
+            stored(stakeholder, old: nil)
         }
-        return inserted
+        return true
     }
 
-    // What storing an entity entails besides the trie: the caches, the relation indexes, the
+    // What storing an entity entails besides the tree: the caches, the relation indexes, the
     // home partner, mirrored ties and the change log. `old` is what the id held before.
 
     private mutating func stored(_ partner: Partner, old: Entity?) {
         if partner.home { homeId = partner.id } else if homeId == partner.id { homeId = nil }
         if old == nil {
-            IdOrder.invalidate(&partnerOrder)
+            PositionMap.invalidate(&partnerPositions)
             EntityRows.invalidate(&partnerRows)
         } else {
-            EntityRows.replace(partner.id, with: .partner(partner), in: &partnerRows, order: partnerOrder, keys: partnerBoxes.keys)
+            EntityRows.replace(partner.id, with: .partner(partner), in: &partnerRows, tree: partnerBoxes)
         }
         if tracksChanges { touched.append(EntityKey(.partner, partner.id)) }
     }
 
     private mutating func stored(_ agreement: Agreement, old: Agreement?) {
         if let old {
-            EntityRows.replace(agreement.id, with: .agreement(agreement), in: &agreementRows, order: agreementOrder,
-                               keys: agreementBoxes.keys)
+            EntityRows.replace(agreement.id, with: .agreement(agreement), in: &agreementRows, tree: agreementBoxes)
             // Parties are few and unique within an agreement: pairwise checks, no sets.
             for party in old.parties where !agreement.parties.contains(where: { $0.partner == party.partner }) {
                 agreementsByPartner.remove(agreement.id, from: party.partner)
@@ -185,7 +183,7 @@ public struct Portfolio: Sendable {
                 agreementsByPartner.insert(agreement.id, into: party.partner)
             }
         } else {
-            IdOrder.invalidate(&agreementOrder)
+            PositionMap.invalidate(&agreementPositions)
             EntityRows.invalidate(&agreementRows)
             // A party appears once per agreement (the editor checks), so no set is needed.
             for party in agreement.parties { agreementsByPartner.insert(agreement.id, into: party.partner) }
@@ -204,11 +202,10 @@ public struct Portfolio: Sendable {
 
     private mutating func stored(_ stakeholder: Stakeholder, old: Stakeholder?) {
         if old == nil {
-            IdOrder.invalidate(&stakeholderOrder)
+            PositionMap.invalidate(&stakeholderPositions)
             EntityRows.invalidate(&stakeholderRows)
         } else {
-            EntityRows.replace(stakeholder.id, with: .stakeholder(stakeholder), in: &stakeholderRows, order: stakeholderOrder,
-                               keys: stakeholderBoxes.keys)
+            EntityRows.replace(stakeholder.id, with: .stakeholder(stakeholder), in: &stakeholderRows, tree: stakeholderBoxes)
         }
         if old?.org != stakeholder.org {
             if let old { stakeholdersByOrg.remove(old.id, from: old.org) }
@@ -236,8 +233,8 @@ public struct Portfolio: Sendable {
         edit(&knows)
         other.knows = knows
         if other.knows != before {
-            stakeholderBoxes[id] = .stakeholder(other)
-            EntityRows.replace(id, with: .stakeholder(other), in: &stakeholderRows, order: stakeholderOrder, keys: stakeholderBoxes.keys)
+            stakeholderBoxes.updateValue(.stakeholder(other), forKey: id)
+            EntityRows.replace(id, with: .stakeholder(other), in: &stakeholderRows, tree: stakeholderBoxes)
             if tracksChanges { touched.append(EntityKey(.stakeholder, id)) }
         }
     }
@@ -248,18 +245,18 @@ public struct Portfolio: Sendable {
         case .partner:
             guard partnerBoxes.removeValue(forKey: key.id) != nil else { return }
             if homeId == key.id { homeId = nil }
-            IdOrder.invalidate(&partnerOrder)
+            PositionMap.invalidate(&partnerPositions)
             EntityRows.invalidate(&partnerRows)
             agreementsByPartner[key.id] = nil
             stakeholdersByOrg[key.id] = nil
         case .agreement:
             guard let old = agreementBoxes.removeValue(forKey: key.id).flatMap(Agreement.unwrap) else { return }
-            IdOrder.invalidate(&agreementOrder)
+            PositionMap.invalidate(&agreementPositions)
             EntityRows.invalidate(&agreementRows)
             for party in old.parties { agreementsByPartner.remove(old.id, from: party.partner) }
         case .stakeholder:
             guard let old = stakeholderBoxes.removeValue(forKey: key.id).flatMap(Stakeholder.unwrap) else { return }
-            IdOrder.invalidate(&stakeholderOrder)
+            PositionMap.invalidate(&stakeholderPositions)
             EntityRows.invalidate(&stakeholderRows)
             stakeholdersByOrg.remove(old.id, from: old.org)
             for other in old.knows where other != old.id { editTies(of: other) { $0.removeAll { $0 == old.id } } }
@@ -268,11 +265,20 @@ public struct Portfolio: Sendable {
     }
 
     public mutating func clearTouched() { touched.removeAll(keepingCapacity: false) }
+
+    /// Compacts the trees that many inserts or removals left sparse (see `IdTree.isSparse`);
+    /// entities, their order and every cache stay as they are. Called after each statement
+    /// the session runs, so a load or an import is compacted once, when it is done.
+    public mutating func compactIfSparse() {
+        if partnerBoxes.isSparse { partnerBoxes.compact() }
+        if agreementBoxes.isSparse { agreementBoxes.compact() }
+        if stakeholderBoxes.isSparse { stakeholderBoxes.compact() }
+    }
 }
 
 /// Read access to one type's entities by id.
 public struct EntityLookup<T: EntityPayload>: Sendable {
-    let boxes: TreeDictionary<String, Entity>
+    let boxes: IdTree<Entity>
     public subscript(id: String) -> T? { boxes[id].flatMap(T.unwrap) }
     public var count: Int { boxes.count }
     public var isEmpty: Bool { boxes.isEmpty }
@@ -336,112 +342,30 @@ extension Array where Element == String {
     }
 }
 
-/// A lazily sorted list of ids, shared by every copy of a portfolio until an id is added or
-/// removed (updates keep it). Replaced, never mutated in place, once sorted.
-final class IdOrder: @unchecked Sendable {
-    private var sorted: [String]?
+/// A type's id → position map, built on first use from the tree (already in id order) and
+/// shared by every copy of a portfolio until an id is added or removed (updates keep it).
+final class PositionMap: @unchecked Sendable {
     private var positionOf: [String: Int32]?
 
-    func ids(of keys: some Collection<String>) -> [String] {
-        if let sorted { return sorted }
-        var ids = Array(keys)
-        var order = Self.order(ids)
-        Self.permute(&ids, by: &order)
-        sorted = ids
-        return ids
-    }
-
-    /// Positions of `ids` in byte-wise order: sorts plain (prefix, position) pairs, so no
-    /// string is retained or compared unless two share their first 8 bytes.
-    private static func order(_ ids: [String]) -> [Int32] {
-        var pairs = ids.enumerated().map { (key: prefix($1), position: Int32(truncatingIfNeeded: $0)) }
-        pairs.sort { a, b in
-            if a.key != b.key { return a.key < b.key }
-            return Value.compareText(ids[Int(a.position)], ids[Int(b.position)]) < 0
-        }
-        return pairs.map(\.position)
-    }
-
-    /// Rearranges `items` in place so that `items[i]` becomes the old `items[order[i]]`,
-    /// following each cycle of the permutation (`order` is used up: entries are marked -1).
-    /// A million ids sorted into a second array doubled the memory the sort needed at its peak.
-    static func permute<T>(_ items: inout [T], by order: inout [Int32]) {
-        items.withUnsafeMutableBufferPointer { items in
-            order.withUnsafeMutableBufferPointer { order in
-                for start in 0..<items.count where order[start] >= 0 {
-                    if Int(order[start]) == start { order[start] = -1; continue }
-                    let first = items[start]
-                    var index = start
-                    while true {
-                        let next = Int(order[index])
-                        order[index] = -1
-                        if next == start {
-                            items[index] = first
-                            break
-                        }
-                        items[index] = items[next]
-                        index = next
-                    }
-                }
-            }
-        }
-    }
-
-    /// The entities of a trie in id order. When the ids are not sorted yet, one pass over the
-    /// trie sorts ids and entities together (no lookup per id) and keeps the ids.
-    func rows(of boxes: TreeDictionary<String, Entity>) -> [Entity] {
-        if let sorted {
-            // Sized once: every sorted id is in `boxes` (growing the array doubled its room).
-            var entities: [Entity] = []
-            entities.reserveCapacity(sorted.count)
-            for id in sorted { if let entity = boxes[id] { entities.append(entity) } }
-            return entities
-        }
-        var ids: [String] = [], entities: [Entity] = []
-        ids.reserveCapacity(boxes.count)
-        entities.reserveCapacity(boxes.count)
-        for (id, entity) in boxes {
-            ids.append(id)
-            entities.append(entity)
-        }
-        let order = Self.order(ids)
-        var scratch = order
-        Self.permute(&ids, by: &scratch)
-        sorted = ids
-        scratch = order
-        Self.permute(&entities, by: &scratch)
-        return entities
-    }
-
-    /// An id's first 8 bytes as a big-endian number (zero-padded): ordering these orders the
-    /// ids byte-wise up to ties, which the full comparison settles. Sorting a million ids
-    /// compares integers instead of strings.
-    static func prefix(_ id: String) -> UInt64 {
-        var key: UInt64 = 0
-        var shift: UInt64 = 56
-        for byte in id.utf8 {
-            key |= UInt64(byte) << shift
-            if shift == 0 { break }
-            shift -= 8
-        }
-        return key
-    }
-
-    /// Drops the order after an id was added or removed; one nothing has sorted yet and no
-    /// other copy of the portfolio shares is kept, so a run of inserts allocates nothing.
-    static func invalidate(_ order: inout IdOrder) {
-        if !isKnownUniquelyReferenced(&order) || order.sorted != nil { order = IdOrder() }
-    }
-
-    /// id → its position in `ids`, built on first use.
-    func positions(of keys: some Collection<String>) -> [String: Int32] {
+    /// id → its position in id order.
+    func positions(of tree: IdTree<Entity>) -> [String: Int32] {
         if let positionOf { return positionOf }
-        let ids = ids(of: keys)
         var map: [String: Int32] = [:]
-        map.reserveCapacity(ids.count)
-        for (position, id) in ids.enumerated() { map[id] = Int32(truncatingIfNeeded: position) }
+        map.reserveCapacity(tree.count)
+        var position: Int32 = 0
+        tree.forEach { id, _ in
+            map[id] = position
+            position += 1
+            return true
+        }
         positionOf = map
         return map
+    }
+
+    /// Drops the map after an id was added or removed; one nothing has built yet and no other
+    /// copy of the portfolio shares is kept, so a run of inserts allocates nothing.
+    static func invalidate(_ map: inout PositionMap) {
+        if !isKnownUniquelyReferenced(&map) || map.positionOf != nil { map = PositionMap() }
     }
 }
 
@@ -468,9 +392,8 @@ final class EntityRows: @unchecked Sendable {
     /// Puts a changed entity (same id, so the same position) into the cached rows and columns
     /// instead of dropping them: after `update`, the next scan does not rebuild a million rows.
     /// A copy that other portfolios share is copied first (its arrays only when written).
-    static func replace(_ id: String, with entity: Entity, in rows: inout EntityRows, order: IdOrder,
-                        keys: some Collection<String>) {
-        guard rows.cached != nil, let position = order.positions(of: keys)[id] else {
+    static func replace(_ id: String, with entity: Entity, in rows: inout EntityRows, tree: IdTree<Entity>) {
+        guard rows.cached != nil, let position = tree.position(of: id) else {
             invalidate(&rows)
             return
         }

@@ -1,0 +1,494 @@
+/// A persistent B+ tree keyed by entity id in byte order: the portfolio's primary store.
+///
+/// Copying a tree is O(1) (one reference); a change copies only the nodes on its path that
+/// another copy still shares, so scenarios fork in constant time and share every unchanged
+/// node. Unlike the hash tries it replaced, it keeps the ids in order: listing them, listing
+/// those with a prefix (Tab completion) and finding an id's position (inner nodes count their
+/// entries) need no sorted copy of the ids. A leaf holds up to 64 entries in two arrays grown
+/// an eighth at a time: ~26 bytes an entity against ~53 in the tries (massif, 10,000 partners).
+///
+/// Ids are compared byte by byte. Every id Ally stores is an ASCII identifier, so this is the
+/// order `Value.compareText` gives them, and equal bytes is equal text.
+struct IdTree<Element>: @unchecked Sendable {
+    // Sendable as the persistent tries were: nodes are never changed once another copy (which
+    // another thread may read) shares them.
+    private var root: Node?
+    /// Entries added or removed since the tree was last compacted (or created).
+    private var changes = 0
+    /// Leaves in the tree, for the fill ratio that decides compaction.
+    private var leaves = 0
+
+    static var leafCapacity: Int { 64 }
+    static var innerCapacity: Int { 64 }
+
+    init() {}
+
+    var count: Int { root?.count ?? 0 }
+    var isEmpty: Bool { root == nil }
+
+    // MARK: Node
+
+    /// What an insert reports back up its path.
+    struct Insertion {
+        /// The new id went after every id of its leaf (and of each node above that split).
+        var appending = false
+        var leafSplits = 0
+        /// false: an id already present keeps its entry (and is reported as the old value).
+        var replaces = true
+    }
+
+    final class Node {
+        /// A leaf's ids, ascending; an inner node's smallest id under each child.
+        var keys: [String]
+        /// A leaf's entries, parallel to `keys`; empty in inner nodes.
+        var values: [Element]
+        /// An inner node's children; empty in leaves.
+        var children: [Node]
+        /// Entries under this node.
+        var count: Int
+        let isLeaf: Bool
+
+        init(leafKeys keys: [String], values: [Element]) {
+            self.keys = keys
+            self.values = values
+            self.children = []
+            self.count = keys.count
+            self.isLeaf = true
+        }
+
+        init(children: [Node]) {
+            self.keys = children.map { $0.keys[0] }
+            self.values = []
+            self.children = children
+            self.count = children.reduce(0) { $0 + $1.count }
+            self.isLeaf = false
+        }
+
+        private init(copying node: Node) {
+            keys = node.keys
+            values = node.values
+            children = node.children
+            count = node.count
+            isLeaf = node.isLeaf
+        }
+
+        func copy() -> Node { Node(copying: self) }
+
+        /// The first position whose key is not below `key` (leaves: where it is or would go).
+        @inline(__always)
+        func lowerBound(_ key: String) -> Int { IdTree.search(keys, key, orEqual: false) }
+
+        /// The child whose range holds `key`: the last one whose smallest key is not above it
+        /// (the first child for keys below every other).
+        @inline(__always)
+        func childIndex(_ key: String) -> Int { Swift.max(0, IdTree.search(keys, key, orEqual: true) - 1) }
+
+        /// Sets `key` to `value` under this (uniquely held) node. Returns the value replaced, and
+        /// a new right sibling when the node overflowed and split.
+        func insert(_ key: String, _ value: Element, _ state: inout Insertion) -> (old: Element?, split: Node?) {
+            if isLeaf {
+                let index = lowerBound(key)
+                if index < keys.count, IdTree.compare(keys[index], key) == 0 {
+                    let old = values[index]
+                    if state.replaces { values[index] = value }
+                    return (old, nil)
+                }
+                state.appending = index == keys.count
+                IdTree.makeRoom(in: &keys)
+                IdTree.makeRoom(in: &values)
+                keys.insert(key, at: index)
+                values.insert(value, at: index)
+                count += 1
+                guard keys.count > IdTree.leafCapacity else { return (nil, nil) }
+                state.leafSplits += 1
+                return (nil, splitLeaf(appending: state.appending))
+            }
+            let index = childIndex(key)
+            if !isKnownUniquelyReferenced(&children[index]) { children[index] = children[index].copy() }
+            let (old, split) = children[index].insert(key, value, &state)
+            if old == nil { count += 1 }
+            if index == 0 { keys[0] = children[0].keys[0] }
+            guard let split else { return (old, nil) }
+            state.appending = state.appending && index == children.count - 1
+            IdTree.makeRoom(in: &children)
+            IdTree.makeRoom(in: &keys)
+            children.insert(split, at: index + 1)
+            keys.insert(split.keys[0], at: index + 1)
+            guard children.count > IdTree.innerCapacity else { return (old, nil) }
+            return (old, splitInner(appending: state.appending))
+        }
+
+        /// Keys arriving in order fill each leaf before the next (splitting at the end); any
+        /// other insert splits in half.
+        private func splitLeaf(appending: Bool) -> Node {
+            let cut = appending ? keys.count - 1 : keys.count / 2
+            let right = Node(leafKeys: Array(keys[cut...]), values: Array(values[cut...]))
+            // New arrays, sized to what they hold (cutting the old ones would keep their room).
+            keys = Array(keys[..<cut])
+            values = Array(values[..<cut])
+            count = keys.count
+            return right
+        }
+
+        private func splitInner(appending: Bool) -> Node {
+            let cut = appending ? children.count - 1 : children.count / 2
+            let right = Node(children: Array(children[cut...]))
+            children = Array(children[..<cut])
+            keys = Array(keys[..<cut])
+            count -= right.count
+            return right
+        }
+
+        /// Removes `key` under this (uniquely held) node; returns what it held. A node left
+        /// empty is dropped by its parent (underfull nodes are left to compaction).
+        func remove(_ key: String, leavesRemoved: inout Int) -> Element? {
+            if isLeaf {
+                let index = lowerBound(key)
+                guard index < keys.count, IdTree.compare(keys[index], key) == 0 else { return nil }
+                keys.remove(at: index)
+                count -= 1
+                return values.remove(at: index)
+            }
+            let index = childIndex(key)
+            guard children[index].find(key) != nil else { return nil }
+            if !isKnownUniquelyReferenced(&children[index]) { children[index] = children[index].copy() }
+            let old = children[index].remove(key, leavesRemoved: &leavesRemoved)
+            count -= 1
+            if children[index].count == 0 {
+                if children[index].isLeaf { leavesRemoved += 1 }
+                children.remove(at: index)
+                keys.remove(at: index)
+            } else {
+                keys[index] = children[index].keys[0]
+            }
+            return old
+        }
+
+        func find(_ key: String) -> Element? {
+            var node = self
+            while !node.isLeaf { node = node.children[node.childIndex(key)] }
+            let index = node.lowerBound(key)
+            guard index < node.keys.count, IdTree.compare(node.keys[index], key) == 0 else { return nil }
+            return node.values[index]
+        }
+    }
+
+    /// Grows a full node array by an eighth (at least 4), not by doubling, and never past one
+    /// more than a node holds (the insert that splits it): a node's arrays then keep little
+    /// room they do not use, whether or not the tree is compacted later.
+    @inline(__always)
+    static func makeRoom<T>(in array: inout [T]) {
+        guard array.count == array.capacity else { return }
+        array.reserveCapacity(Swift.min(Swift.max(leafCapacity, innerCapacity) + 1, array.count + Swift.max(4, array.count / 8)))
+    }
+
+    // MARK: Reading
+
+    /// Byte-wise order of two ids (-1, 0, 1).
+    @inline(__always)
+    static func compare(_ a: String, _ b: String) -> Int {
+        if let x = SmallKey(a), let y = SmallKey(b) { return x < y ? -1 : (x == y ? 0 : 1) }
+        return slowCompare(a, b)
+    }
+
+    static func slowCompare(_ a: String, _ b: String) -> Int {
+        var a = a, b = b
+        return a.withUTF8 { p in
+            b.withUTF8 { q in
+                let n = Swift.min(p.count, q.count)
+                var i = 0
+                while i < n {
+                    let u = p[i], v = q[i]
+                    if u != v { return u < v ? -1 : 1 }
+                    i += 1
+                }
+                return p.count == q.count ? 0 : (p.count < q.count ? -1 : 1)
+            }
+        }
+    }
+
+    /// Binary search of sorted `keys`: the first position whose key is above `key` (`orEqual`)
+    /// or not below it. The array is read once (one access to the node's property, not one per
+    /// step), and ids of up to 15 ASCII bytes, which Swift keeps inline, compare as two integers.
+    @inline(__always)
+    static func search(_ keys: [String], _ key: String, orEqual: Bool) -> Int {
+        keys.withUnsafeBufferPointer { keys in
+            var low = 0, high = keys.count
+            if let probe = SmallKey(key) {
+                while low < high {
+                    let mid = (low + high) >> 1
+                    let order: Int
+                    if let candidate = SmallKey(unchecked: keys[mid]) {
+                        order = candidate < probe ? -1 : (candidate == probe ? 0 : 1)
+                    } else {
+                        order = slowCompare(keys[mid], key)
+                    }
+                    if order < 0 || (orEqual && order == 0) { low = mid + 1 } else { high = mid }
+                }
+            } else {
+                while low < high {
+                    let mid = (low + high) >> 1
+                    let order = slowCompare(keys[mid], key)
+                    if order < 0 || (orEqual && order == 0) { low = mid + 1 } else { high = mid }
+                }
+            }
+            return low
+        }
+    }
+
+    subscript(key: String) -> Element? { root?.find(key) }
+
+    func contains(_ key: String) -> Bool { self[key] != nil }
+
+    /// The entry's position in id order, if the id is present.
+    func position(of key: String) -> Int? {
+        guard var node = root else { return nil }
+        var position = 0
+        while !node.isLeaf {
+            let index = node.childIndex(key)
+            for child in node.children[..<index] { position += child.count }
+            node = node.children[index]
+        }
+        let index = node.lowerBound(key)
+        guard index < node.keys.count, Self.compare(node.keys[index], key) == 0 else { return nil }
+        return position + index
+    }
+
+    /// Calls `body` with each entry in id order from the first id not below `start` (from the
+    /// first entry when nil) until it returns false.
+    func forEach(from start: String? = nil, _ body: (String, Element) throws -> Bool) rethrows {
+        guard let root else { return }
+        _ = try Self.visit(root, from: start, body)
+    }
+
+    /// false: stopped.
+    private static func visit(_ node: Node, from start: String?, _ body: (String, Element) throws -> Bool) rethrows -> Bool {
+        if node.isLeaf {
+            let first = start.map(node.lowerBound) ?? 0
+            for index in first..<node.keys.count where try !body(node.keys[index], node.values[index]) { return false }
+            return true
+        }
+        let first = start.map(node.childIndex) ?? 0
+        for index in first..<node.children.count {
+            // Only the first child visited can hold ids below `start`.
+            if try !visit(node.children[index], from: index == first ? start : nil, body) { return false }
+        }
+        return true
+    }
+
+    /// Every id, in order.
+    var keys: [String] {
+        var keys: [String] = []
+        keys.reserveCapacity(count)
+        forEach { key, _ in keys.append(key); return true }
+        return keys
+    }
+
+    /// Every entry, in id order.
+    var values: [Element] {
+        var values: [Element] = []
+        values.reserveCapacity(count)
+        forEach { _, value in values.append(value); return true }
+        return values
+    }
+
+    /// Up to `limit` ids that start with `prefix`, in order.
+    func keys(withPrefix prefix: String, limit: Int) -> [String] {
+        var found: [String] = []
+        let prefixBytes = Array(prefix.utf8)
+        forEach(from: prefix) { key, _ in
+            guard found.count < limit, key.utf8.starts(with: prefixBytes) else { return false }
+            found.append(key)
+            return true
+        }
+        return found
+    }
+
+    // MARK: Writing
+
+    /// Sets the entry for `key`; returns the one it replaced.
+    @discardableResult
+    mutating func updateValue(_ value: Element, forKey key: String) -> Element? {
+        set(value, forKey: key, replacing: true)
+    }
+
+    /// Adds `value` under `key` if the id is absent (one descent); false, and nothing changed,
+    /// if it is present.
+    mutating func insertNew(_ value: Element, forKey key: String) -> Bool {
+        set(value, forKey: key, replacing: false) == nil
+    }
+
+    /// The entry `key` had before; with `replacing` false, an entry present is left as it is.
+    private mutating func set(_ value: Element, forKey key: String, replacing: Bool) -> Element? {
+        guard root != nil else {
+            root = Node(leafKeys: [key], values: [value])
+            leaves = 1
+            changes += 1
+            return nil
+        }
+        if !isKnownUniquelyReferenced(&root!) { root = root!.copy() }
+        var state = Insertion(replaces: replacing)
+        let (old, split) = root!.insert(key, value, &state)
+        if old == nil { changes += 1 }
+        leaves += state.leafSplits
+        if let split { root = Node(children: [root!, split]) }
+        return old
+    }
+
+    /// Removes the entry for `key`; returns it.
+    @discardableResult
+    mutating func removeValue(forKey key: String) -> Element? {
+        guard root != nil, root!.find(key) != nil else { return nil }
+        if !isKnownUniquelyReferenced(&root!) { root = root!.copy() }
+        var leavesRemoved = 0
+        let old = root!.remove(key, leavesRemoved: &leavesRemoved)
+        leaves -= leavesRemoved
+        changes += 1
+        if root!.count == 0 {
+            root = nil
+            leaves = 0
+        } else {
+            // A root left with one child hands over to it.
+            while !root!.isLeaf, root!.children.count == 1 { root = root!.children[0] }
+        }
+        return old
+    }
+}
+
+// MARK: Small keys
+
+/// An id of at most 15 ASCII bytes as two big-endian integers whose order is the id's byte
+/// order: Swift stores such a string inline (the bytes in its two words, the last byte of the
+/// second holding flags and the length), so this reads no memory besides the string itself.
+/// `isAvailable` checks that layout once (on known strings); if a toolchain ever laid strings
+/// out otherwise, every comparison takes the byte-by-byte path instead.
+struct SmallKey: Comparable {
+    let high: UInt64
+    let low: UInt64
+
+    @inline(__always)
+    init?(_ string: String) {
+        guard SmallKey.isAvailable else { return nil }
+        self.init(unchecked: string)
+    }
+
+    /// As `init?(_:)`, once `isAvailable` is known to be true.
+    @inline(__always)
+    init?(unchecked string: String) {
+        let (first, second) = unsafeBitCast(string, to: (UInt64, UInt64).self)
+        // 0b1110 in the top four bits: an immortal small ASCII string.
+        guard second >> 60 == 0xE else { return nil }
+        high = first.byteSwapped
+        // Bytes 8-14, then the length in the lowest byte: padded alike, the shorter id is smaller.
+        low = (second & 0x00FF_FFFF_FFFF_FFFF).byteSwapped | ((second >> 56) & 0xF)
+    }
+
+    private init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    static func < (a: SmallKey, b: SmallKey) -> Bool { a.high != b.high ? a.high < b.high : a.low < b.low }
+
+    /// Whether strings are laid out as this type reads them (checked once, on known strings).
+    static let isAvailable: Bool = {
+        func bits(_ string: String) -> (UInt64, UInt64) { unsafeBitCast(string, to: (UInt64, UInt64).self) }
+        var built = "p"
+        built += "12"
+        let samples: [(String, UInt64, UInt64)] = [
+            ("", 0, 0xE000_0000_0000_0000), (built, 0x32_3170, 0xE300_0000_0000_0000),
+            ("abcdefghijklmno", 0x6867_6665_6463_6261, 0xEF6F_6E6D_6C6B_6A69),
+        ]
+        return samples.allSatisfy { bits($0.0) == ($0.1, $0.2) } && bits("abcdefghijklmnop").1 >> 60 != 0xE
+            && bits("é").1 >> 60 != 0xE
+    }()
+}
+
+// MARK: Compaction
+
+extension IdTree {
+    /// Whether enough entries came and went since the last compaction (an eighth of the tree, so
+    /// compacting costs O(1) per change) to leave the leaves under 80% full. Ids added out of
+    /// order split leaves in half: a generated portfolio loads into leaves ~60% full.
+    var isSparse: Bool {
+        count >= 2 * Self.leafCapacity && changes * 8 >= count && count * 5 < leaves * Self.leafCapacity * 4
+    }
+
+    /// Repacks the entries into full leaves and the leaves into full inner nodes. Nodes no other
+    /// copy shares are emptied as they are read, so the tree's memory is not needed twice.
+    mutating func compact() {
+        guard var old = root else { return }
+        root = nil
+        let unique = isKnownUniquelyReferenced(&old)
+        var builder = Builder()
+        Self.drain(old, unique: unique, into: &builder)
+        var level = builder.finish()
+        leaves = level.count
+        while level.count > 1 {
+            var next: [Node] = []
+            next.reserveCapacity((level.count + Self.innerCapacity - 1) / Self.innerCapacity)
+            var start = 0
+            while start < level.count {
+                let end = Swift.min(start + Self.innerCapacity, level.count)
+                next.append(Node(children: Array(level[start..<end])))
+                start = end
+            }
+            level = next
+        }
+        root = level.first
+        changes = 0
+    }
+
+    private struct Builder {
+        var leaves: [Node] = []
+        var keys: [String] = []
+        var values: [Element] = []
+
+        mutating func append(_ newKeys: [String], _ newValues: [Element]) {
+            for index in newKeys.indices {
+                if keys.isEmpty {
+                    keys.reserveCapacity(IdTree.leafCapacity)
+                    values.reserveCapacity(IdTree.leafCapacity)
+                }
+                keys.append(newKeys[index])
+                values.append(newValues[index])
+                if keys.count == IdTree.leafCapacity { flush() }
+            }
+        }
+
+        mutating func flush() {
+            guard !keys.isEmpty else { return }
+            leaves.append(Node(leafKeys: keys, values: values))
+            keys = []
+            values = []
+        }
+
+        mutating func finish() -> [Node] {
+            flush()
+            return leaves
+        }
+    }
+
+    /// Appends the entries under `node` to `builder` in order; a `unique` node (no other copy
+    /// holds it) gives up its arrays as it goes, so each old leaf is freed once copied.
+    private static func drain(_ node: Node, unique: Bool, into builder: inout Builder) {
+        if node.isLeaf {
+            if unique {
+                let keys = node.keys, values = node.values
+                node.keys = []
+                node.values = []
+                builder.append(keys, values)
+            } else {
+                builder.append(node.keys, node.values)
+            }
+            return
+        }
+        var children = node.children
+        if unique { node.children = [] }
+        children.reverse()
+        while var child = children.popLast() {
+            let childUnique = unique && isKnownUniquelyReferenced(&child)
+            drain(child, unique: childUnique, into: &builder)
+        }
+    }
+}

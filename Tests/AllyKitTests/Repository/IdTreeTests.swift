@@ -1,0 +1,142 @@
+import Testing
+@testable import AllyKit
+
+/// The portfolio's primary store, held to a plain dictionary plus a sort: random inserts,
+/// replacements and removals, copies taken along the way (which must never change), and
+/// compaction at any point.
+@Suite("Repository: id tree")
+struct IdTreeTests {
+    /// SplitMix64: reproducible runs (the seed is in each failure's message).
+    struct Seeded: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static func byteOrder(_ a: String, _ b: String) -> Bool { Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) }
+
+    /// Everything the tree answers, against the model.
+    static func check(_ tree: IdTree<Int>, against model: [String: Int], seed: UInt64, _ probes: [String]) {
+        let sorted = model.keys.sorted(by: byteOrder)
+        #expect(tree.count == model.count, "seed \(seed)")
+        #expect(tree.isEmpty == model.isEmpty, "seed \(seed)")
+        #expect(tree.keys == sorted, "seed \(seed)")
+        #expect(tree.values == sorted.map { model[$0]! }, "seed \(seed)")
+        for probe in probes {
+            #expect(tree[probe] == model[probe], "seed \(seed): \(probe)")
+            #expect(tree.position(of: probe) == sorted.firstIndex(of: probe), "seed \(seed): position of \(probe)")
+            let prefixed = sorted.filter { $0.utf8.starts(with: probe.utf8) }
+            #expect(tree.keys(withPrefix: probe, limit: 7) == Array(prefixed.prefix(7)), "seed \(seed): prefix \(probe)")
+            var from: [String] = []
+            tree.forEach(from: probe) { key, _ in from.append(key); return from.count < 5 }
+            #expect(from == Array(sorted.filter { !byteOrder($0, probe) }.prefix(5)), "seed \(seed): from \(probe)")
+        }
+    }
+
+    static func randomId(_ generator: inout Seeded, alphabet: [String]) -> String {
+        // Short ids sharing prefixes (p1, p10, p100...), as generated portfolios have.
+        alphabet.randomElement(using: &generator)! + String(Int.random(in: 0..<3000, using: &generator))
+    }
+
+    @Test("random edits, copies and compactions agree with a dictionary")
+    func randomEdits() {
+        for seed in UInt64(1)...8 {
+            var generator = Seeded(state: seed)
+            var tree = IdTree<Int>(), model: [String: Int] = [:]
+            var copies: [(IdTree<Int>, [String: Int])] = []
+            let alphabet = seed % 2 == 0 ? ["p", "a", "s_", "A"] : ["x"]
+            for step in 0..<4000 {
+                let id = Self.randomId(&generator, alphabet: alphabet)
+                switch Int.random(in: 0..<10, using: &generator) {
+                case 0..<6:
+                    #expect(tree.updateValue(step, forKey: id) == model.updateValue(step, forKey: id), "seed \(seed)")
+                case 6:
+                    let inserted = tree.insertNew(step, forKey: id)
+                    #expect(inserted == (model[id] == nil), "seed \(seed)")
+                    if inserted { model[id] = step }
+                case 7, 8:
+                    #expect(tree.removeValue(forKey: id) == model.removeValue(forKey: id), "seed \(seed)")
+                default:
+                    if Bool.random(using: &generator) { copies.append((tree, model)) }
+                    if Int.random(in: 0..<8, using: &generator) == 0 { tree.compact() }
+                }
+            }
+            Self.check(tree, against: model, seed: seed, Array(model.keys.prefix(40)) + ["", "p", "p1", "zz", "x29", "A"])
+            tree.compact()
+            Self.check(tree, against: model, seed: seed, Array(model.keys.prefix(40)) + ["p2", "s_"])
+            // Copies taken along the way are untouched by every later edit and compaction.
+            for (copy, copyModel) in copies.suffix(6) { Self.check(copy, against: copyModel, seed: seed, Array(copyModel.keys.prefix(10))) }
+        }
+    }
+
+    @Test("ids compare in byte order, inline or not, ASCII or not")
+    func comparison() {
+        #expect(SmallKey.isAvailable, "this toolchain lays strings out as SmallKey reads them")
+        var generator = Seeded(state: 7)
+        let pieces = ["", "a", "b", "p1", "p10", "p9", "z", "_", "A", "0", "é", "\u{0}", "abcdefgh", "abcdefghijklmno", "ab\u{0}"]
+        var texts = pieces
+        for _ in 0..<3000 {
+            let parts = (0..<Int.random(in: 1...4, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }
+            var text = parts.joined()
+            if Bool.random(using: &generator) { text += String(Int.random(in: 0..<100_000, using: &generator)) }
+            texts.append(text)
+        }
+        for _ in 0..<20_000 {
+            let a = texts.randomElement(using: &generator)!, b = texts.randomElement(using: &generator)!
+            let expected = Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) ? -1 : (Array(a.utf8) == Array(b.utf8) ? 0 : 1)
+            #expect(IdTree<Int>.compare(a, b) == expected, "\(a.debugDescription) vs \(b.debugDescription)")
+        }
+    }
+
+    @Test("removing everything, in any order, leaves an empty tree that takes new entries")
+    func removeAll() {
+        var generator = Seeded(state: 99)
+        var tree = IdTree<Int>()
+        let ids = (0..<5000).map { "id\($0)" }
+        for (index, id) in ids.enumerated() { tree.updateValue(index, forKey: id) }
+        let copy = tree
+        for id in ids.shuffled(using: &generator) { #expect(tree.removeValue(forKey: id) != nil) }
+        #expect(tree.isEmpty && tree.count == 0 && tree.keys.isEmpty)
+        #expect(tree.removeValue(forKey: "id1") == nil)
+        tree.updateValue(1, forKey: "b")
+        tree.updateValue(0, forKey: "a")
+        #expect(tree.keys == ["a", "b"])
+        #expect(copy.count == 5000 && copy["id4999"] == 4999)
+    }
+
+    @Test("ids inserted in order fill their leaves; out of order, compaction repacks them")
+    func sparseness() {
+        var ordered = IdTree<Int>()
+        for index in 0..<10_000 { ordered.updateValue(index, forKey: String(format: "k%06d", index)) }
+        #expect(!ordered.isSparse, "appending fills each leaf before starting the next")
+
+        var scattered = IdTree<Int>()
+        for index in 0..<10_000 { scattered.updateValue(index, forKey: "p\(index)") }  // p1, p10, p100 ... out of byte order
+        #expect(scattered.isSparse)
+        let before = scattered.keys
+        scattered.compact()
+        #expect(!scattered.isSparse)
+        #expect(scattered.keys == before)
+        #expect(scattered.position(of: "p9999") == before.firstIndex(of: "p9999"))
+        // A few more changes do not make it sparse again: compaction is amortized.
+        for index in 0..<100 { scattered.updateValue(index, forKey: "q\(index)") }
+        #expect(!scattered.isSparse)
+    }
+
+    @Test("a compaction of a tree another copy shares leaves that copy whole")
+    func compactShared() {
+        var tree = IdTree<Int>()
+        for index in 0..<20_000 { tree.updateValue(index, forKey: "s\(index)") }
+        let copy = tree
+        tree.updateValue(-1, forKey: "s5")
+        tree.compact()
+        #expect(copy["s5"] == 5 && tree["s5"] == -1)
+        #expect(copy.keys == tree.keys)
+        #expect(copy.values.reduce(0, +) == (0..<20_000).reduce(0, +))
+    }
+}
