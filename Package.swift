@@ -17,7 +17,11 @@ let package = Package(
         // scenarios, analytics, import/export and rendering. Nothing in it prints.
         .target(
             name: "AllyKit",
-            dependencies: [.product(name: "HashTreeCollections", package: "swift-collections")]
+            dependencies: [.product(name: "HashTreeCollections", package: "swift-collections")],
+            // Release builds skip the run-time exclusivity checks on class properties (the id
+            // tree's nodes are classes, and the checks cost more than its searches); debug builds,
+            // which the tests and the fuzzers run, keep them.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         // GNU readline (the system C library) behind small C shims, so Swift never touches
         // readline's mutable C globals directly.
