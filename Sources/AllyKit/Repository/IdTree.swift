@@ -35,6 +35,8 @@ struct IdTree<Element>: @unchecked Sendable {
         var leafSplits = 0
         /// false: an id already present keeps its entry (and is reported as the old value).
         var replaces = true
+        /// `modify` added the id.
+        var added = false
     }
 
     final class Node {
@@ -137,6 +139,41 @@ struct IdTree<Element>: @unchecked Sendable {
             keys = Array(keys[..<cut])
             count -= right.count
             return right
+        }
+
+        /// Edits the entry for `key` under this (uniquely held) node in place, adding
+        /// `make()` first if the id is absent; returns `body`'s result and a new right sibling
+        /// when the node split.
+        func modify<R>(_ key: String, _ make: () -> Element, _ body: (inout Element) -> R,
+                       _ state: inout Insertion) -> (result: R, split: Node?) {
+            if isLeaf {
+                let index = lowerBound(key)
+                if index < keys.count, IdTree.compare(keys[index], key) == 0 { return (body(&values[index]), nil) }
+                state.appending = index == keys.count
+                state.added = true
+                IdTree.makeRoom(in: &keys)
+                IdTree.makeRoom(in: &values)
+                keys.insert(key, at: index)
+                values.insert(make(), at: index)
+                count += 1
+                let result = body(&values[index])
+                guard keys.count > IdTree.leafCapacity else { return (result, nil) }
+                state.leafSplits += 1
+                return (result, splitLeaf(appending: state.appending))
+            }
+            let index = childIndex(key)
+            if !isKnownUniquelyReferenced(&children[index]) { children[index] = children[index].copy() }
+            let (result, split) = children[index].modify(key, make, body, &state)
+            if state.added { count += 1 }
+            if index == 0 { keys[0] = children[0].keys[0] }
+            guard let split else { return (result, nil) }
+            state.appending = state.appending && index == children.count - 1
+            IdTree.makeRoom(in: &children)
+            IdTree.makeRoom(in: &keys)
+            children.insert(split, at: index + 1)
+            keys.insert(split.keys[0], at: index + 1)
+            guard children.count > IdTree.innerCapacity else { return (result, nil) }
+            return (result, splitInner(appending: state.appending))
         }
 
         /// Removes `key` under this (uniquely held) node; returns what it held. A node left
@@ -333,6 +370,27 @@ struct IdTree<Element>: @unchecked Sendable {
         leaves += state.leafSplits
         if let split { root = Node(children: [root!, split]) }
         return old
+    }
+
+    /// Edits the entry for `key` in place (its arrays are not copied unless another copy of
+    /// the tree shares them), adding `make()` first if the id is absent.
+    @discardableResult
+    mutating func modify<R>(_ key: String, default make: () -> Element, _ body: (inout Element) -> R) -> R {
+        guard root != nil else {
+            var value = make()
+            let result = body(&value)
+            root = Node(leafKeys: [key], values: [value])
+            leaves = 1
+            changes += 1
+            return result
+        }
+        if !isKnownUniquelyReferenced(&root!) { root = root!.copy() }
+        var state = Insertion()
+        let (result, split) = root!.modify(key, make, body, &state)
+        if state.added { changes += 1 }
+        leaves += state.leafSplits
+        if let split { root = Node(children: [root!, split]) }
+        return result
     }
 
     /// Removes the entry for `key`; returns it.

@@ -20,9 +20,9 @@ public struct Portfolio: Sendable {
     public internal(set) var triggers = TreeDictionary<String, TriggerDefinition>()
 
     /// partner id → ids of the agreements listing it as a party (sorted).
-    private var agreementsByPartner = TreeDictionary<String, SortedIds>()
+    private var agreementsByPartner = IdTree<SortedIds>()
     /// partner id → ids of the stakeholders whose org it is (sorted).
-    private var stakeholdersByOrg = TreeDictionary<String, SortedIds>()
+    private var stakeholdersByOrg = IdTree<SortedIds>()
 
     private var partnerPositions = PositionMap()
     private var agreementPositions = PositionMap()
@@ -247,8 +247,8 @@ public struct Portfolio: Sendable {
             if homeId == key.id { homeId = nil }
             PositionMap.invalidate(&partnerPositions)
             EntityRows.invalidate(&partnerRows)
-            agreementsByPartner[key.id] = nil
-            stakeholdersByOrg[key.id] = nil
+            agreementsByPartner.removeValue(forKey: key.id)
+            stakeholdersByOrg.removeValue(forKey: key.id)
         case .agreement:
             guard let old = agreementBoxes.removeValue(forKey: key.id).flatMap(Agreement.unwrap) else { return }
             PositionMap.invalidate(&agreementPositions)
@@ -306,17 +306,20 @@ struct SortedIds: Sendable {
     var ids: [String]
 }
 
-extension TreeDictionary where Key == String, Value == SortedIds {
+extension IdTree where Element == SortedIds {
     mutating func insert(_ id: String, into key: String) {
         // Edited in place: a partner with thousands of agreements does not copy its list on
         // every insert (unless another copy of the portfolio shares it).
-        self[key, default: SortedIds(ids: [])].ids.insertSorted(id)
+        modify(key, default: { SortedIds(ids: []) }) { $0.ids.insertSorted(id) }
     }
 
     mutating func remove(_ id: String, from key: String) {
         guard self[key] != nil else { return }
-        self[key]!.ids.removeAll { $0 == id }
-        if self[key]!.ids.isEmpty { self[key] = nil }
+        let emptied = modify(key, default: { SortedIds(ids: []) }) { list -> Bool in
+            list.ids.removeAll { $0 == id }
+            return list.ids.isEmpty
+        }
+        if emptied { removeValue(forKey: key) }
     }
 }
 
@@ -325,12 +328,12 @@ extension Array where Element == String {
     mutating func insertSorted(_ id: String) {
         var low = count
         // Ids usually arrive in order (an export is sorted by id): past the last one, append.
-        if let last, Value.compareText(last, id) >= 0 {
+        if let last, IdTree<Entity>.compare(last, id) >= 0 {
             low = 0
             var high = count
             while low < high {
                 let mid = (low + high) / 2
-                let order = Value.compareText(self[mid], id)
+                let order = IdTree<Entity>.compare(self[mid], id)
                 if order == 0 { return }
                 if order < 0 { low = mid + 1 } else { high = mid }
             }

@@ -59,8 +59,16 @@ struct IdTreeTests {
                     let inserted = tree.insertNew(step, forKey: id)
                     #expect(inserted == (model[id] == nil), "seed \(seed)")
                     if inserted { model[id] = step }
-                case 7, 8:
+                case 7:
                     #expect(tree.removeValue(forKey: id) == model.removeValue(forKey: id), "seed \(seed)")
+                case 8:
+                    // In place, adding the default first when absent.
+                    let before = tree.modify(id, default: { -step }) { value -> Int in
+                        defer { value += 1_000_000 }
+                        return value
+                    }
+                    #expect(before == model[id] ?? -step, "seed \(seed)")
+                    model[id] = (model[id] ?? -step) + 1_000_000
                 default:
                     if Bool.random(using: &generator) { copies.append((tree, model)) }
                     if Int.random(in: 0..<8, using: &generator) == 0 { tree.compact() }
