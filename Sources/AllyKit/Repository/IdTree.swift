@@ -176,8 +176,8 @@ struct IdTree<Element>: @unchecked Sendable {
             return (result, splitInner(appending: state.appending))
         }
 
-        /// Removes `key` under this (uniquely held) node; returns what it held. A node left
-        /// empty is dropped by its parent (underfull nodes are left to compaction).
+        /// Removes `key`, which is present, under this (uniquely held) node; returns what it
+        /// held. A node left empty is dropped by its parent (underfull ones wait for compaction).
         func remove(_ key: String, leavesRemoved: inout Int) -> Element? {
             if isLeaf {
                 let index = lowerBound(key)
@@ -187,7 +187,6 @@ struct IdTree<Element>: @unchecked Sendable {
                 return values.remove(at: index)
             }
             let index = childIndex(key)
-            guard children[index].find(key) != nil else { return nil }
             if !isKnownUniquelyReferenced(&children[index]) { children[index] = children[index].copy() }
             let old = children[index].remove(key, leavesRemoved: &leavesRemoved)
             count -= 1
@@ -223,26 +222,7 @@ struct IdTree<Element>: @unchecked Sendable {
 
     /// Byte-wise order of two ids (-1, 0, 1).
     @inline(__always)
-    static func compare(_ a: String, _ b: String) -> Int {
-        if let x = SmallKey(a), let y = SmallKey(b) { return x < y ? -1 : (x == y ? 0 : 1) }
-        return slowCompare(a, b)
-    }
-
-    static func slowCompare(_ a: String, _ b: String) -> Int {
-        var a = a, b = b
-        return a.withUTF8 { p in
-            b.withUTF8 { q in
-                let n = Swift.min(p.count, q.count)
-                var i = 0
-                while i < n {
-                    let u = p[i], v = q[i]
-                    if u != v { return u < v ? -1 : 1 }
-                    i += 1
-                }
-                return p.count == q.count ? 0 : (p.count < q.count ? -1 : 1)
-            }
-        }
-    }
+    static func compare(_ a: String, _ b: String) -> Int { SmallKey.compare(a, b) }
 
     /// Binary search of sorted `keys`: the first position whose key is above `key` (`orEqual`)
     /// or not below it. The array is read once (one access to the node's property, not one per
@@ -258,14 +238,14 @@ struct IdTree<Element>: @unchecked Sendable {
                     if let candidate = SmallKey(unchecked: keys[mid]) {
                         order = candidate < probe ? -1 : (candidate == probe ? 0 : 1)
                     } else {
-                        order = slowCompare(keys[mid], key)
+                        order = SmallKey.compareBytes(keys[mid], key)
                     }
                     if order < 0 || (orEqual && order == 0) { low = mid + 1 } else { high = mid }
                 }
             } else {
                 while low < high {
                     let mid = (low + high) >> 1
-                    let order = slowCompare(keys[mid], key)
+                    let order = SmallKey.compareBytes(keys[mid], key)
                     if order < 0 || (orEqual && order == 0) { low = mid + 1 } else { high = mid }
                 }
             }
@@ -447,6 +427,30 @@ struct SmallKey: Comparable {
     }
 
     static func < (a: SmallKey, b: SmallKey) -> Bool { a.high != b.high ? a.high < b.high : a.low < b.low }
+
+    /// Byte-wise order of two ids (-1, 0, 1): as two integers each when both are small.
+    @inline(__always)
+    static func compare(_ a: String, _ b: String) -> Int {
+        if let x = SmallKey(a), let y = SmallKey(b) { return x < y ? -1 : (x == y ? 0 : 1) }
+        return compareBytes(a, b)
+    }
+
+    /// Byte-wise order of any two strings (-1, 0, 1).
+    static func compareBytes(_ a: String, _ b: String) -> Int {
+        var a = a, b = b
+        return a.withUTF8 { p in
+            b.withUTF8 { q in
+                let n = Swift.min(p.count, q.count)
+                var i = 0
+                while i < n {
+                    let u = p[i], v = q[i]
+                    if u != v { return u < v ? -1 : 1 }
+                    i += 1
+                }
+                return p.count == q.count ? 0 : (p.count < q.count ? -1 : 1)
+            }
+        }
+    }
 
     /// Whether strings are laid out as this type reads them (checked once, on known strings).
     static let isAvailable: Bool = {

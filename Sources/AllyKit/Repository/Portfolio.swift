@@ -328,12 +328,12 @@ extension Array where Element == String {
     mutating func insertSorted(_ id: String) {
         var low = count
         // Ids usually arrive in order (an export is sorted by id): past the last one, append.
-        if let last, IdTree<Entity>.compare(last, id) >= 0 {
+        if let last, SmallKey.compare(last, id) >= 0 {
             low = 0
             var high = count
             while low < high {
                 let mid = (low + high) / 2
-                let order = IdTree<Entity>.compare(self[mid], id)
+                let order = SmallKey.compare(self[mid], id)
                 if order == 0 { return }
                 if order < 0 { low = mid + 1 } else { high = mid }
             }

@@ -97,7 +97,7 @@ struct IdTreeTests {
         for _ in 0..<20_000 {
             let a = texts.randomElement(using: &generator)!, b = texts.randomElement(using: &generator)!
             let expected = Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) ? -1 : (Array(a.utf8) == Array(b.utf8) ? 0 : 1)
-            #expect(IdTree<Int>.compare(a, b) == expected, "\(a.debugDescription) vs \(b.debugDescription)")
+            #expect(SmallKey.compare(a, b) == expected, "\(a.debugDescription) vs \(b.debugDescription)")
         }
     }
 
