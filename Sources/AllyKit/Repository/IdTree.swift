@@ -95,29 +95,60 @@ struct IdTree<Element>: @unchecked Sendable {
                     if state.replaces { values[index] = value }
                     return (old, nil)
                 }
-                state.appending = index == keys.count
-                IdTree.makeRoom(in: &keys)
-                IdTree.makeRoom(in: &values)
-                keys.insert(key, at: index)
-                values.insert(value, at: index)
-                count += 1
-                guard keys.count > IdTree.leafCapacity else { return (nil, nil) }
-                state.leafSplits += 1
-                return (nil, splitLeaf(appending: state.appending))
+                return (nil, insertEntry(key, value, at: index, &state))
             }
             let index = childIndex(key)
             if !isKnownUniquelyReferenced(&children[index]) { children[index] = children[index].copy() }
             let (old, split) = children[index].insert(key, value, &state)
             if old == nil { count += 1 }
+            return (old, adopt(split, at: index, &state))
+        }
+
+        /// Edits the entry for `key` under this (uniquely held) node in place, adding
+        /// `make()` first if the id is absent; returns `body`'s result and a new right sibling
+        /// when the node split.
+        func modify<R>(_ key: String, _ make: () -> Element, _ body: (inout Element) -> R,
+                       _ state: inout Insertion) -> (result: R, split: Node?) {
+            if isLeaf {
+                let index = lowerBound(key)
+                if index < keys.count, IdTree.compare(keys[index], key) == 0 { return (body(&values[index]), nil) }
+                var value = make()
+                let result = body(&value)
+                state.added = true
+                return (result, insertEntry(key, value, at: index, &state))
+            }
+            let index = childIndex(key)
+            if !isKnownUniquelyReferenced(&children[index]) { children[index] = children[index].copy() }
+            let (result, split) = children[index].modify(key, make, body, &state)
+            if state.added { count += 1 }
+            return (result, adopt(split, at: index, &state))
+        }
+
+        /// Puts a new entry at `index` of this leaf; returns the right half if the leaf split.
+        private func insertEntry(_ key: String, _ value: Element, at index: Int, _ state: inout Insertion) -> Node? {
+            state.appending = index == keys.count
+            IdTree.makeRoom(in: &keys)
+            IdTree.makeRoom(in: &values)
+            keys.insert(key, at: index)
+            values.insert(value, at: index)
+            count += 1
+            guard keys.count > IdTree.leafCapacity else { return nil }
+            state.leafSplits += 1
+            return splitLeaf(appending: state.appending)
+        }
+
+        /// After an insert under `children[index]`: keeps its smallest key and takes in the
+        /// sibling it split off, if any; returns this node's right half if it split in turn.
+        private func adopt(_ split: Node?, at index: Int, _ state: inout Insertion) -> Node? {
             if index == 0 { keys[0] = children[0].keys[0] }
-            guard let split else { return (old, nil) }
+            guard let split else { return nil }
             state.appending = state.appending && index == children.count - 1
             IdTree.makeRoom(in: &children)
             IdTree.makeRoom(in: &keys)
             children.insert(split, at: index + 1)
             keys.insert(split.keys[0], at: index + 1)
-            guard children.count > IdTree.innerCapacity else { return (old, nil) }
-            return (old, splitInner(appending: state.appending))
+            guard children.count > IdTree.innerCapacity else { return nil }
+            return splitInner(appending: state.appending)
         }
 
         /// Keys arriving in order fill each leaf before the next (splitting at the end); any
@@ -139,41 +170,6 @@ struct IdTree<Element>: @unchecked Sendable {
             keys = Array(keys[..<cut])
             count -= right.count
             return right
-        }
-
-        /// Edits the entry for `key` under this (uniquely held) node in place, adding
-        /// `make()` first if the id is absent; returns `body`'s result and a new right sibling
-        /// when the node split.
-        func modify<R>(_ key: String, _ make: () -> Element, _ body: (inout Element) -> R,
-                       _ state: inout Insertion) -> (result: R, split: Node?) {
-            if isLeaf {
-                let index = lowerBound(key)
-                if index < keys.count, IdTree.compare(keys[index], key) == 0 { return (body(&values[index]), nil) }
-                state.appending = index == keys.count
-                state.added = true
-                IdTree.makeRoom(in: &keys)
-                IdTree.makeRoom(in: &values)
-                keys.insert(key, at: index)
-                values.insert(make(), at: index)
-                count += 1
-                let result = body(&values[index])
-                guard keys.count > IdTree.leafCapacity else { return (result, nil) }
-                state.leafSplits += 1
-                return (result, splitLeaf(appending: state.appending))
-            }
-            let index = childIndex(key)
-            if !isKnownUniquelyReferenced(&children[index]) { children[index] = children[index].copy() }
-            let (result, split) = children[index].modify(key, make, body, &state)
-            if state.added { count += 1 }
-            if index == 0 { keys[0] = children[0].keys[0] }
-            guard let split else { return (result, nil) }
-            state.appending = state.appending && index == children.count - 1
-            IdTree.makeRoom(in: &children)
-            IdTree.makeRoom(in: &keys)
-            children.insert(split, at: index + 1)
-            keys.insert(split.keys[0], at: index + 1)
-            guard children.count > IdTree.innerCapacity else { return (result, nil) }
-            return (result, splitInner(appending: state.appending))
         }
 
         /// Removes `key`, which is present, under this (uniquely held) node; returns what it

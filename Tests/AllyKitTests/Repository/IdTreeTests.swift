@@ -4,19 +4,12 @@ import Testing
 /// The portfolio's primary store, held to a plain dictionary plus a sort: random inserts,
 /// replacements and removals, copies taken along the way (which must never change), and
 /// compaction at any point.
+extension PortfolioGenerator.Random: RandomNumberGenerator {}
+
 @Suite("Repository: id tree")
 struct IdTreeTests {
-    /// SplitMix64: reproducible runs (the seed is in each failure's message).
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// The generator's SplitMix64: reproducible runs (the seed is in each failure's message).
+    typealias Seeded = PortfolioGenerator.Random
 
     static func byteOrder(_ a: String, _ b: String) -> Bool { Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) }
 
