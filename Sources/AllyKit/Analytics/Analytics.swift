@@ -12,8 +12,8 @@ enum Analytics {
         case positions([Int32])
     }
 
-    /// From this many related ids on, they are placed by the id → position map (kept until an
-    /// id is added or removed) instead of being sorted, and later stages can read columns.
+    /// From this many related ids on, they are placed in id order by the portfolio's tree
+    /// (their positions), and later stages can read columns.
     static let positionThreshold = 1024
 
     static func followRelation(_ entities: [Entity], to: EntityType, runtime: Runtime) throws -> Followed {
@@ -24,14 +24,9 @@ enum Analytics {
         }
         var ids = Set<String>()
         try forEachRelatedId(of: entities, to: to, runtime: runtime) { ids.insert($0) }
-        guard ids.count >= positionThreshold else { return .ids(ids.sorted { Value.compareText($0, $1) < 0 }) }
-        let positions = portfolio.positions(to)
-        var marked = [Bool](repeating: false, count: positions.count)
-        for id in ids { if let position = positions[id] { marked[Int(position)] = true } }
-        var out: [Int32] = []
-        out.reserveCapacity(ids.count)
-        for (position, isMarked) in marked.enumerated() where isMarked { out.append(Int32(truncatingIfNeeded: position)) }
-        return .positions(out)
+        let sorted = SmallKey.sorted(Array(ids))
+        guard sorted.count >= positionThreshold else { return .ids(sorted) }
+        return .positions(portfolio.positions(ofSorted: sorted, to))
     }
 
     /// Calls `body` with the id of every entity of type `to` related to one of `entities`

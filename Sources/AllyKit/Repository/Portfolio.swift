@@ -24,9 +24,6 @@ public struct Portfolio: Sendable {
     /// partner id → ids of the stakeholders whose org it is (sorted).
     private var stakeholdersByOrg = IdTree<SortedIds>()
 
-    private var partnerPositions = PositionMap()
-    private var agreementPositions = PositionMap()
-    private var stakeholderPositions = PositionMap()
     /// Every entity of a type in id order, built on first use and dropped by any change to
     /// that type, so repeated queries on an unchanged portfolio skip the lookups.
     private var partnerRows = EntityRows()
@@ -58,14 +55,10 @@ public struct Portfolio: Sendable {
         boxes(of: type).keys(withPrefix: prefix, limit: limit)
     }
 
-    /// id → position in `sortedIds(type)` (and `allEntities(type)`); kept while no id of the
-    /// type is added or removed.
-    func positions(_ type: EntityType) -> [String: Int32] {
-        switch type {
-        case .partner: return partnerPositions.positions(of: partnerBoxes)
-        case .agreement: return agreementPositions.positions(of: agreementBoxes)
-        case .stakeholder: return stakeholderPositions.positions(of: stakeholderBoxes)
-        }
+    /// The positions in `allEntities(type)` of those of `sortedIds` (ascending by id, no
+    /// repeats) that exist, ascending.
+    func positions(ofSorted sortedIds: [String], _ type: EntityType) -> [Int32] {
+        boxes(of: type).positions(ofSorted: sortedIds)
     }
 
     /// Every entity of a type, in id order.
@@ -164,7 +157,6 @@ public struct Portfolio: Sendable {
     private mutating func stored(_ partner: Partner, old: Entity?) {
         if partner.home { homeId = partner.id } else if homeId == partner.id { homeId = nil }
         if old == nil {
-            PositionMap.invalidate(&partnerPositions)
             EntityRows.invalidate(&partnerRows)
         } else {
             EntityRows.replace(partner.id, with: .partner(partner), in: &partnerRows, tree: partnerBoxes)
@@ -183,7 +175,6 @@ public struct Portfolio: Sendable {
                 agreementsByPartner.insert(agreement.id, into: party.partner)
             }
         } else {
-            PositionMap.invalidate(&agreementPositions)
             EntityRows.invalidate(&agreementRows)
             // A party appears once per agreement (the editor checks), so no set is needed.
             for party in agreement.parties { agreementsByPartner.insert(agreement.id, into: party.partner) }
@@ -202,7 +193,6 @@ public struct Portfolio: Sendable {
 
     private mutating func stored(_ stakeholder: Stakeholder, old: Stakeholder?) {
         if old == nil {
-            PositionMap.invalidate(&stakeholderPositions)
             EntityRows.invalidate(&stakeholderRows)
         } else {
             EntityRows.replace(stakeholder.id, with: .stakeholder(stakeholder), in: &stakeholderRows, tree: stakeholderBoxes)
@@ -245,18 +235,15 @@ public struct Portfolio: Sendable {
         case .partner:
             guard partnerBoxes.removeValue(forKey: key.id) != nil else { return }
             if homeId == key.id { homeId = nil }
-            PositionMap.invalidate(&partnerPositions)
             EntityRows.invalidate(&partnerRows)
             agreementsByPartner.removeValue(forKey: key.id)
             stakeholdersByOrg.removeValue(forKey: key.id)
         case .agreement:
             guard let old = agreementBoxes.removeValue(forKey: key.id).flatMap(Agreement.unwrap) else { return }
-            PositionMap.invalidate(&agreementPositions)
             EntityRows.invalidate(&agreementRows)
             for party in old.parties { agreementsByPartner.remove(old.id, from: party.partner) }
         case .stakeholder:
             guard let old = stakeholderBoxes.removeValue(forKey: key.id).flatMap(Stakeholder.unwrap) else { return }
-            PositionMap.invalidate(&stakeholderPositions)
             EntityRows.invalidate(&stakeholderRows)
             stakeholdersByOrg.remove(old.id, from: old.org)
             for other in old.knows where other != old.id { editTies(of: other) { $0.removeAll { $0 == old.id } } }
@@ -342,33 +329,6 @@ extension Array where Element == String {
         // are hundreds of thousands of short lists, and doubling left a third of their room empty.
         if count == capacity { reserveCapacity(count + Swift.max(2, count / 8)) }
         insert(id, at: low)
-    }
-}
-
-/// A type's id → position map, built on first use from the tree (already in id order) and
-/// shared by every copy of a portfolio until an id is added or removed (updates keep it).
-final class PositionMap: @unchecked Sendable {
-    private var positionOf: [String: Int32]?
-
-    /// id → its position in id order.
-    func positions(of tree: IdTree<Entity>) -> [String: Int32] {
-        if let positionOf { return positionOf }
-        var map: [String: Int32] = [:]
-        map.reserveCapacity(tree.count)
-        var position: Int32 = 0
-        tree.forEach { id, _ in
-            map[id] = position
-            position += 1
-            return true
-        }
-        positionOf = map
-        return map
-    }
-
-    /// Drops the map after an id was added or removed; one nothing has built yet and no other
-    /// copy of the portfolio shares is kept, so a run of inserts allocates nothing.
-    static func invalidate(_ map: inout PositionMap) {
-        if !isKnownUniquelyReferenced(&map) || map.positionOf != nil { map = PositionMap() }
     }
 }
 

@@ -241,3 +241,37 @@ struct AnalyticsTests {
         ])
     }
 }
+
+/// A relation stage reaching many entities (from `Analytics.positionThreshold` on) places them
+/// by the id tree rather than sorting ids; both ways must give the same entities.
+@Suite("Analytics: large relation stages")
+struct LargeRelationTests {
+    @Test("positions from the tree agree with sorted ids and with the fields they mirror")
+    func manyRelated() throws {
+        var text = ""
+        PortfolioGenerator(partners: 500, seed: 11, today: testToday).write { text += $0 + "\n" }
+        let harness = Harness(text)
+        harness.expectSuccess("remove stakeholder s17\nremove agreement a5")
+        let runtime = harness.session.makeRuntime()
+        let portfolio = runtime.portfolio
+        for (from, to) in [(EntityType.partner, EntityType.stakeholder), (.partner, .agreement),
+                           (.stakeholder, .stakeholder), (.agreement, .stakeholder)] {
+            let entities = portfolio.allEntities(from)
+            var expected = Set<String>()
+            try Analytics.forEachRelatedId(of: entities, to: to, runtime: runtime) { expected.insert($0) }
+            let present = expected.filter { portfolio.contains(to, $0) }.sorted { Value.compareText($0, $1) < 0 }
+            #expect(present.count >= Analytics.positionThreshold, "\(from) -> \(to) must take the positions path")
+            guard case .positions(let positions) = try Analytics.followRelation(entities, to: to, runtime: runtime) else {
+                Issue.record("\(from) -> \(to): expected positions")
+                continue
+            }
+            let rows = portfolio.allEntities(to)
+            #expect(positions.map { rows[Int($0)].id } == present, "\(from) -> \(to)")
+        }
+        // The pipeline agrees with the fields the relations mirror.
+        #expect(harness.number("partners | stakeholders | count") == harness.number("stakeholders | count"))
+        #expect(harness.number("partners | where country == \"DE\" | stakeholders | count")
+                == harness.number("stakeholders | where org.country == \"DE\" | count"))
+    }
+}
+

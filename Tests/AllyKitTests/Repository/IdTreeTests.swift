@@ -20,6 +20,11 @@ struct IdTreeTests {
         #expect(tree.isEmpty == model.isEmpty, "seed \(seed)")
         #expect(tree.keys == sorted, "seed \(seed)")
         #expect(tree.values == sorted.map { model[$0]! }, "seed \(seed)")
+        // Positions of a sorted run of probes, present or not (a relation stage's lookup).
+        let wanted = Array(Set(probes + sorted.enumerated().filter { $0.offset % 7 == 0 }.map(\.element))).sorted(by: byteOrder)
+        let positions = wanted.compactMap { sorted.firstIndex(of: $0) }.map { Int32($0) }
+        #expect(tree.positions(ofSorted: wanted) == positions, "seed \(seed): positions")
+        #expect(tree.positions(ofSorted: []) == [], "seed \(seed)")
         for probe in probes {
             #expect(tree[probe] == model[probe], "seed \(seed): \(probe)")
             #expect(tree.position(of: probe) == sorted.firstIndex(of: probe), "seed \(seed): position of \(probe)")
