@@ -27,43 +27,17 @@ extension Runtime: ReferenceResolver {
 /// that fails a check here is checked again, on the thread that owns the portfolio, and only
 /// that check's answer counts.
 ///
-/// A type's ids are copied into a set of the snapshot's own the first time one is looked up:
-/// looking them up in the trees, which the importing thread also reads, would make both
-/// threads count references on the same nodes, and each core take the other's cache lines.
+/// The trees are O(1) copies of the portfolio's: the thread that owns the portfolio changes
+/// only nodes no other copy holds, so this thread reads them as they were.
 struct ReferenceSnapshot: ReferenceResolver, Sendable {
-    private let ids: IdSets
-
-    /// The snapshot's ids by type, each set made on first use (on the one thread that reads it).
-    private final class IdSets: @unchecked Sendable {
-        let boxes: [IdTree<Entity>?]
-        var sets: [Set<String>?]
-
-        init(boxes: [IdTree<Entity>?]) {
-            self.boxes = boxes
-            sets = Array(repeating: nil, count: boxes.count)
-        }
-
-        func contains(_ type: EntityType, _ id: String) -> Bool {
-            let index: Int
-            switch type {
-            case .partner: index = 0
-            case .agreement: index = 1
-            case .stakeholder: index = 2
-            }
-            if let set = sets[index] { return set.contains(id) }
-            guard let boxes = boxes[index] else { return false }
-            let set = Set(boxes.keys)
-            sets[index] = set
-            return set.contains(id)
-        }
-    }
+    /// By type, in `EntityType.allCases` order; nil for the type the import writes.
+    private let trees: [IdTree<Entity>?]
 
     init(_ portfolio: Portfolio, excluding written: EntityType) {
-        // In the order `IdSets.contains` numbers the types.
-        ids = IdSets(boxes: [EntityType.partner, .agreement, .stakeholder].map { $0 == written ? nil : portfolio.boxes(of: $0) })
+        trees = EntityType.allCases.map { $0 == written ? nil : portfolio.boxes(of: $0) }
     }
 
-    func exists(_ type: EntityType, _ id: String) -> Bool { ids.contains(type, id) }
+    func exists(_ type: EntityType, _ id: String) -> Bool { trees[type.order]?.contains(id) ?? false }
     func ids(_ type: EntityType) -> [String] { [] }
     /// Partners may be the type being written, so no answer is trusted: any `home: true` fails.
     func otherHome(than id: String) -> String? { "" }
