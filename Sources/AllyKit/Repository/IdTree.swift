@@ -33,14 +33,14 @@ struct IdTree<Element>: @unchecked Sendable {
         /// The new id went after every id of its leaf (and of each node above that split).
         var appending = false
         var leafSplits = 0
-        /// false: an id already present keeps its entry (and is reported as the old value).
-        var replaces = true
-        /// `modify` added the id.
+        /// The id was absent and is now added.
         var added = false
     }
 
     final class Node {
-        /// A leaf's ids, ascending; an inner node's smallest id under each child.
+        /// A leaf's ids, ascending; an inner node's separators: each child's ids are not below
+        /// its own and are below the next one's (a child's smallest id when it was split off;
+        /// removals may leave it lower).
         var keys: [String]
         /// A leaf's entries, parallel to `keys`; empty in inner nodes.
         var values: [Element]
@@ -80,29 +80,17 @@ struct IdTree<Element>: @unchecked Sendable {
         @inline(__always)
         func lowerBound(_ key: String) -> Int { IdTree.search(keys, key, orEqual: false) }
 
-        /// The child whose range holds `key`: the last one whose smallest key is not above it
+        /// In a leaf: where `key` is (found) or would go.
+        @inline(__always)
+        func slot(_ key: String) -> (index: Int, found: Bool) {
+            let index = lowerBound(key)
+            return (index, index < keys.count && IdTree.compare(keys[index], key) == 0)
+        }
+
+        /// The child whose range holds `key`: the last one whose separator is not above it
         /// (the first child for keys below every other).
         @inline(__always)
         func childIndex(_ key: String) -> Int { Swift.max(0, IdTree.search(keys, key, orEqual: true) - 1) }
-
-        /// Sets `key` to `value` under this (uniquely held) node. Returns the value replaced, and
-        /// a new right sibling when the node overflowed and split.
-        func insert(_ key: String, _ value: Element, _ state: inout Insertion) -> (old: Element?, split: Node?) {
-            if isLeaf {
-                let index = lowerBound(key)
-                if index < keys.count, IdTree.compare(keys[index], key) == 0 {
-                    let old = values[index]
-                    if state.replaces { values[index] = value }
-                    return (old, nil)
-                }
-                return (nil, insertEntry(key, value, at: index, &state))
-            }
-            let index = childIndex(key)
-            if !isKnownUniquelyReferenced(&children[index]) { children[index] = children[index].copy() }
-            let (old, split) = children[index].insert(key, value, &state)
-            if old == nil { count += 1 }
-            return (old, adopt(split, at: index, &state))
-        }
 
         /// Edits the entry for `key` under this (uniquely held) node in place, adding
         /// `make()` first if the id is absent; returns `body`'s result and a new right sibling
@@ -110,8 +98,8 @@ struct IdTree<Element>: @unchecked Sendable {
         func modify<R>(_ key: String, _ make: () -> Element, _ body: (inout Element) -> R,
                        _ state: inout Insertion) -> (result: R, split: Node?) {
             if isLeaf {
-                let index = lowerBound(key)
-                if index < keys.count, IdTree.compare(keys[index], key) == 0 { return (body(&values[index]), nil) }
+                let (index, found) = slot(key)
+                if found { return (body(&values[index]), nil) }
                 var value = make()
                 let result = body(&value)
                 state.added = true
@@ -176,8 +164,8 @@ struct IdTree<Element>: @unchecked Sendable {
         /// held. A node left empty is dropped by its parent (underfull ones wait for compaction).
         func remove(_ key: String, leavesRemoved: inout Int) -> Element? {
             if isLeaf {
-                let index = lowerBound(key)
-                guard index < keys.count, IdTree.compare(keys[index], key) == 0 else { return nil }
+                let (index, found) = slot(key)
+                guard found else { return nil }
                 keys.remove(at: index)
                 count -= 1
                 return values.remove(at: index)
@@ -199,9 +187,8 @@ struct IdTree<Element>: @unchecked Sendable {
         func find(_ key: String) -> Element? {
             var node = self
             while !node.isLeaf { node = node.children[node.childIndex(key)] }
-            let index = node.lowerBound(key)
-            guard index < node.keys.count, IdTree.compare(node.keys[index], key) == 0 else { return nil }
-            return node.values[index]
+            let (index, found) = node.slot(key)
+            return found ? node.values[index] : nil
         }
     }
 
@@ -225,25 +212,13 @@ struct IdTree<Element>: @unchecked Sendable {
     /// step), and ids of up to 15 ASCII bytes, which Swift keeps inline, compare as two integers.
     @inline(__always)
     static func search(_ keys: [String], _ key: String, orEqual: Bool) -> Int {
-        keys.withUnsafeBufferPointer { keys in
+        let fast = SmallKey.isAvailable
+        return keys.withUnsafeBufferPointer { keys in
             var low = 0, high = keys.count
-            if let probe = SmallKey(key) {
-                while low < high {
-                    let mid = (low + high) >> 1
-                    let order: Int
-                    if let candidate = SmallKey(unchecked: keys[mid]) {
-                        order = candidate < probe ? -1 : (candidate == probe ? 0 : 1)
-                    } else {
-                        order = SmallKey.compareBytes(keys[mid], key)
-                    }
-                    if order < 0 || (orEqual && order == 0) { low = mid + 1 } else { high = mid }
-                }
-            } else {
-                while low < high {
-                    let mid = (low + high) >> 1
-                    let order = SmallKey.compareBytes(keys[mid], key)
-                    if order < 0 || (orEqual && order == 0) { low = mid + 1 } else { high = mid }
-                }
+            while low < high {
+                let mid = (low + high) >> 1
+                let order = SmallKey.compare(keys[mid], key, fast: fast)
+                if order < 0 || (orEqual && order == 0) { low = mid + 1 } else { high = mid }
             }
             return low
         }
@@ -262,9 +237,8 @@ struct IdTree<Element>: @unchecked Sendable {
             for child in node.children[..<index] { position += child.count }
             node = node.children[index]
         }
-        let index = node.lowerBound(key)
-        guard index < node.keys.count, Self.compare(node.keys[index], key) == 0 else { return nil }
-        return position + index
+        let (index, found) = node.slot(key)
+        return found ? position + index : nil
     }
 
     /// The positions in id order of those of `sortedKeys` (ascending, no repeats) that are
@@ -390,32 +364,31 @@ struct IdTree<Element>: @unchecked Sendable {
 
     /// The entry `key` had before; with `replacing` false, an entry present is left as it is.
     private mutating func set(_ value: Element, forKey key: String, replacing: Bool) -> Element? {
-        guard root != nil else {
-            root = Node(leafKeys: [key], values: [value])
-            leaves = 1
-            changes += 1
-            return nil
-        }
-        if !isKnownUniquelyReferenced(&root!) { root = root!.copy() }
-        var state = Insertion(replaces: replacing)
-        let (old, split) = root!.insert(key, value, &state)
-        if old == nil { changes += 1 }
-        leaves += state.leafSplits
-        if let split { root = Node(children: [root!, split]) }
-        return old
+        var old: Element?
+        let added = edit(key, default: { value }) { entry in
+            old = entry
+            if replacing { entry = value }
+        }.added
+        return added ? nil : old
     }
 
     /// Edits the entry for `key` in place (its arrays are not copied unless another copy of
     /// the tree shares them), adding `make()` first if the id is absent.
     @discardableResult
     mutating func modify<R>(_ key: String, default make: () -> Element, _ body: (inout Element) -> R) -> R {
+        edit(key, default: make, body).result
+    }
+
+    /// `modify`, also telling whether the id was added.
+    private mutating func edit<R>(_ key: String, default make: () -> Element,
+                                  _ body: (inout Element) -> R) -> (result: R, added: Bool) {
         guard root != nil else {
             var value = make()
             let result = body(&value)
             root = Node(leafKeys: [key], values: [value])
             leaves = 1
             changes += 1
-            return result
+            return (result, true)
         }
         if !isKnownUniquelyReferenced(&root!) { root = root!.copy() }
         var state = Insertion()
@@ -423,7 +396,7 @@ struct IdTree<Element>: @unchecked Sendable {
         if state.added { changes += 1 }
         leaves += state.leafSplits
         if let split { root = Node(children: [root!, split]) }
-        return result
+        return (result, state.added)
     }
 
     /// Removes the entry for `key`; returns it.
@@ -472,11 +445,6 @@ struct SmallKey: Comparable {
         high = first.byteSwapped
         // Bytes 8-14, then the length in the lowest byte: padded alike, the shorter id is smaller.
         low = (second & 0x00FF_FFFF_FFFF_FFFF).byteSwapped | ((second >> 56) & 0xF)
-    }
-
-    private init(high: UInt64, low: UInt64) {
-        self.high = high
-        self.low = low
     }
 
     static func < (a: SmallKey, b: SmallKey) -> Bool { a.high != b.high ? a.high < b.high : a.low < b.low }
