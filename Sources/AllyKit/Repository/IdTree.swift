@@ -1,15 +1,23 @@
+/// What an `IdTree` holds: each entry carries its own id, so a leaf keeps the entries alone
+/// (an entity's id is in its box already; a second copy in the leaf cost 16 bytes an entity,
+/// 23 MB at a million stakeholders). An entry's id never changes while it is in a tree.
+protocol IdTreeEntry {
+    var treeKey: String { get }
+}
+
 /// A persistent B+ tree keyed by entity id in byte order: the portfolio's primary store.
 ///
 /// Copying a tree is O(1) (one reference); a change copies only the nodes on its path that
 /// another copy still shares, so scenarios fork in constant time and share every unchanged
 /// node. Unlike the hash tries it replaced, it keeps the ids in order: listing them, listing
 /// those with a prefix (Tab completion) and finding an id's position (inner nodes count their
-/// entries) need no sorted copy of the ids. A leaf holds up to 64 entries in two arrays grown
-/// an eighth at a time: ~26 bytes an entity against ~53 in the tries (massif, 10,000 partners).
+/// entries) need no sorted copy of the ids. A leaf holds up to 64 entries in one array grown
+/// an eighth at a time and reads their ids from the entries: ~10 bytes an entity besides the
+/// entry itself, against ~53 in the hash tries.
 ///
 /// Ids are compared byte by byte. Every id Ally stores is an ASCII identifier, so this is the
 /// order `Value.compareText` gives them, and equal bytes is equal text.
-struct IdTree<Element>: @unchecked Sendable {
+struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
     // Sendable as the persistent tries were: nodes are never changed once another copy (which
     // another thread may read) shares them.
     private var root: Node?
@@ -38,11 +46,11 @@ struct IdTree<Element>: @unchecked Sendable {
     }
 
     final class Node {
-        /// A leaf's ids, ascending; an inner node's separators: each child's ids are not below
-        /// its own and are below the next one's (a child's smallest id when it was split off;
-        /// removals may leave it lower).
+        /// An inner node's separators: each child's ids are not below its own and are below
+        /// the next one's (a child's smallest id when it was split off; removals may leave it
+        /// lower). Empty in leaves, whose ids are their entries'.
         var keys: [String]
-        /// A leaf's entries, parallel to `keys`; empty in inner nodes.
+        /// A leaf's entries, ascending by id; empty in inner nodes.
         var values: [Element]
         /// An inner node's children; empty in leaves.
         var children: [Node]
@@ -50,16 +58,16 @@ struct IdTree<Element>: @unchecked Sendable {
         var count: Int
         let isLeaf: Bool
 
-        init(leafKeys keys: [String], values: [Element]) {
-            self.keys = keys
+        init(leaf values: [Element]) {
+            self.keys = []
             self.values = values
             self.children = []
-            self.count = keys.count
+            self.count = values.count
             self.isLeaf = true
         }
 
         init(children: [Node]) {
-            self.keys = children.map { $0.keys[0] }
+            self.keys = children.map(\.firstKey)
             self.values = []
             self.children = children
             self.count = children.reduce(0) { $0 + $1.count }
@@ -76,21 +84,24 @@ struct IdTree<Element>: @unchecked Sendable {
 
         func copy() -> Node { Node(copying: self) }
 
-        /// The first position whose key is not below `key` (leaves: where it is or would go).
+        /// The smallest id under this node (its separator in the parent).
+        var firstKey: String { isLeaf ? values[0].treeKey : keys[0] }
+
+        /// In a leaf: the first position whose id is not below `key` (where it is or would go).
         @inline(__always)
-        func lowerBound(_ key: String) -> Int { IdTree.search(keys, key, orEqual: false) }
+        func lowerBound(_ key: String) -> Int { IdTree.search(values, key, orEqual: false) { $0.treeKey } }
 
         /// In a leaf: where `key` is (found) or would go.
         @inline(__always)
         func slot(_ key: String) -> (index: Int, found: Bool) {
             let index = lowerBound(key)
-            return (index, index < keys.count && IdTree.compare(keys[index], key) == 0)
+            return (index, index < values.count && IdTree.compare(values[index].treeKey, key) == 0)
         }
 
-        /// The child whose range holds `key`: the last one whose separator is not above it
-        /// (the first child for keys below every other).
+        /// In an inner node: the child whose range holds `key`, the last one whose separator
+        /// is not above it (the first child for keys below every other).
         @inline(__always)
-        func childIndex(_ key: String) -> Int { Swift.max(0, IdTree.search(keys, key, orEqual: true) - 1) }
+        func childIndex(_ key: String) -> Int { Swift.max(0, IdTree.search(keys, key, orEqual: true) { $0 } - 1) }
 
         /// Edits the entry for `key` under this (uniquely held) node in place, adding
         /// `make()` first if the id is absent; returns `body`'s result and a new right sibling
@@ -103,7 +114,7 @@ struct IdTree<Element>: @unchecked Sendable {
                 var value = make()
                 let result = body(&value)
                 state.added = true
-                return (result, insertEntry(key, value, at: index, &state))
+                return (result, insertEntry(value, at: index, &state))
             }
             let index = childIndex(key)
             if !isKnownUniquelyReferenced(&children[index]) { children[index] = children[index].copy() }
@@ -113,14 +124,12 @@ struct IdTree<Element>: @unchecked Sendable {
         }
 
         /// Puts a new entry at `index` of this leaf; returns the right half if the leaf split.
-        private func insertEntry(_ key: String, _ value: Element, at index: Int, _ state: inout Insertion) -> Node? {
-            state.appending = index == keys.count
-            IdTree.makeRoom(in: &keys)
+        private func insertEntry(_ value: Element, at index: Int, _ state: inout Insertion) -> Node? {
+            state.appending = index == values.count
             IdTree.makeRoom(in: &values)
-            keys.insert(key, at: index)
             values.insert(value, at: index)
             count += 1
-            guard keys.count > IdTree.leafCapacity else { return nil }
+            guard values.count > IdTree.leafCapacity else { return nil }
             state.leafSplits += 1
             return splitLeaf(appending: state.appending)
         }
@@ -128,13 +137,13 @@ struct IdTree<Element>: @unchecked Sendable {
         /// After an insert under `children[index]`: keeps its smallest key and takes in the
         /// sibling it split off, if any; returns this node's right half if it split in turn.
         private func adopt(_ split: Node?, at index: Int, _ state: inout Insertion) -> Node? {
-            if index == 0 { keys[0] = children[0].keys[0] }
+            if index == 0 { keys[0] = children[0].firstKey }
             guard let split else { return nil }
             state.appending = state.appending && index == children.count - 1
             IdTree.makeRoom(in: &children)
             IdTree.makeRoom(in: &keys)
             children.insert(split, at: index + 1)
-            keys.insert(split.keys[0], at: index + 1)
+            keys.insert(split.firstKey, at: index + 1)
             guard children.count > IdTree.innerCapacity else { return nil }
             return splitInner(appending: state.appending)
         }
@@ -142,12 +151,11 @@ struct IdTree<Element>: @unchecked Sendable {
         /// Keys arriving in order fill each leaf before the next (splitting at the end); any
         /// other insert splits in half.
         private func splitLeaf(appending: Bool) -> Node {
-            let cut = appending ? keys.count - 1 : keys.count / 2
-            let right = Node(leafKeys: Array(keys[cut...]), values: Array(values[cut...]))
-            // New arrays, sized to what they hold (cutting the old ones would keep their room).
-            keys = Array(keys[..<cut])
+            let cut = appending ? values.count - 1 : values.count / 2
+            let right = Node(leaf: Array(values[cut...]))
+            // A new array, sized to what it holds (cutting the old one would keep its room).
             values = Array(values[..<cut])
-            count = keys.count
+            count = values.count
             return right
         }
 
@@ -166,7 +174,6 @@ struct IdTree<Element>: @unchecked Sendable {
             if isLeaf {
                 let (index, found) = slot(key)
                 guard found else { return nil }
-                keys.remove(at: index)
                 count -= 1
                 return values.remove(at: index)
             }
@@ -179,7 +186,7 @@ struct IdTree<Element>: @unchecked Sendable {
                 children.remove(at: index)
                 keys.remove(at: index)
             } else {
-                keys[index] = children[index].keys[0]
+                keys[index] = children[index].firstKey
             }
             return old
         }
@@ -207,17 +214,18 @@ struct IdTree<Element>: @unchecked Sendable {
     @inline(__always)
     static func compare(_ a: String, _ b: String) -> Int { SmallKey.compare(a, b) }
 
-    /// Binary search of sorted `keys`: the first position whose key is above `key` (`orEqual`)
-    /// or not below it. The array is read once (one access to the node's property, not one per
-    /// step), and ids of up to 15 ASCII bytes, which Swift keeps inline, compare as two integers.
+    /// Binary search of `items` sorted by `keyOf`: the first position whose key is above `key`
+    /// (`orEqual`) or not below it. The array is read once (one access to the node's property,
+    /// not one per step), and ids of up to 15 ASCII bytes, which Swift keeps inline, compare as
+    /// two integers.
     @inline(__always)
-    static func search(_ keys: [String], _ key: String, orEqual: Bool) -> Int {
+    static func search<T>(_ items: [T], _ key: String, orEqual: Bool, _ keyOf: (T) -> String) -> Int {
         let fast = SmallKey.isAvailable
-        return keys.withUnsafeBufferPointer { keys in
-            var low = 0, high = keys.count
+        return items.withUnsafeBufferPointer { items in
+            var low = 0, high = items.count
             while low < high {
                 let mid = (low + high) >> 1
-                let order = SmallKey.compare(keys[mid], key, fast: fast)
+                let order = SmallKey.compare(keyOf(items[mid]), key, fast: fast)
                 if order < 0 || (orEqual && order == 0) { low = mid + 1 } else { high = mid }
             }
             return low
@@ -260,10 +268,10 @@ struct IdTree<Element>: @unchecked Sendable {
     private static func collectPositions(_ node: Node, _ keys: UnsafeBufferPointer<String>, _ range: Range<Int>,
                                          base: Int, fast: Bool, into found: inout [Int32]) {
         if node.isLeaf {
-            let own = node.keys
+            let own = node.values
             var next = range.lowerBound, index = 0
             while next < range.upperBound, index < own.count {
-                let order = SmallKey.compare(own[index], keys[next], fast: fast)
+                let order = SmallKey.compare(own[index].treeKey, keys[next], fast: fast)
                 if order < 0 {
                     index += 1
                 } else if order > 0 {
@@ -309,7 +317,7 @@ struct IdTree<Element>: @unchecked Sendable {
     private static func visit(_ node: Node, from start: String?, _ body: (String, Element) throws -> Bool) rethrows -> Bool {
         if node.isLeaf {
             let first = start.map(node.lowerBound) ?? 0
-            for index in first..<node.keys.count where try !body(node.keys[index], node.values[index]) { return false }
+            for value in node.values[first...] where try !body(value.treeKey, value) { return false }
             return true
         }
         let first = start.map(node.childIndex) ?? 0
@@ -350,22 +358,22 @@ struct IdTree<Element>: @unchecked Sendable {
 
     // MARK: Writing
 
-    /// Sets the entry for `key`; returns the one it replaced.
+    /// Sets the entry for `value`'s id; returns the one it replaced.
     @discardableResult
-    mutating func updateValue(_ value: Element, forKey key: String) -> Element? {
-        set(value, forKey: key, replacing: true)
+    mutating func updateValue(_ value: Element) -> Element? {
+        set(value, replacing: true)
     }
 
-    /// Adds `value` under `key` if the id is absent (one descent); false, and nothing changed,
-    /// if it is present.
-    mutating func insertNew(_ value: Element, forKey key: String) -> Bool {
-        set(value, forKey: key, replacing: false) == nil
+    /// Adds `value` if its id is absent (one descent); false, and nothing changed, if it is
+    /// present.
+    mutating func insertNew(_ value: Element) -> Bool {
+        set(value, replacing: false) == nil
     }
 
-    /// The entry `key` had before; with `replacing` false, an entry present is left as it is.
-    private mutating func set(_ value: Element, forKey key: String, replacing: Bool) -> Element? {
+    /// The entry `value`'s id had before; with `replacing` false, an entry present is left as it is.
+    private mutating func set(_ value: Element, replacing: Bool) -> Element? {
         var old: Element?
-        let added = edit(key, default: { value }) { entry in
+        let added = edit(value.treeKey, default: { value }) { entry in
             old = entry
             if replacing { entry = value }
         }.added
@@ -373,7 +381,8 @@ struct IdTree<Element>: @unchecked Sendable {
     }
 
     /// Edits the entry for `key` in place (its arrays are not copied unless another copy of
-    /// the tree shares them), adding `make()` first if the id is absent.
+    /// the tree shares them), adding `make()` first if the id is absent. `make` returns, and
+    /// `body` leaves, an entry whose id is `key`.
     @discardableResult
     mutating func modify<R>(_ key: String, default make: () -> Element, _ body: (inout Element) -> R) -> R {
         edit(key, default: make, body).result
@@ -385,7 +394,7 @@ struct IdTree<Element>: @unchecked Sendable {
         guard root != nil else {
             var value = make()
             let result = body(&value)
-            root = Node(leafKeys: [key], values: [value])
+            root = Node(leaf: [value])
             leaves = 1
             changes += 1
             return (result, true)
@@ -542,25 +551,19 @@ extension IdTree {
 
     private struct Builder {
         var leaves: [Node] = []
-        var keys: [String] = []
         var values: [Element] = []
 
-        mutating func append(_ newKeys: [String], _ newValues: [Element]) {
-            for index in newKeys.indices {
-                if keys.isEmpty {
-                    keys.reserveCapacity(IdTree.leafCapacity)
-                    values.reserveCapacity(IdTree.leafCapacity)
-                }
-                keys.append(newKeys[index])
-                values.append(newValues[index])
-                if keys.count == IdTree.leafCapacity { flush() }
+        mutating func append(_ newValues: [Element]) {
+            for value in newValues {
+                if values.isEmpty { values.reserveCapacity(IdTree.leafCapacity) }
+                values.append(value)
+                if values.count == IdTree.leafCapacity { flush() }
             }
         }
 
         mutating func flush() {
-            guard !keys.isEmpty else { return }
-            leaves.append(Node(leafKeys: keys, values: values))
-            keys = []
+            guard !values.isEmpty else { return }
+            leaves.append(Node(leaf: values))
             values = []
         }
 
@@ -575,12 +578,11 @@ extension IdTree {
     private static func drain(_ node: Node, unique: Bool, into builder: inout Builder) {
         if node.isLeaf {
             if unique {
-                let keys = node.keys, values = node.values
-                node.keys = []
+                let values = node.values
                 node.values = []
-                builder.append(keys, values)
+                builder.append(values)
             } else {
-                builder.append(node.keys, node.values)
+                builder.append(node.values)
             }
             return
         }

@@ -120,17 +120,17 @@ public struct Portfolio: Sendable {
     // MARK: Writing
 
     public mutating func put(_ partner: Partner) {
-        stored(partner, old: partnerBoxes.updateValue(.partner(partner), forKey: partner.id))
+        stored(partner, old: partnerBoxes.updateValue(.partner(partner)))
     }
 
     public mutating func put(_ agreement: Agreement) {
-        stored(agreement, old: agreementBoxes.updateValue(.agreement(agreement), forKey: agreement.id).flatMap(Agreement.unwrap))
+        stored(agreement, old: agreementBoxes.updateValue(.agreement(agreement)).flatMap(Agreement.unwrap))
     }
 
     /// Stores a stakeholder and mirrors its ties on the stakeholders it knows (ties are undirected).
     public mutating func put(_ stakeholder: Stakeholder) {
         let stakeholder = Self.normalized(stakeholder)
-        stored(stakeholder, old: stakeholderBoxes.updateValue(.stakeholder(stakeholder), forKey: stakeholder.id).flatMap(Stakeholder.unwrap))
+        stored(stakeholder, old: stakeholderBoxes.updateValue(.stakeholder(stakeholder)).flatMap(Stakeholder.unwrap))
     }
 
     /// Stores an entity whose id is not taken yet, with one look-up of the id (an import's
@@ -138,14 +138,14 @@ public struct Portfolio: Sendable {
     public mutating func insertNew(_ entity: Entity) -> Bool {
         switch entity {
         case .partner(let partner):
-            guard partnerBoxes.insertNew(entity, forKey: partner.id) else { return false }
+            guard partnerBoxes.insertNew(entity) else { return false }
             stored(partner, old: nil)
         case .agreement(let agreement):
-            guard agreementBoxes.insertNew(entity, forKey: agreement.id) else { return false }
+            guard agreementBoxes.insertNew(entity) else { return false }
             stored(agreement, old: nil)
         case .stakeholder(let stakeholder):
             let stakeholder = Self.normalized(stakeholder)
-            guard stakeholderBoxes.insertNew(.stakeholder(stakeholder), forKey: stakeholder.id) else { return false }
+            guard stakeholderBoxes.insertNew(.stakeholder(stakeholder)) else { return false }
             stored(stakeholder, old: nil)
         }
         return true
@@ -223,7 +223,7 @@ public struct Portfolio: Sendable {
         edit(&knows)
         other.knows = knows
         if other.knows != before {
-            stakeholderBoxes.updateValue(.stakeholder(other), forKey: id)
+            stakeholderBoxes.updateValue(.stakeholder(other))
             EntityRows.replace(id, with: .stakeholder(other), in: &stakeholderRows, tree: stakeholderBoxes)
             if tracksChanges { touched.append(EntityKey(.stakeholder, id)) }
         }
@@ -288,21 +288,29 @@ extension Stakeholder: EntityPayload {
     public static func unwrap(_ entity: Entity) -> Stakeholder? { if case .stakeholder(let s) = entity { return s } else { return nil } }
 }
 
-/// A sorted id list held by a relation index.
-struct SortedIds: Sendable {
+/// A sorted id list held by a relation index, under the id it belongs to.
+struct SortedIds: Sendable, IdTreeEntry {
+    let key: String
     var ids: [String]
+
+    var treeKey: String { key }
+}
+
+extension Entity: IdTreeEntry {
+    @inline(__always)
+    var treeKey: String { id }
 }
 
 extension IdTree where Element == SortedIds {
     mutating func insert(_ id: String, into key: String) {
         // Edited in place: a partner with thousands of agreements does not copy its list on
         // every insert (unless another copy of the portfolio shares it).
-        modify(key, default: { SortedIds(ids: []) }) { $0.ids.insertSorted(id) }
+        modify(key, default: { SortedIds(key: key, ids: []) }) { $0.ids.insertSorted(id) }
     }
 
     mutating func remove(_ id: String, from key: String) {
         guard self[key] != nil else { return }
-        let emptied = modify(key, default: { SortedIds(ids: []) }) { list -> Bool in
+        let emptied = modify(key, default: { SortedIds(key: key, ids: []) }) { list -> Bool in
             list.ids.removeAll { $0 == id }
             return list.ids.isEmpty
         }

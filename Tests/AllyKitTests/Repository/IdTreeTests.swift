@@ -6,6 +6,17 @@ import Testing
 /// compaction at any point.
 extension PortfolioGenerator.Random: RandomNumberGenerator {}
 
+/// A tree entry for the tests: an id and a number.
+struct Entry: IdTreeEntry, Equatable {
+    let treeKey: String
+    var value: Int
+
+    init(_ key: String, _ value: Int) {
+        treeKey = key
+        self.value = value
+    }
+}
+
 @Suite("Repository: id tree")
 struct IdTreeTests {
     /// The generator's SplitMix64: reproducible runs (the seed is in each failure's message).
@@ -14,19 +25,19 @@ struct IdTreeTests {
     static func byteOrder(_ a: String, _ b: String) -> Bool { Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) }
 
     /// Everything the tree answers, against the model.
-    static func check(_ tree: IdTree<Int>, against model: [String: Int], seed: UInt64, _ probes: [String]) {
+    static func check(_ tree: IdTree<Entry>, against model: [String: Int], seed: UInt64, _ probes: [String]) {
         let sorted = model.keys.sorted(by: byteOrder)
         #expect(tree.count == model.count, "seed \(seed)")
         #expect(tree.isEmpty == model.isEmpty, "seed \(seed)")
         #expect(tree.keys == sorted, "seed \(seed)")
-        #expect(tree.values == sorted.map { model[$0]! }, "seed \(seed)")
+        #expect(tree.values.map(\.value) == sorted.map { model[$0]! }, "seed \(seed)")
         // Positions of a sorted run of probes, present or not (a relation stage's lookup).
         let wanted = Array(Set(probes + sorted.enumerated().filter { $0.offset % 7 == 0 }.map(\.element))).sorted(by: byteOrder)
         let positions = wanted.compactMap { sorted.firstIndex(of: $0) }.map { Int32($0) }
         #expect(tree.positions(ofSorted: wanted) == positions, "seed \(seed): positions")
         #expect(tree.positions(ofSorted: []) == [], "seed \(seed)")
         for probe in probes {
-            #expect(tree[probe] == model[probe], "seed \(seed): \(probe)")
+            #expect(tree[probe]?.value == model[probe], "seed \(seed): \(probe)")
             #expect(tree.position(of: probe) == sorted.firstIndex(of: probe), "seed \(seed): position of \(probe)")
             let prefixed = sorted.filter { $0.utf8.starts(with: probe.utf8) }
             #expect(tree.keys(withPrefix: probe, limit: 7) == Array(prefixed.prefix(7)), "seed \(seed): prefix \(probe)")
@@ -45,25 +56,25 @@ struct IdTreeTests {
     func randomEdits() {
         for seed in UInt64(1)...8 {
             var generator = Seeded(state: seed)
-            var tree = IdTree<Int>(), model: [String: Int] = [:]
-            var copies: [(IdTree<Int>, [String: Int])] = []
+            var tree = IdTree<Entry>(), model: [String: Int] = [:]
+            var copies: [(IdTree<Entry>, [String: Int])] = []
             let alphabet = seed % 2 == 0 ? ["p", "a", "s_", "A"] : ["x"]
             for step in 0..<4000 {
                 let id = Self.randomId(&generator, alphabet: alphabet)
                 switch Int.random(in: 0..<10, using: &generator) {
                 case 0..<6:
-                    #expect(tree.updateValue(step, forKey: id) == model.updateValue(step, forKey: id), "seed \(seed)")
+                    #expect(tree.updateValue(Entry(id, step))?.value == model.updateValue(step, forKey: id), "seed \(seed)")
                 case 6:
-                    let inserted = tree.insertNew(step, forKey: id)
+                    let inserted = tree.insertNew(Entry(id, step))
                     #expect(inserted == (model[id] == nil), "seed \(seed)")
                     if inserted { model[id] = step }
                 case 7:
-                    #expect(tree.removeValue(forKey: id) == model.removeValue(forKey: id), "seed \(seed)")
+                    #expect(tree.removeValue(forKey: id)?.value == model.removeValue(forKey: id), "seed \(seed)")
                 case 8:
                     // In place, adding the default first when absent.
-                    let before = tree.modify(id, default: { -step }) { value -> Int in
-                        defer { value += 1_000_000 }
-                        return value
+                    let before = tree.modify(id, default: { Entry(id, -step) }) { entry -> Int in
+                        defer { entry.value += 1_000_000 }
+                        return entry.value
                     }
                     #expect(before == model[id] ?? -step, "seed \(seed)")
                     model[id] = (model[id] ?? -step) + 1_000_000
@@ -102,27 +113,27 @@ struct IdTreeTests {
     @Test("removing everything, in any order, leaves an empty tree that takes new entries")
     func removeAll() {
         var generator = Seeded(state: 99)
-        var tree = IdTree<Int>()
+        var tree = IdTree<Entry>()
         let ids = (0..<5000).map { "id\($0)" }
-        for (index, id) in ids.enumerated() { tree.updateValue(index, forKey: id) }
+        for (index, id) in ids.enumerated() { tree.updateValue(Entry(id, index)) }
         let copy = tree
         for id in ids.shuffled(using: &generator) { #expect(tree.removeValue(forKey: id) != nil) }
         #expect(tree.isEmpty && tree.count == 0 && tree.keys.isEmpty)
         #expect(tree.removeValue(forKey: "id1") == nil)
-        tree.updateValue(1, forKey: "b")
-        tree.updateValue(0, forKey: "a")
+        tree.updateValue(Entry("b", 1))
+        tree.updateValue(Entry("a", 0))
         #expect(tree.keys == ["a", "b"])
-        #expect(copy.count == 5000 && copy["id4999"] == 4999)
+        #expect(copy.count == 5000 && copy["id4999"]?.value == 4999)
     }
 
     @Test("ids inserted in order fill their leaves; out of order, compaction repacks them")
     func sparseness() {
-        var ordered = IdTree<Int>()
-        for index in 0..<10_000 { ordered.updateValue(index, forKey: String(format: "k%06d", index)) }
+        var ordered = IdTree<Entry>()
+        for index in 0..<10_000 { ordered.updateValue(Entry(String(format: "k%06d", index), index)) }
         #expect(!ordered.isSparse, "appending fills each leaf before starting the next")
 
-        var scattered = IdTree<Int>()
-        for index in 0..<10_000 { scattered.updateValue(index, forKey: "p\(index)") }  // p1, p10, p100 ... out of byte order
+        var scattered = IdTree<Entry>()
+        for index in 0..<10_000 { scattered.updateValue(Entry("p\(index)", index)) }  // p1, p10, p100 ... out of byte order
         #expect(scattered.isSparse)
         let before = scattered.keys
         scattered.compact()
@@ -130,19 +141,19 @@ struct IdTreeTests {
         #expect(scattered.keys == before)
         #expect(scattered.position(of: "p9999") == before.firstIndex(of: "p9999"))
         // A few more changes do not make it sparse again: compaction is amortized.
-        for index in 0..<100 { scattered.updateValue(index, forKey: "q\(index)") }
+        for index in 0..<100 { scattered.updateValue(Entry("q\(index)", index)) }
         #expect(!scattered.isSparse)
     }
 
     @Test("a compaction of a tree another copy shares leaves that copy whole")
     func compactShared() {
-        var tree = IdTree<Int>()
-        for index in 0..<20_000 { tree.updateValue(index, forKey: "s\(index)") }
+        var tree = IdTree<Entry>()
+        for index in 0..<20_000 { tree.updateValue(Entry("s\(index)", index)) }
         let copy = tree
-        tree.updateValue(-1, forKey: "s5")
+        tree.updateValue(Entry("s5", -1))
         tree.compact()
-        #expect(copy["s5"] == 5 && tree["s5"] == -1)
+        #expect(copy["s5"]?.value == 5 && tree["s5"]?.value == -1)
         #expect(copy.keys == tree.keys)
-        #expect(copy.values.reduce(0, +) == (0..<20_000).reduce(0, +))
+        #expect(copy.values.map(\.value).reduce(0, +) == (0..<20_000).reduce(0, +))
     }
 }
