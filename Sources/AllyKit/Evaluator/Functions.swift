@@ -178,6 +178,24 @@ enum AggregateFunction: String, CaseIterable {
                 }
                 numbers.append(n)
             }
+            return try apply(numbers: numbers)
+        }
+    }
+
+    /// Folds one group's numbers (nulls already left out): what `apply` gives for the same
+    /// values as `.number`s, in the same order.
+    func apply(numbers: [Double]) throws -> Value {
+        switch self {
+        case .count: return .number(Double(numbers.count))
+        case .min, .max:
+            // The first of equal values, as `apply` keeps it.
+            var best: Double?
+            for n in numbers {
+                guard let current = best else { best = n; continue }
+                if (self == .min && n < current) || (self == .max && n > current) { best = n }
+            }
+            return best.map(Value.number) ?? .null
+        default:
             let result = Self.fold(self, numbers)
             if case .number(let n) = result, !n.isFinite {
                 throw FunctionError(text: "`\(rawValue)` is too large to hold (beyond ±1.8e308)")

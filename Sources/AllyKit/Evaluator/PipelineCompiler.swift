@@ -67,7 +67,7 @@ struct PipelineCompiler {
         let runtime = self.runtime
         switch source {
         case .all(let type):
-            return CompiledPipeline(shape: .entities(type), scan: { .positions(type, .all(runtime.portfolio.allEntities(type).count)) }) {
+            return CompiledPipeline(shape: .entities(type), scan: { .positions(type, .all(runtime.portfolio.count(type))) }) {
                 .entities(type, runtime.portfolio.allEntities(type))
             }
         case .one(let type, let id):
@@ -423,7 +423,7 @@ struct PipelineCompiler {
                 grouping = try Self.rowGrouping(try Self.rows(of: try relation ?? input.run(), runtime: runtime), keys: keys, byCount: by.count,
                                                 aggregates: aggregates, runtime: runtime, file: file)
             }
-            let (groupKeys, members, argumentValues) = (grouping!.keys, grouping!.members, grouping!.arguments)
+            let groupKeys = grouping!.keys
             var order = Array(groupKeys.indices)
             try Self.stableSort(&order, keys: groupKeys.map { $0 }, descending: Array(repeating: false, count: by.count), file: file,
                                 ranges: by.map(\.expr.range))
@@ -431,9 +431,8 @@ struct PipelineCompiler {
             for group in order {
                 var slots = groupKeys[group]
                 for (position, aggregate) in aggregates.enumerated() {
-                    let values = argumentValues[position].map { all in members[group].map { all[$0] } }
                     do {
-                        slots.append(try aggregate.function.apply(values, rowCount: members[group].count))
+                        slots.append(try grouping!.fold(aggregate.function, argument: position, group: group))
                     } catch let message as FunctionError {
                         throw Diagnostic(.typeMismatch, message.text, at: aggregate.range, in: file)
                     }
@@ -447,12 +446,41 @@ struct PipelineCompiler {
         }
     }
 
-    /// Rows gathered into groups: each group's key values and member rows (positions in the
-    /// input), and each aggregate's argument for every row (nil for `count()`).
+    /// Rows gathered into groups: each group's key values and members, and each aggregate's
+    /// argument.
     struct Grouping {
         var keys: [[Value]] = []
+        /// Positions in the input rows (`Argument.values`) or rows of the type's columns
+        /// (`Argument.column`).
         var members: [[Int]] = []
-        var arguments: [[Value]?] = []
+        var arguments: [Argument] = []
+
+        enum Argument {
+            /// `count()`.
+            case none
+            /// The argument's value for every input row.
+            case values([Value])
+            /// A stored field's column, read at the members' rows (a million stakeholders are
+            /// not copied into values first).
+            case column(Column)
+        }
+
+        /// `function` over one group's values of argument `index`.
+        func fold(_ function: AggregateFunction, argument index: Int, group: Int) throws -> Value {
+            let members = self.members[group]
+            switch arguments[index] {
+            case .none: return try function.apply(nil, rowCount: members.count)
+            case .values(let all): return try function.apply(members.map { all[$0] }, rowCount: members.count)
+            case .column(let column):
+                guard case .numbers(let numbers, let present) = column else {
+                    return try function.apply(members.map { column.value(at: $0) }, rowCount: members.count)
+                }
+                var kept: [Double] = []
+                kept.reserveCapacity(members.count)
+                for row in members where present[row] { kept.append(numbers[row]) }
+                return try function.apply(numbers: kept)
+            }
+        }
     }
 
     /// Groups rows by their key values in first-seen order (the caller sorts the groups).
@@ -479,7 +507,7 @@ struct PipelineCompiler {
         }
         // Aggregate arguments, evaluated once per row.
         for aggregate in aggregates {
-            guard let argument = aggregate.argument else { grouping.arguments.append(nil); continue }
+            guard let argument = aggregate.argument else { grouping.arguments.append(.none); continue }
             var values: [Value] = []
             values.reserveCapacity(rows.count)
             for row in rows {
@@ -489,7 +517,7 @@ struct PipelineCompiler {
                     throw diagnostic
                 }
             }
-            grouping.arguments.append(values)
+            grouping.arguments.append(.values(values))
         }
         return grouping
     }
@@ -514,7 +542,10 @@ struct PipelineCompiler {
         var grouping = Grouping()
         if by.isEmpty {
             grouping.keys = [[]]
-            grouping.members = [Array(0..<selection.count)]
+            var rows: [Int] = []
+            rows.reserveCapacity(selection.count)
+            selection.forEach { rows.append($0) }
+            grouping.members = [rows]
         } else {
             // Codes that `==` cannot tell apart (by `distinctKey`) share a group.
             let canonical = keyColumns.map { column -> [Int] in
@@ -527,7 +558,6 @@ struct PipelineCompiler {
             }
             var groupOf: [[Int]: Int] = [:]
             var singleGroupOf = [Int](repeating: -1, count: keyColumns.count == 1 ? keyColumns[0].values.count : 0)
-            var position = 0
             selection.forEach { row in
                 let group: Int
                 if keyColumns.count == 1 {
@@ -549,17 +579,10 @@ struct PipelineCompiler {
                         grouping.members.append([])
                     }
                 }
-                grouping.members[group].append(position)
-                position += 1
+                grouping.members[group].append(row)
             }
         }
-        for column in argumentColumns {
-            guard let column else { grouping.arguments.append(nil); continue }
-            var values: [Value] = []
-            values.reserveCapacity(selection.count)
-            selection.forEach { values.append(column.value(at: $0)) }
-            grouping.arguments.append(values)
-        }
+        grouping.arguments = argumentColumns.map { $0.map(Grouping.Argument.column) ?? .none }
         return grouping
     }
 

@@ -37,6 +37,9 @@ struct ColumnScanPropertyTests {
             let (type, condition) = random.condition()
             let tails = ["| count", "| select id", "| summarize n = count() by \(random.groupField(type))",
                          "| summarize total = sum(\(random.numberField(type))), low = min(\(random.numberField(type)))",
+                         "| summarize a = avg(\(random.numberField(type))), m = median(\(random.numberField(type))), "
+                             + "h = hhi(\(random.numberField(type))), g = gini(\(random.numberField(type))), "
+                             + "c = count(\(random.numberField(type))), hi = max(\(random.numberField(type))) by \(random.groupField(type))",
                          "| \(random.relation(type)) | count", "| \(random.relation(type)) | select id",
                          "| where \(random.condition(of: type)) | count"]
             let tail = random.pick(tails)
