@@ -29,9 +29,10 @@ enum Column: Sendable {
         }
     }
 
-    /// Reads `field` from every entity; nil if a value does not fit the layout (never expected
-    /// of a stored field, but a scan then falls back to rows rather than guess).
-    static func build(_ field: FieldSpec, of entities: [Entity]) -> Column? {
+    /// Reads `field` from each of `count` entities in order (`forEach` calls its argument with
+    /// each); nil if a value does not fit the layout (never expected of a stored field, but a
+    /// scan then falls back to rows rather than guess).
+    static func build(_ field: FieldSpec, count: Int, _ forEach: ((Entity) -> Void) -> Void) -> Column? {
         guard let layout = layout(of: field), let get = field.read else { return nil }
         switch layout {
         case .dictionary:
@@ -40,8 +41,8 @@ enum Column: Sendable {
             var enumCodes = [UInt32](repeating: .max, count: 256)
             var values: [Value] = []
             var codes: [UInt32] = []
-            codes.reserveCapacity(entities.count)
-            for entity in entities {
+            codes.reserveCapacity(count)
+            forEach { entity in
                 let value = get(entity)
                 if case .enumeration(let e) = value, enumCodes[Int(e.index)] != .max {
                     codes.append(enumCodes[Int(e.index)])
@@ -57,27 +58,31 @@ enum Column: Sendable {
             }
             return .dictionary(values: values, codes: codes, lookup: values.count <= patchableDistinctValues ? positions : nil)
         case .numbers:
-            var numbers = [Double](repeating: 0, count: entities.count)
-            var present = [Bool](repeating: false, count: entities.count)
-            for (index, entity) in entities.enumerated() {
+            var numbers = [Double](repeating: 0, count: count)
+            var present = [Bool](repeating: false, count: count)
+            var index = 0, fits = true
+            forEach { entity in
                 switch get(entity) {
                 case .number(let n): numbers[index] = n; present[index] = true
                 case .null: break
-                default: return nil
+                default: fits = false
                 }
+                index += 1
             }
-            return .numbers(numbers, present: present)
+            return fits ? .numbers(numbers, present: present) : nil
         case .days:
-            var days = [Int](repeating: 0, count: entities.count)
-            var present = [Bool](repeating: false, count: entities.count)
-            for (index, entity) in entities.enumerated() {
+            var days = [Int](repeating: 0, count: count)
+            var present = [Bool](repeating: false, count: count)
+            var index = 0, fits = true
+            forEach { entity in
                 switch get(entity) {
                 case .date(let d): days[index] = d.daysSinceEpoch; present[index] = true
                 case .null: break
-                default: return nil
+                default: fits = false
                 }
+                index += 1
             }
-            return .days(days, present: present)
+            return fits ? .days(days, present: present) : nil
         }
     }
 

@@ -249,63 +249,6 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
         return found ? position + index : nil
     }
 
-    /// The positions in id order of those of `sortedKeys` (ascending, no repeats) that are
-    /// present, ascending. Each inner node splits the keys between its children by its
-    /// separators and each leaf merges its part, so a few keys cost a few descents and many
-    /// cost one pass over the leaves they fall in: no id → position map (a million entries,
-    /// ~40 MB) is needed.
-    func positions(ofSorted sortedKeys: [String]) -> [Int32] {
-        var found: [Int32] = []
-        guard let root, !sortedKeys.isEmpty else { return found }
-        found.reserveCapacity(sortedKeys.count)
-        let fast = SmallKey.isAvailable
-        sortedKeys.withUnsafeBufferPointer { keys in
-            Self.collectPositions(root, keys, keys.startIndex..<keys.endIndex, base: 0, fast: fast, into: &found)
-        }
-        return found
-    }
-
-    private static func collectPositions(_ node: Node, _ keys: UnsafeBufferPointer<String>, _ range: Range<Int>,
-                                         base: Int, fast: Bool, into found: inout [Int32]) {
-        if node.isLeaf {
-            let own = node.values
-            var next = range.lowerBound, index = 0
-            while next < range.upperBound, index < own.count {
-                let order = SmallKey.compare(own[index].treeKey, keys[next], fast: fast)
-                if order < 0 {
-                    index += 1
-                } else if order > 0 {
-                    next += 1
-                } else {
-                    found.append(Int32(truncatingIfNeeded: base + index))
-                    next += 1
-                    index += 1
-                }
-            }
-            return
-        }
-        // Child i holds exactly the ids from separator i (child 0: from the start) up to
-        // separator i + 1, so the keys for it are those below the next separator.
-        var start = range.lowerBound, position = base
-        let separators = node.keys, children = node.children
-        for index in children.indices {
-            var end = range.upperBound
-            if index + 1 < children.count {
-                let bound = separators[index + 1]
-                var low = start, high = range.upperBound
-                while low < high {
-                    let mid = (low + high) >> 1
-                    if SmallKey.compare(keys[mid], bound, fast: fast) < 0 { low = mid + 1 } else { high = mid }
-                }
-                end = low
-            }
-            if end > start { collectPositions(children[index], keys, start..<end, base: position, fast: fast, into: &found) }
-            position += children[index].count
-            start = end
-            if start == range.upperBound { return }
-        }
-    }
-
     /// Calls `body` with each entry in id order from the first id not below `start` (from the
     /// first entry when nil) until it returns false.
     func forEach(from start: String? = nil, _ body: (String, Element) throws -> Bool) rethrows {

@@ -56,9 +56,20 @@ public struct Portfolio: Sendable {
     }
 
     /// The positions in `allEntities(type)` of those of `sortedIds` (ascending by id, no
-    /// repeats) that exist, ascending.
+    /// repeats) that exist, ascending. Read from the type's ids in order, kept with its rows
+    /// until the type changes: a relation stage places tens of thousands of ids, and the
+    /// tree's leaves hold no ids of their own (each would be read from its entity's box).
     func positions(ofSorted sortedIds: [String], _ type: EntityType) -> [Int32] {
-        boxes(of: type).positions(ofSorted: sortedIds)
+        let tree = boxes(of: type)
+        return rowsCache(type).ids { tree.keys }.positions(ofSorted: sortedIds)
+    }
+
+    private func rowsCache(_ type: EntityType) -> EntityRows {
+        switch type {
+        case .partner: return partnerRows
+        case .agreement: return agreementRows
+        case .stakeholder: return stakeholderRows
+        }
     }
 
     /// Every entity of a type, in id order.
@@ -72,15 +83,15 @@ public struct Portfolio: Sendable {
 
     /// A stored field's values for every entity of its type, in `allEntities` order; built on
     /// first use and kept until the type changes. nil for fields without a column layout.
+    /// Built from the tree when the rows are not cached: a scan that only counts or summarizes
+    /// a million stakeholders does not keep 8 MB of rows it never reads.
     func column(_ field: FieldSpec, of type: EntityType) -> Column? {
-        let entities = allEntities(type)
-        let cache: EntityRows
-        switch type {
-        case .partner: cache = partnerRows
-        case .agreement: cache = agreementRows
-        case .stakeholder: cache = stakeholderRows
+        let cache = rowsCache(type)
+        let tree = boxes(of: type)
+        return cache.column(field.name) {
+            if let rows = cache.cachedRows { return Column.build(field, count: rows.count) { body in rows.forEach(body) } }
+            return Column.build(field, count: tree.count) { body in tree.forEach { _, entity in body(entity); return true } }
         }
-        return cache.column(field.name) { Column.build(field, of: entities) }
     }
 
     /// One type's tree (an O(1) copy), for reading on another thread.
@@ -319,6 +330,41 @@ extension IdTree where Element == SortedIds {
 }
 
 extension Array where Element == String {
+    /// The positions in this ascending id list of those of `wanted` (ascending, no repeats)
+    /// that are in it, ascending. Each is looked for from where the last one was found, by
+    /// steps that double and then halve: many ids cost about one comparison each, a few a
+    /// handful each.
+    func positions(ofSorted wanted: [String]) -> [Int32] {
+        var found: [Int32] = []
+        found.reserveCapacity(Swift.min(wanted.count, count))
+        let fast = SmallKey.isAvailable
+        withUnsafeBufferPointer { own in
+            var index = 0
+            for key in wanted {
+                // Every id before `low` is below the key; the one at `high`, if any, is not.
+                var low = index, high = index, step = 1
+                while high < own.count, SmallKey.compare(own[high], key, fast: fast) < 0 {
+                    low = high + 1
+                    high = low + step
+                    step <<= 1
+                }
+                high = Swift.min(high, own.count)
+                while low < high {
+                    let mid = (low + high) >> 1
+                    if SmallKey.compare(own[mid], key, fast: fast) < 0 { low = mid + 1 } else { high = mid }
+                }
+                guard low < own.count else { break }
+                if SmallKey.compare(own[low], key, fast: fast) == 0 {
+                    found.append(Int32(truncatingIfNeeded: low))
+                    index = low + 1
+                } else {
+                    index = low
+                }
+            }
+        }
+        return found
+    }
+
     /// Inserts keeping byte-wise ascending order and no duplicates.
     mutating func insertSorted(_ id: String) {
         var low = count
@@ -346,6 +392,11 @@ final class EntityRows: @unchecked Sendable {
     private var cached: [Entity]?
     /// Field name → its column over `cached` (nil: the field has no column layout).
     private var columns: [String: Column?] = [:]
+    /// The ids, in the same order (changed entities keep their ids and places).
+    private var ids: [String]?
+
+    /// The rows, if they were built.
+    var cachedRows: [Entity]? { cached }
 
     func rows(_ build: () -> [Entity]) -> [Entity] {
         if let cached { return cached }
@@ -354,10 +405,17 @@ final class EntityRows: @unchecked Sendable {
         return result
     }
 
+    func ids(_ build: () -> [String]) -> [String] {
+        if let ids { return ids }
+        let result = build()
+        ids = result
+        return result
+    }
+
     /// Drops the cached rows of a type that just changed. A cache nothing has built yet and no
     /// other copy of the portfolio shares is kept, so a run of inserts allocates nothing.
     static func invalidate(_ rows: inout EntityRows) {
-        if !isKnownUniquelyReferenced(&rows) || rows.cached != nil || !rows.columns.isEmpty { rows = EntityRows() }
+        if !isKnownUniquelyReferenced(&rows) || rows.cached != nil || !rows.columns.isEmpty || rows.ids != nil { rows = EntityRows() }
     }
 
     /// Puts a changed entity (same id, so the same position) into the cached rows and columns
@@ -372,6 +430,7 @@ final class EntityRows: @unchecked Sendable {
             let copy = EntityRows()
             copy.cached = rows.cached
             copy.columns = rows.columns
+            copy.ids = rows.ids
             rows = copy
         }
         let index = Int(position)

@@ -31,11 +31,18 @@ struct IdTreeTests {
         #expect(tree.isEmpty == model.isEmpty, "seed \(seed)")
         #expect(tree.keys == sorted, "seed \(seed)")
         #expect(tree.values.map(\.value) == sorted.map { model[$0]! }, "seed \(seed)")
-        // Positions of a sorted run of probes, present or not (a relation stage's lookup).
+        // Positions of a sorted run of probes, present or not, in the ids in order (a relation
+        // stage's lookup).
         let wanted = Array(Set(probes + sorted.enumerated().filter { $0.offset % 7 == 0 }.map(\.element))).sorted(by: byteOrder)
         let positions = wanted.compactMap { sorted.firstIndex(of: $0) }.map { Int32($0) }
-        #expect(tree.positions(ofSorted: wanted) == positions, "seed \(seed): positions")
-        #expect(tree.positions(ofSorted: []) == [], "seed \(seed)")
+        #expect(tree.keys.positions(ofSorted: wanted) == positions, "seed \(seed): positions")
+        #expect(tree.keys.positions(ofSorted: []) == [], "seed \(seed)")
+        // Dense runs too: every id, and every other id with absent ones between.
+        #expect(tree.keys.positions(ofSorted: sorted) == sorted.indices.map { Int32($0) }, "seed \(seed): all positions")
+        // (An id followed by a NUL is the next string in byte order: absent, and still sorted.)
+        let halves = sorted.enumerated().map { $0.offset % 2 == 0 ? $0.element : $0.element + "\u{0}" }
+        #expect(tree.keys.positions(ofSorted: halves) == sorted.indices.filter { $0 % 2 == 0 }.map { Int32($0) },
+                "seed \(seed): every other position")
         for probe in probes {
             #expect(tree[probe]?.value == model[probe], "seed \(seed): \(probe)")
             #expect(tree.position(of: probe) == sorted.firstIndex(of: probe), "seed \(seed): position of \(probe)")
