@@ -12,8 +12,8 @@ enum Analytics {
         case positions([Int32])
     }
 
-    /// From this many related ids on, they are placed in id order by the portfolio's tree
-    /// (their positions), and later stages can read columns.
+    /// From this many related ids on, they are placed by the type's ids in order (their
+    /// positions, `Portfolio.positions(ofSorted:_:)`), and later stages can read columns.
     static let positionThreshold = 1024
 
     static func followRelation(_ entities: [Entity], to: EntityType, runtime: Runtime) throws -> Followed {
