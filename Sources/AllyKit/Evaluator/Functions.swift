@@ -160,15 +160,12 @@ enum AggregateFunction: String, CaseIterable {
         switch self {
         case .count: return .number(Double(present.count))
         case .min, .max:
-            var best: Value?
-            for value in present {
-                guard let current = best else { best = value; continue }
+            return try extreme(present) { value, current in
                 guard let order = Value.order(value, current) else {
                     throw FunctionError(text: "`\(rawValue)` cannot compare a \(value.typeName) with a \(current.typeName)")
                 }
-                if (self == .min && order < 0) || (self == .max && order > 0) { best = value }
-            }
-            return best ?? .null
+                return order
+            } ?? .null
         default:
             var numbers: [Double] = []
             numbers.reserveCapacity(present.count)
@@ -182,19 +179,24 @@ enum AggregateFunction: String, CaseIterable {
         }
     }
 
+    /// `min` or `max` of `items` by `order` (-1, 0, 1): the first of equal ones.
+    private func extreme<T>(_ items: [T], _ order: (T, T) throws -> Int) rethrows -> T? {
+        var best: T?
+        for item in items {
+            guard let current = best else { best = item; continue }
+            let sign = try order(item, current)
+            if (self == .min && sign < 0) || (self == .max && sign > 0) { best = item }
+        }
+        return best
+    }
+
     /// Folds one group's numbers (nulls already left out): what `apply` gives for the same
     /// values as `.number`s, in the same order.
     func apply(numbers: [Double]) throws -> Value {
         switch self {
         case .count: return .number(Double(numbers.count))
         case .min, .max:
-            // The first of equal values, as `apply` keeps it.
-            var best: Double?
-            for n in numbers {
-                guard let current = best else { best = n; continue }
-                if (self == .min && n < current) || (self == .max && n > current) { best = n }
-            }
-            return best.map(Value.number) ?? .null
+            return extreme(numbers) { $0 < $1 ? -1 : ($0 > $1 ? 1 : 0) }.map(Value.number) ?? .null
         default:
             let result = Self.fold(self, numbers)
             if case .number(let n) = result, !n.isFinite {

@@ -110,9 +110,14 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
                        _ state: inout Insertion) -> (result: R, split: Node?) {
             if isLeaf {
                 let (index, found) = slot(key)
-                if found { return (body(&values[index]), nil) }
+                if found {
+                    let result = body(&values[index])
+                    assert(values[index].treeKey == key, "an entry's id changed in place")
+                    return (result, nil)
+                }
                 var value = make()
                 let result = body(&value)
+                assert(value.treeKey == key, "an entry was added under another id")
                 state.added = true
                 return (result, insertEntry(value, at: index, &state))
             }
