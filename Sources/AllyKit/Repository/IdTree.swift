@@ -95,7 +95,7 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
         @inline(__always)
         func slot(_ key: String) -> (index: Int, found: Bool) {
             let index = lowerBound(key)
-            return (index, index < values.count && IdTree.compare(values[index].treeKey, key) == 0)
+            return (index, index < values.count && SmallKey.compare(values[index].treeKey, key) == 0)
         }
 
         /// In an inner node: the child whose range holds `key`, the last one whose separator
@@ -214,10 +214,6 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
     }
 
     // MARK: Reading
-
-    /// Byte-wise order of two ids (-1, 0, 1).
-    @inline(__always)
-    static func compare(_ a: String, _ b: String) -> Int { SmallKey.compare(a, b) }
 
     /// Binary search of `items` sorted by `keyOf`: the first position whose key is above `key`
     /// (`orEqual`) or not below it. The array is read once (one access to the node's property,
