@@ -1,33 +1,13 @@
-/// What working out a definition's values needs besides the field catalog: whether the
-/// entities it refers to exist, whether a bare name is a `let` binding, and how to evaluate a
-/// value that is not a literal. The running session answers all three (`Runtime`); a script's
-/// parsing thread answers none of them for real (`OptimisticReferences`).
-protocol DefinitionContext: ReferenceResolver {
-    /// Whether `name` is a binding: an enum-typed field then evaluates it rather than failing
-    /// as an unknown case.
-    func hasBinding(_ name: String) -> Bool
-    /// A value that is not a literal (`today + 90d`, a binding), evaluated for a field of `type`.
-    func evaluate(_ expr: Expr, as type: FieldType, file: SourceFile) throws -> Value
-}
-
-extension Runtime: DefinitionContext {
-    func hasBinding(_ name: String) -> Bool { session.hasBinding(name) }
-
-    func evaluate(_ expr: Expr, as type: FieldType, file: SourceFile) throws -> Value {
-        let compiler = ExpressionCompiler(runtime: self, file: file, scope: .empty)
-        return try compiler.compile(expr, hint: StaticType(type)).run(Row(entity: nil))
-    }
-}
-
 /// Builds a definition's entity from its fields: each value resolved by its field's type,
 /// checked by `FieldValidator`, then the required fields and the invariants. Everything but
-/// whether the id is free. The one place a definition's fields become an entity, whether on
-/// the thread that runs a script or ahead of it on the thread that parses it.
-struct DefinitionBuilder<Context: DefinitionContext> {
+/// whether the id is free. The general way a definition's fields become an entity (the usual
+/// one of literals is decoded straight from its tokens by `DefinitionDecoder`, which must
+/// agree with this).
+struct DefinitionBuilder {
     let file: SourceFile
-    let context: Context
+    let runtime: Runtime
 
-    var validator: FieldValidator<Context> { FieldValidator(file: file, references: context) }
+    var validator: FieldValidator<Runtime> { FieldValidator(file: file, references: runtime) }
 
     func error(_ code: DiagnosticCode, _ message: String, _ range: SourceRange, help: String? = nil) -> Diagnostic {
         Diagnostic(code, message, at: range, in: file, help: help)
@@ -51,7 +31,7 @@ struct DefinitionBuilder<Context: DefinitionContext> {
             switch type {
             case .enumeration(let enumType):
                 if let value = enumType.value(named: name) { return .enumeration(value) }
-                if context.hasBinding(name) { break }
+                if runtime.session.hasBinding(name) { break }
                 throw error(.unknownEnumCase, "`\(name)` is not a valid \(field()): not a \(enumType.rawValue)", expr.range,
                             help: Suggestions.help(for: name, in: enumType.cases) ?? "cases are: \(enumType.cases.joined(separator: ", "))")
             case .reference(let entityType):
@@ -81,7 +61,9 @@ struct DefinitionBuilder<Context: DefinitionContext> {
         default:
             break
         }
-        return try context.evaluate(expr, as: type, file: file)
+        // A value that is not a literal (`today + 90d`, a binding), evaluated for the field.
+        let compiler = ExpressionCompiler(runtime: runtime, file: file, scope: .empty)
+        return try compiler.compile(expr, hint: StaticType(type)).run(Row(entity: nil))
     }
 
     func resolveRecord(_ fields: [FieldInit], as type: FieldType, field: @autoclosure () -> String) throws -> Record {
@@ -152,63 +134,5 @@ struct DefinitionBuilder<Context: DefinitionContext> {
         // (A field's name is its spec's: the catalog has no aliases.)
         try validator.checkInvariants(entity, range: id.range) { name in fields.first { $0.name.text == name }?.value.range }
         return entity
-    }
-}
-
-// MARK: Definitions built ahead
-
-/// A definition's entity built on a script's parsing thread, before the statements ahead of it
-/// have run: every value resolved and checked except whether the entities it names exist
-/// (they may be defined by those statements), which `holds` then asks the portfolio.
-struct PreparedDefinition: Sendable {
-    let entity: Entity
-    /// Every entity the definition refers to, as the validator met them.
-    let references: [EntityKey]
-
-    /// Whether the entity can be stored as built: its references exist and the invariants that
-    /// look at the portfolio (one home partner) hold.
-    func holds(in runtime: Runtime, validator: FieldValidator<Runtime>, range: SourceRange) -> Bool {
-        for key in references where !runtime.exists(key.type, key.id) { return false }
-        return (try? validator.checkInvariants(entity, range: range)) != nil
-    }
-}
-
-/// The parsing thread's context: every referenced entity is taken to exist (and noted, for
-/// `PreparedDefinition.holds`), no partner is the home partner yet, and a value that needs the
-/// session (a binding, an expression) stops the preparation.
-final class OptimisticReferences: DefinitionContext {
-    struct NeedsSession: Error {}
-
-    private(set) var noted: [EntityKey] = []
-
-    func reset() { noted.removeAll(keepingCapacity: true) }
-
-    func exists(_ type: EntityType, _ id: String) -> Bool {
-        noted.append(EntityKey(type, id))
-        return true
-    }
-    func ids(_ type: EntityType) -> [String] { [] }
-    func otherHome(than id: String) -> String? { nil }
-    func hasBinding(_ name: String) -> Bool { true }
-    func evaluate(_ expr: Expr, as type: FieldType, file: SourceFile) throws -> Value { throw NeedsSession() }
-}
-
-/// Builds definitions ahead on a script's parsing thread (one preparer per thread).
-struct DefinitionPreparer {
-    let file: SourceFile
-    private let context = OptimisticReferences()
-
-    init(file: SourceFile) { self.file = file }
-
-    /// The statement's entity built ahead, or nil when it is not a definition or anything in it
-    /// needs the session or fails a check (the running thread then does it all, and reports).
-    func prepare(_ statement: Statement) -> PreparedDefinition? {
-        guard case .define(let type, let id, let fields) = statement.kind,
-              !PortfolioEditor.isReservedId(id.text) else { return nil }
-        context.reset()
-        guard let entity = try? DefinitionBuilder(file: file, context: context).build(type, id: id, fields: fields) else {
-            return nil
-        }
-        return PreparedDefinition(entity: entity, references: context.noted)
     }
 }

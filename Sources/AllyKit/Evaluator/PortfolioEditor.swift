@@ -10,7 +10,7 @@ struct PortfolioEditor {
     }
 
     /// Definitions' values, worked out and checked against the working portfolio.
-    var builder: DefinitionBuilder<Runtime> { DefinitionBuilder(file: file, context: runtime) }
+    var builder: DefinitionBuilder { DefinitionBuilder(file: file, runtime: runtime) }
 
     // MARK: Type-directed values
 
@@ -53,33 +53,47 @@ struct PortfolioEditor {
     // MARK: Definitions
 
     /// `partner ID { ... }` and friends: an error if the id exists, a field is unknown or a
-    /// required one is missing. `prepared` is the same definition built ahead on a script's
-    /// parsing thread (`DefinitionPreparer`), its references not yet looked up: when they all
-    /// exist and the invariants hold here, it is stored as it is; otherwise the definition is
-    /// built again here, which reports what is wrong exactly as if nothing had been prepared.
-    func define(_ type: EntityType, id: Name, fields: [FieldInit], prepared: PreparedDefinition? = nil) throws {
+    /// required one is missing.
+    func define(_ type: EntityType, id: Name, fields: [FieldInit]) throws {
         if Self.isReservedId(id.text) {
             throw error(.reservedName, "`\(id.text)` cannot be an id: it reads as a literal or an operator", id.range,
                         help: "choose another id, e.g. `\(id.text)_\(type.rawValue)`")
         }
         // The id is looked up once, when the entity is stored; a definition that fails before
         // then still reports a taken id first.
-        func taken() -> Diagnostic {
-            error(.duplicateEntity, "\(type.rawValue) `\(id.text)` already exists", id.range,
-                  help: "use `update \(type.rawValue) \(id.text) set ...` to change it")
-        }
-        if let prepared, prepared.holds(in: runtime, validator: validator, range: id.range) {
-            guard runtime.portfolio.insertNew(prepared.entity) else { throw taken() }
-            return
-        }
         let entity: Entity
         do {
             entity = try builder.build(type, id: id, fields: fields)
         } catch let failure as Diagnostic {
-            if runtime.portfolio.contains(type, id.text) { throw taken() }
+            if runtime.portfolio.contains(type, id.text) { throw taken(type, id.text, at: id.range) }
             throw failure
         }
-        guard runtime.portfolio.insertNew(entity) else { throw taken() }
+        guard runtime.portfolio.insertNew(entity) else { throw taken(type, id.text, at: id.range) }
+    }
+
+    /// A definition decoded straight into its entity (`DefinitionDecoder`), its references not
+    /// yet looked up: stored if they exist and the invariants hold here (true), an error if its
+    /// id is taken. False, changing nothing, when they do not: the definition must then be run
+    /// the general way, which reports what is wrong.
+    func define(_ definition: DecodedDefinition) throws -> Bool {
+        let entity = definition.entity
+        switch entity {
+        case .partner:
+            break
+        case .agreement(let agreement):
+            for party in agreement.parties where !runtime.exists(.partner, party.partner) { return false }
+        case .stakeholder(let stakeholder):
+            guard runtime.exists(.partner, stakeholder.org) else { return false }
+            for other in stakeholder.knows where !runtime.exists(.stakeholder, other) { return false }
+        }
+        guard (try? validator.checkInvariants(entity, range: definition.idRange)) != nil else { return false }
+        guard runtime.portfolio.insertNew(entity) else { throw taken(entity.type, entity.id, at: definition.idRange) }
+        return true
+    }
+
+    private func taken(_ type: EntityType, _ id: String, at range: SourceRange) -> Diagnostic {
+        error(.duplicateEntity, "\(type.rawValue) `\(id)` already exists", range,
+              help: "use `update \(type.rawValue) \(id) set ...` to change it")
     }
 
     /// A new entity: the required fields fill its initializer, then every value in `values` is

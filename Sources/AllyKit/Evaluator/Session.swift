@@ -104,6 +104,10 @@ public final class Session {
     /// per session, so that a definition allocates no empty caches.
     private let placeholder = Portfolio()
 
+    /// Whether scripts' definitions are decoded straight into their entities where they can be
+    /// (`DefinitionDecoder`); tests turn it off to compare with the general way.
+    var decodesDefinitions = true
+
     /// Runs a script statement by statement; `prefetch` forces (or forbids) parsing ahead on
     /// a second thread, which by default large scripts do.
     @discardableResult
@@ -130,45 +134,52 @@ public final class Session {
             sink.report(diagnostic)
             return .failed
         }
-        // A large script is parsed on a second thread while its statements run.
-        let parseAhead = prefetch ?? (file.bytes.count >= Prefetching.minimumBytes)
-        let prefetcher = parseAhead ? StatementPrefetcher(file: file) : nil
+        // A large script is read on a second thread while its statements run.
+        let readAhead = prefetch ?? (file.bytes.count >= Prefetching.minimumBytes)
+        let prefetcher = readAhead ? StatementPrefetcher(file: file, decodesDefinitions: decodesDefinitions) : nil
         defer { prefetcher?.finish() }
-        var parser = parseAhead ? nil : Parser(file: file)
-        func nextStatement() -> StatementPrefetcher.Parsed? {
+        var reader = readAhead ? nil : ScriptReader(file: file, decodesDefinitions: decodesDefinitions)
+        func nextStatement() -> ScriptItem? {
             if let prefetcher { return prefetcher.next() }
-            return parser?.nextStatement().map { StatementPrefetcher.Parsed(result: $0, prepared: nil) }
+            return reader?.next()
         }
         var status = RunStatus.success
+        /// Runs one statement, written at `range`: nil to go on, or the status to stop with.
+        func attempt(_ range: SourceRange, _ body: () throws -> RunStatus) -> RunStatus? {
+            let started = DispatchTime.now()
+            do {
+                if try body() == .quit { return .quit }
+            } catch let diagnostic as Diagnostic {
+                if diagnostic.code == .cancelled {
+                    sink.report(Diagnostic(.cancelled, "interrupted: the statement changed nothing", at: .none))
+                    return .interrupted
+                }
+                sink.report(diagnostic.file == nil ? diagnostic.located(in: file).with(range: range) : diagnostic)
+                status = .failed
+                if !keepGoing { return status }
+            } catch {
+                sink.report(Diagnostic(.invalidValue, "\(error)", at: range, in: file))
+                status = .failed
+                if !keepGoing { return status }
+            }
+            if settings.timer {
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
+                sink.note("time: \(String(format: "%.3f", elapsed)) ms")
+            }
+            return nil
+        }
         while let next = nextStatement() {
             if Interrupt.isRequested { return .interrupted }
-            switch next.result {
+            switch next {
             case .failure(let diagnostic):
                 if reportIfChanged(file, sink: sink) { return .failed }
                 sink.report(diagnostic)
                 status = .failed
                 if !keepGoing { return status }
-            case .success(let statement):
-                let started = DispatchTime.now()
-                do {
-                    if try executeTopLevel(statement, prepared: next.prepared, file: file, sink: sink) == .quit { return .quit }
-                } catch let diagnostic as Diagnostic {
-                    if diagnostic.code == .cancelled {
-                        sink.report(Diagnostic(.cancelled, "interrupted: the statement changed nothing", at: .none))
-                        return .interrupted
-                    }
-                    sink.report(diagnostic.file == nil ? diagnostic.located(in: file).with(range: statement.range) : diagnostic)
-                    status = .failed
-                    if !keepGoing { return status }
-                } catch {
-                    sink.report(Diagnostic(.invalidValue, "\(error)", at: statement.range, in: file))
-                    status = .failed
-                    if !keepGoing { return status }
-                }
-                if settings.timer {
-                    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
-                    sink.note("time: \(String(format: "%.3f", elapsed)) ms")
-                }
+            case .statement(let statement):
+                if let stop = attempt(statement.range, { try executeTopLevel(statement, file: file, sink: sink) }) { return stop }
+            case .definition(let definition):
+                if let stop = attempt(definition.range, { try execute(definition, file: file, sink: sink) }) { return stop }
             }
         }
         if reportIfChanged(file, sink: sink) { return .failed }
@@ -291,13 +302,12 @@ public final class Session {
     }
 
     /// Runs one statement all-or-nothing.
-    private func executeTopLevel(_ statement: Statement, prepared: PreparedDefinition? = nil, file: SourceFile,
-                                 sink: OutputSink) throws -> RunStatus {
+    private func executeTopLevel(_ statement: Statement, file: SourceFile, sink: OutputSink) throws -> RunStatus {
         // Most statements work on a copy of the portfolio and commit it only on success, so they
         // need no snapshot; blocks and loads run several statements and roll back as a whole.
         switch statement.kind {
         case .scenarioBlock, .load: break
-        default: return try execute(statement, prepared: prepared, file: file, sink: sink)
+        default: return try execute(statement, file: file, sink: sink)
         }
         let saved = snapshot()
         do {
@@ -349,16 +359,34 @@ public final class Session {
 
     // MARK: Statements
 
-    /// Runs one statement; `prepared` is its entity if it is a definition built ahead by a
-    /// script's parsing thread.
-    func execute(_ statement: Statement, prepared: PreparedDefinition? = nil, file: SourceFile, sink: OutputSink) throws -> RunStatus {
+    /// Runs a definition decoded straight into its entity (`DefinitionDecoder`). When an entity
+    /// it names does not exist or an invariant fails here, the statement is parsed again and
+    /// run the general way, which reports what is wrong exactly as if it had not been decoded.
+    func execute(_ definition: DecodedDefinition, file: SourceFile, sink: OutputSink) throws -> RunStatus {
+        Interrupt.clear()
+        // Checked before its one insertion, like any definition: it may edit in place.
+        let stored = try inPlace { runtime in try PortfolioEditor(runtime: runtime, file: file).define(definition) }
+        guard stored else {
+            var parser = Parser(file: file, at: definition.range.lower)
+            switch parser.nextStatement() {
+            case .success(let statement)?: return try execute(statement, file: file, sink: sink)
+            case .failure(let diagnostic)?: throw diagnostic
+            case nil: return .success
+            }
+        }
+        if sink.wantsConfirmations { sink.confirm("defined \(definition.entity.type.rawValue) \(definition.entity.id)") }
+        return .success
+    }
+
+    /// Runs one statement.
+    func execute(_ statement: Statement, file: SourceFile, sink: OutputSink) throws -> RunStatus {
         Interrupt.clear()
         switch statement.kind {
         case .define(let type, let id, let fields):
             // A definition checks everything before its one insertion (which changes nothing if
             // the id is taken), so it may edit the portfolio in place.
             try inPlace { runtime in
-                try PortfolioEditor(runtime: runtime, file: file).define(type, id: id, fields: fields, prepared: prepared)
+                try PortfolioEditor(runtime: runtime, file: file).define(type, id: id, fields: fields)
             }
             if sink.wantsConfirmations { sink.confirm("defined \(type.rawValue) \(id.text)") }
 

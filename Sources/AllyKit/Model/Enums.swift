@@ -48,6 +48,15 @@ public enum EnumType: String, CaseIterable, Sendable {
         return nil
     }
 
+    /// The case spelled by `bytes`, if any (a reader of tokens has bytes, not strings).
+    func value(utf8 bytes: Slice<UnsafeRawBufferPointer>) -> EnumValue? {
+        let length = bytes.count
+        for (index, candidate) in cases.enumerated() where candidate.utf8.count == length && candidate.utf8.elementsEqual(bytes) {
+            return EnumValue(type: self, index: UInt8(index))
+        }
+        return nil
+    }
+
     public func value(_ name: String) -> EnumValue {
         guard let value = value(named: name) else { preconditionFailure("\(name) is not a case of \(rawValue)") }
         return value

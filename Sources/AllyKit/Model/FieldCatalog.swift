@@ -437,61 +437,82 @@ public enum FieldCatalog {
 }
 
 /// One entity type's fields by name. Every definition looks up each of its fields (a script
-/// of a million definitions, several million look-ups), and hashing a name with the standard
-/// hasher cost more than the rest of the look-up: names of up to 15 bytes (all of them today)
-/// are keyed by their bytes in two words, mixed by one multiplication, in an open-addressed
-/// table; a longer name goes to a dictionary.
+/// of a million definitions, several million look-ups): names of up to 23 bytes (all of them
+/// today) go to a `ShortNameTable`; a longer name goes to a dictionary.
 struct FieldIndex: @unchecked Sendable {
-    private let low: [UInt64]
-    private let high: [UInt64]
-    private let specs: [FieldSpec?]
+    private let short: ShortNameTable<FieldSpec>
     private let longNames: [String: FieldSpec]
-    private let mask: Int
 
     init(_ fields: [FieldSpec]) {
-        var size = 16
-        while size < fields.count * 4 { size *= 2 }
-        var low = [UInt64](repeating: 0, count: size), high = [UInt64](repeating: 0, count: size)
-        var specs = [FieldSpec?](repeating: nil, count: size)
-        var longNames: [String: FieldSpec] = [:]
-        for spec in fields {
-            guard let key = Self.key(spec.name) else {
-                longNames[spec.name] = spec
-                continue
-            }
-            var slot = Self.slot(key, mask: size - 1)
-            while specs[slot] != nil { slot = (slot + 1) & (size - 1) }
-            (low[slot], high[slot], specs[slot]) = (key.low, key.high, spec)
-        }
-        (self.low, self.high, self.specs, self.longNames, mask) = (low, high, specs, longNames, size - 1)
+        short = ShortNameTable(fields.map { ($0.name, $0) })
+        longNames = Dictionary(uniqueKeysWithValues: fields.filter { $0.name.utf8.count > ShortNameTable<FieldSpec>.maximumLength }
+            .map { ($0.name, $0) })
     }
 
     subscript(name: String) -> FieldSpec? {
-        guard let key = Self.key(name) else { return longNames[name] }
+        guard name.utf8.count <= ShortNameTable<FieldSpec>.maximumLength else { return longNames[name] }
+        var name = name
+        return name.withUTF8 { short[UnsafeRawBufferPointer($0)[...]] }
+    }
+}
+
+/// Values by short names (1-23 bytes), looked up by the names' bytes: hashing a name with the
+/// standard hasher costs more than the rest of a look-up, and a reader of tokens has bytes,
+/// not strings. A name is keyed by its bytes in three words, mixed by multiplications, in an
+/// open-addressed table. Longer names are not held (a look-up answers nil).
+struct ShortNameTable<Value>: @unchecked Sendable {
+    static var maximumLength: Int { 23 }
+    private typealias Key = (UInt64, UInt64, UInt64)
+    private let keys: [Key]
+    private let values: [Value?]
+    private let mask: Int
+
+    init(_ entries: [(String, Value)]) {
+        var size = 16
+        while size < entries.count * 4 { size *= 2 }
+        var keys = [Key](repeating: (0, 0, 0), count: size)
+        var values = [Value?](repeating: nil, count: size)
+        for (name, value) in entries {
+            var name = name
+            guard let key = name.withUTF8({ Self.key(UnsafeRawBufferPointer($0)[...]) }) else { continue }
+            var slot = Self.slot(key, mask: size - 1)
+            while values[slot] != nil { slot = (slot + 1) & (size - 1) }
+            (keys[slot], values[slot]) = (key, value)
+        }
+        (self.keys, self.values, mask) = (keys, values, size - 1)
+    }
+
+    /// The value of the name spelled by `bytes`.
+    subscript(bytes: Slice<UnsafeRawBufferPointer>) -> Value? {
+        guard let key = Self.key(bytes) else { return nil }
         var slot = Self.slot(key, mask: mask)
-        while let spec = specs[slot] {
-            if low[slot] == key.low, high[slot] == key.high { return spec }
+        while let value = values[slot] {
+            if keys[slot] == key { return value }
             slot = (slot + 1) & mask
         }
         return nil
     }
 
-    /// A name of 1-15 bytes as two words: bytes 0-7, then bytes 8-14 with the length on top.
-    private static func key(_ name: String) -> (low: UInt64, high: UInt64)? {
-        var name = name
-        return name.withUTF8 { bytes -> (low: UInt64, high: UInt64)? in
-            let count = bytes.count
-            guard count > 0, count <= 15 else { return nil }
-            var low: UInt64 = 0, high: UInt64 = 0
-            for index in 0..<min(count, 8) { low |= UInt64(bytes[index]) << (8 * UInt64(index)) }
-            if count > 8 {
-                for index in 8..<count { high |= UInt64(bytes[index]) << (8 * UInt64(index - 8)) }
+    /// A name of 1-23 bytes as three words: bytes 0-7, 8-15, then 16-22 with the length on top.
+    private static func key(_ bytes: Slice<UnsafeRawBufferPointer>) -> Key? {
+        let count = bytes.count
+        guard count > 0, count <= maximumLength else { return nil }
+        var words: Key = (0, 0, UInt64(count) << 56)
+        let start = bytes.startIndex
+        let base = bytes.base
+        for index in 0..<count {
+            let byte = UInt64(base[start + index]) << (8 * UInt64(index & 7))
+            switch index >> 3 {
+            case 0: words.0 |= byte
+            case 1: words.1 |= byte
+            default: words.2 |= byte
             }
-            return (low, high | UInt64(count) << 56)
         }
+        return words
     }
 
-    private static func slot(_ key: (low: UInt64, high: UInt64), mask: Int) -> Int {
-        Int(truncatingIfNeeded: ((key.low ^ (key.high &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9) >> 40) & mask
+    private static func slot(_ key: Key, mask: Int) -> Int {
+        let mixed = (key.0 ^ (key.1 &* 0x9E37_79B9_7F4A_7C15) ^ (key.2 &* 0xC2B2_AE3D_27D4_EB4F)) &* 0xBF58_476D_1CE4_E5B9
+        return Int(truncatingIfNeeded: mixed >> 40) & mask
     }
 }

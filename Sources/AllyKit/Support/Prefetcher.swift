@@ -148,47 +148,29 @@ final class Prefetcher<Element>: @unchecked Sendable {
     }
 }
 
-/// A large script's statements, parsed on a second thread while the ones before run (loading a
-/// portfolio script is about a third parsing). Statements and syntax errors come out exactly
-/// as `Parser.nextStatement` gives them. The parsing thread also builds definitions' entities
-/// ahead (`DefinitionPreparer`) for as many of them as keeps the two threads equally busy
-/// (`ProducerPace`): the running thread then only looks up their references and stores them.
+/// A large script's statements, read on a second thread while the ones before run: definitions
+/// decoded into their entities (`DefinitionDecoder`), the rest parsed. They come out exactly as
+/// `ScriptReader` gives them; the running thread then only looks up the entities a definition
+/// names and stores it.
 final class StatementPrefetcher: @unchecked Sendable {
-    /// One statement as parsed (a class: the running thread takes it from the queue with one
-    /// reference count, not a copy of the statement and the entity).
-    final class Parsed: Sendable {
-        let result: Result<Statement, Diagnostic>
-        let prepared: PreparedDefinition?
+    private let prefetcher: Prefetcher<ScriptItem>
 
-        init(result: Result<Statement, Diagnostic>, prepared: PreparedDefinition?) {
-            self.result = result
-            self.prepared = prepared
-        }
-    }
-
-    private let prefetcher: Prefetcher<Parsed>
-
-    init(file: SourceFile) {
-        prefetcher = Prefetcher { emit, pace in
-            var parser = Parser(file: file)
-            let preparer = DefinitionPreparer(file: file)
-            // Pages of a mapped script behind the statements parsed are handed back now and then
+    init(file: SourceFile, decodesDefinitions: Bool = true) {
+        prefetcher = Prefetcher { emit in
+            var reader = ScriptReader(file: file, decodesDefinitions: decodesDefinitions)
+            // Pages of a mapped script behind the statements read are handed back now and then
             // (the running statements hold their own copies of names and literals).
             var released = 0
-            while let result = parser.nextStatement() {
-                var prepared: PreparedDefinition?
-                if case .success(let statement) = result {
-                    if statement.range.lower - released >= 1 << 20, file.isMapped {
-                        file.releasePages(released..<statement.range.lower)
-                        released = statement.range.lower
-                    }
-                    if case .define = statement.kind, pace.takesNext() { prepared = preparer.prepare(statement) }
+            while let item = reader.next() {
+                if let start = item.start, start - released >= 1 << 20, file.isMapped {
+                    file.releasePages(released..<start)
+                    released = start
                 }
-                if !emit(Parsed(result: result, prepared: prepared)) { return }
+                if !emit(item) { return }
             }
         }
     }
 
-    func next() -> Parsed? { prefetcher.nextElement() }
+    func next() -> ScriptItem? { prefetcher.nextElement() }
     func finish() { prefetcher.finish() }
 }

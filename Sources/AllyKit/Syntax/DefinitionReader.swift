@@ -10,23 +10,20 @@
 /// done, something after the closing `}` on its line, a line that a `|` continues) makes it
 /// give up, and the parser reads the statement as ever: errors are always the parser's.
 struct DefinitionReader {
-    let file: SourceFile
-    private var lexer: Lexer
+    private var tokens: DefinitionTokens
     private var words = WordCache()
-    /// The token read ahead.
-    private var token = Token(.endOfFile, .none)
     /// Lists and blocks open: a definition nested deeper than data is written goes to the
     /// parser, which has the depth limit and its error.
     private var depth = 0
     private static let maximumDepth = 8
-    /// The brackets open around the current token, innermost last: true for `{`, false for `[`.
-    private var open: [Bool] = []
-    /// Whether a newline inside `{ }` came before the current token: a separator there.
-    private var sawNewline = false
+
+    private typealias GiveUp = DefinitionTokens.GiveUp
+    private var file: SourceFile { tokens.file }
+    private var token: Token { tokens.token }
+    private var sawNewline: Bool { tokens.sawNewline }
 
     init(file: SourceFile) {
-        self.file = file
-        lexer = Lexer(file: file)
+        tokens = DefinitionTokens(file: file)
     }
 
     /// A reader a parser keeps by reference.
@@ -35,17 +32,11 @@ struct DefinitionReader {
         init(_ reader: DefinitionReader) { self.reader = reader }
     }
 
-    /// Not the usual definition: the parser reads it.
-    private struct GiveUp: Error {}
-
     /// The definition whose first token (the entity type) starts at `start`, and where the
     /// parser goes on: the start of the next line (or the end of the input, or just past a `;`).
     mutating func read(at start: Int) -> (statement: Statement, end: Int)? {
-        lexer.restart(at: start)
+        tokens.restart(at: start)
         depth = 0
-        open.removeAll(keepingCapacity: true)
-        sawNewline = false
-        token = Token(.endOfFile, .none)
         do {
             return try readDefinition(start)
         } catch {
@@ -53,41 +44,15 @@ struct DefinitionReader {
         }
     }
 
-    /// Reads the next token, past newlines as the parser's token stream treats them: inside
-    /// `[ ]` they are nothing; inside `{ }` a newline separates (`sawNewline`), unless the line
-    /// ends with a token that continues it (then the stream would join the lines: give up);
-    /// outside both the statement would end (give up). A `|` can only be a line continuing.
-    private mutating func advance() throws(GiveUp) {
-        let previous = token
-        token = lexer.nextRaw()
-        sawNewline = false
-        while token.kind == .newline {
-            guard let brace = open.last else { throw GiveUp() }
-            if brace {
-                if previous.kind != .comma, Lexer.continuesAfter(previous, bytes: file.bytes) { throw GiveUp() }
-                sawNewline = true
-            }
-            token = lexer.nextRaw()
-        }
-        if token.kind == .invalid || token.kind == .pipe { throw GiveUp() }
-    }
-
-    private mutating func expect(_ kind: Token.Kind) throws(GiveUp) -> Token {
-        guard token.kind == kind else { throw GiveUp() }
-        let taken = token
-        try advance()
-        return taken
-    }
-
     private mutating func name() throws(GiveUp) -> Name {
         guard token.kind == .identifier else { throw GiveUp() }
         let name = Name(words.text(token.range, in: file), token.range)
-        try advance()
+        try tokens.advance()
         return name
     }
 
     private mutating func readDefinition(_ start: Int) throws(GiveUp) -> (statement: Statement, end: Int) {
-        try advance()
+        try tokens.advance()
         let typeName = try name()
         guard let type = EntityType(rawValue: typeName.text) else { throw GiveUp() }
         let id = try name()
@@ -95,63 +60,23 @@ struct DefinitionReader {
         // The closing brace ends the statement: read what follows it with the lexer alone.
         let (fields, close) = try fieldBlock(last: true)
         let statement = Statement(kind: .define(type, id: id, fields: fields), range: SourceRange(start, close.range.upper))
-        return (statement, try lineEnd(after: close.range.upper))
-    }
-
-    /// Where the parser goes on after a definition that ends at `position`: past blanks and the
-    /// newline (or `;`) that ends it. A comment, anything else on the line, or a next line that
-    /// starts with `|` (which would continue the statement) gives up.
-    private func lineEnd(after position: Int) throws(GiveUp) -> Int {
-        let bytes = file.bytes
-        var cursor = position
-        while cursor < bytes.count, bytes[cursor] == 0x20 || bytes[cursor] == 0x09 || bytes[cursor] == 0x0D { cursor += 1 }
-        if cursor == bytes.count { return cursor }
-        if bytes[cursor] == UInt8(ascii: ";") { return cursor + 1 }
-        guard bytes[cursor] == 0x0A else { throw GiveUp() }
-        cursor += 1
-        // A following line that starts (after blank and comment lines) with `|` continues this
-        // statement.
-        var look = cursor
-        while look < bytes.count {
-            let byte = bytes[look]
-            if byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A {
-                look += 1
-            } else if byte == UInt8(ascii: "#") {
-                while look < bytes.count, bytes[look] != 0x0A { look += 1 }
-            } else {
-                break
-            }
-        }
-        if look < bytes.count, bytes[look] == UInt8(ascii: "|") { throw GiveUp() }
-        return cursor
+        return (statement, try tokens.lineEnd(after: close.range.upper))
     }
 
     /// `{ name: value, ... }` with the current token its `{`; returns the fields and the `}`.
     /// `last`: the block ends the statement, so nothing is read after its `}`.
     private mutating func fieldBlock(last: Bool = false) throws(GiveUp) -> ([FieldInit], Token) {
-        open.append(true)
-        try advance()
+        try tokens.enter(brace: true)
         var fields: [FieldInit] = []
-        while true {
-            while token.kind == .comma || token.kind == .semicolon { try advance() }
-            if token.kind == .rightBrace {
-                let close = token
-                open.removeLast()
-                if !last { try advance() }
-                return (fields, close)
-            }
-            let field = try name()
-            // A newline before the `:` or the value ends the field: the parser's error.
-            guard !sawNewline else { throw GiveUp() }
-            _ = try expect(.colon)
-            guard !sawNewline else { throw GiveUp() }
+        fields.reserveCapacity(12)
+        while let field = try tokens.nextField() {
             let value = try self.value()
-            fields.append(FieldInit(name: field, value: value))
-            switch token.kind {
-            case .comma, .semicolon, .rightBrace: break
-            default: guard sawNewline else { throw GiveUp() }
-            }
+            fields.append(FieldInit(name: Name(words.text(field.range, in: file), field.range), value: value))
+            try tokens.endField()
         }
+        let close = token
+        try tokens.leave(last: last)
+        return (fields, close)
     }
 
     /// A literal, a name, a tagged id, a list or a record, followed by a separator or a closing
@@ -164,19 +89,19 @@ struct DefinitionReader {
         switch start.kind {
         case .number:
             guard let number = try? Parser.decodeNumber(start, in: file) else { throw GiveUp() }
-            try advance()
+            try tokens.advance()
             return Expr(.number(number), start.range)
         case .string:
             guard let text = try? Parser.decodeString(start, in: file) else { throw GiveUp() }
-            try advance()
+            try tokens.advance()
             return Expr(.string(text), start.range)
         case .date:
-            guard let day = Day(isoUTF8: file.bytes[start.range.lower..<start.range.upper]) else { throw GiveUp() }
-            try advance()
+            guard let day = Day(isoUTF8: tokens.bytes) else { throw GiveUp() }
+            try tokens.advance()
             return Expr(.date(day), start.range)
         case .duration:
-            guard let duration = Duration(plainUTF8: file.bytes[start.range.lower..<start.range.upper]) else { throw GiveUp() }
-            try advance()
+            guard let duration = Duration(plainUTF8: tokens.bytes) else { throw GiveUp() }
+            try tokens.advance()
             return Expr(.duration(duration), start.range)
         case .identifier:
             let word = try name()
@@ -191,20 +116,18 @@ struct DefinitionReader {
             if token.kind == .leftParen, !sawNewline { throw GiveUp() }
             return Expr(.name(word.text), start.range)
         case .leftBracket:
-            open.append(false)
-            try advance()
+            try tokens.enter(brace: false)
             var items: [Expr] = []
             while token.kind != .rightBracket {
                 items.append(try value())
                 if token.kind == .comma {
-                    try advance()
+                    try tokens.advance()
                 } else if token.kind != .rightBracket {
                     throw GiveUp()
                 }
             }
             let close = token
-            open.removeLast()
-            try advance()
+            try tokens.leave()
             return Expr(.list(items), start.range.union(close.range))
         case .leftBrace:
             let (fields, close) = try fieldBlock()

@@ -39,8 +39,26 @@ public struct Parser {
         fill(through: 3)
     }
 
+    /// A parser that starts at `position`, a statement's start.
+    init(file: SourceFile, at position: Int) {
+        self.init(file: file)
+        resume(at: position)
+    }
+
+    /// Where the next statement starts, past blank lines, comments and separators; nil at the
+    /// end of the source. A reader that reads the statement by other means then tells the
+    /// parser where it ended (`resume(at:)`).
+    mutating func nextStatementStart() -> Int? {
+        if index > 0 {
+            tokens.removeFirst(index)
+            index = 0
+        }
+        skipSeparators()
+        return current.kind == .endOfFile ? nil : current.range.lower
+    }
+
     /// Goes on from `position`, a statement's start, dropping the tokens read ahead of it.
-    private mutating func resume(at position: Int) {
+    mutating func resume(at position: Int) {
         stream = TokenStream(file: file, at: position)
         tokens.removeAll(keepingCapacity: true)
         index = 0
@@ -82,12 +100,7 @@ public struct Parser {
     /// The next statement, a syntax error (after which the parser has skipped to the next
     /// statement), or nil at the end of the source.
     public mutating func nextStatement() -> Result<Statement, Diagnostic>? {
-        if index > 0 {
-            tokens.removeFirst(index)
-            index = 0
-        }
-        skipSeparators()
-        if current.kind == .endOfFile { return nil }
+        guard nextStatementStart() != nil else { return nil }
         if current.kind == .identifier, let definitions {
             if let (statement, end) = definitions.reader.read(at: current.range.lower) {
                 resume(at: end)

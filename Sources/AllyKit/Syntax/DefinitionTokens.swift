@@ -1,0 +1,133 @@
+/// The tokens of one definition (`stakeholder s1 { name: "Ada", org: p1 }`, on one line or a
+/// field a line) read straight from the lexer, with newlines counted as the parser's token
+/// stream counts them, for the readers that skip the parser's token window: `DefinitionReader`
+/// (into the syntax tree) and `DefinitionDecoder` (into the entity). Anything they do not
+/// expect makes them give up (`GiveUp`), and the parser reads the statement as ever.
+struct DefinitionTokens {
+    let file: SourceFile
+    private var lexer: Lexer
+    /// The token read ahead.
+    private(set) var token = Token(.endOfFile, .none)
+    /// The brackets open around the current token, innermost last: true for `{`, false for `[`.
+    private var open: [Bool] = []
+    /// Whether a newline inside `{ }` came before the current token: a separator there.
+    private(set) var sawNewline = false
+
+    /// Not the usual definition: the parser reads it.
+    struct GiveUp: Error {}
+
+    init(file: SourceFile) {
+        self.file = file
+        lexer = Lexer(file: file)
+    }
+
+    /// Starts over at `start`, a statement's first token; `advance` reads it.
+    mutating func restart(at start: Int) {
+        lexer.restart(at: start)
+        open.removeAll(keepingCapacity: true)
+        sawNewline = false
+        token = Token(.endOfFile, .none)
+    }
+
+    /// Reads the next token, past newlines as the parser's token stream treats them: inside
+    /// `[ ]` they are nothing; inside `{ }` a newline separates (`sawNewline`), unless the line
+    /// ends with a token that continues it (then the stream would join the lines: give up);
+    /// outside both the statement would end (give up). A `|` can only be a line continuing.
+    mutating func advance() throws(GiveUp) {
+        let previous = token
+        token = lexer.nextRaw()
+        sawNewline = false
+        while token.kind == .newline {
+            guard let brace = open.last else { throw GiveUp() }
+            if brace {
+                if previous.kind != .comma, Lexer.continuesAfter(previous, bytes: file.bytes) { throw GiveUp() }
+                sawNewline = true
+            }
+            token = lexer.nextRaw()
+        }
+        if token.kind == .invalid || token.kind == .pipe { throw GiveUp() }
+    }
+
+    /// The current token if it is of `kind` (then reads the next), else gives up.
+    mutating func expect(_ kind: Token.Kind) throws(GiveUp) -> Token {
+        guard token.kind == kind else { throw GiveUp() }
+        let taken = token
+        try advance()
+        return taken
+    }
+
+    /// The current token, a `{` (`brace`) or `[`, opens a bracket: reads past it.
+    mutating func enter(brace: Bool) throws(GiveUp) {
+        open.append(brace)
+        try advance()
+    }
+
+    /// The current token closes the innermost bracket: reads past it, unless it ends the
+    /// statement (`last`: nothing after it is the definition's).
+    mutating func leave(last: Bool = false) throws(GiveUp) {
+        open.removeLast()
+        if !last { try advance() }
+    }
+
+    /// The bytes of the current token.
+    var bytes: Slice<UnsafeRawBufferPointer> { file.bytes[token.range.lower..<token.range.upper] }
+
+    /// Whether the current token is the identifier `word`.
+    func isWord(_ word: StaticString) -> Bool {
+        guard token.kind == .identifier, token.range.upper - token.range.lower == word.utf8CodeUnitCount else { return false }
+        return UnsafeRawBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount).elementsEqual(bytes)
+    }
+
+    // MARK: Fields
+
+    /// In a `{ }` whose `{` was entered: past separators, the next field's name, its `:` read
+    /// (the current token is then its value); nil at the closing `}`, which stays current. A
+    /// newline before the `:` or the value ends the field: the parser's error.
+    mutating func nextField() throws(GiveUp) -> Token? {
+        while token.kind == .comma || token.kind == .semicolon { try advance() }
+        if token.kind == .rightBrace { return nil }
+        let name = try expect(.identifier)
+        guard !sawNewline else { throw GiveUp() }
+        _ = try expect(.colon)
+        guard !sawNewline else { throw GiveUp() }
+        return name
+    }
+
+    /// After a field's value: a separator, the closing `}` or a newline must follow.
+    func endField() throws(GiveUp) {
+        switch token.kind {
+        case .comma, .semicolon, .rightBrace: break
+        default: guard sawNewline else { throw GiveUp() }
+        }
+    }
+
+    // MARK: After the definition
+
+    /// Where the parser goes on after a definition that ends at `position`: past blanks and the
+    /// newline (or `;`) that ends it. A comment, anything else on the line, or a next line that
+    /// starts with `|` (which would continue the statement) gives up.
+    func lineEnd(after position: Int) throws(GiveUp) -> Int {
+        let bytes = file.bytes
+        var cursor = position
+        while cursor < bytes.count, bytes[cursor] == 0x20 || bytes[cursor] == 0x09 || bytes[cursor] == 0x0D { cursor += 1 }
+        if cursor == bytes.count { return cursor }
+        if bytes[cursor] == UInt8(ascii: ";") { return cursor + 1 }
+        guard bytes[cursor] == 0x0A else { throw GiveUp() }
+        cursor += 1
+        // A following line that starts (after blank and comment lines) with `|` continues this
+        // statement.
+        var look = cursor
+        while look < bytes.count {
+            let byte = bytes[look]
+            if byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A {
+                look += 1
+            } else if byte == UInt8(ascii: "#") {
+                while look < bytes.count, bytes[look] != 0x0A { look += 1 }
+            } else {
+                break
+            }
+        }
+        if look < bytes.count, bytes[look] == UInt8(ascii: "|") { throw GiveUp() }
+        return cursor
+    }
+}
