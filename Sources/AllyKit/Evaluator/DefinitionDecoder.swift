@@ -57,11 +57,11 @@ struct DefinitionDecoder {
         guard !PortfolioEditor.isReservedId(id), token.kind == .leftBrace else { throw GiveUp() }
         try tokens.enter(brace: true)
         let entity: Entity
-        if bytes(typeWord).elementsEqual("partner".utf8) {
+        if tokens.isWord("partner", typeWord) {
             entity = try partner(id)
-        } else if bytes(typeWord).elementsEqual("agreement".utf8) {
+        } else if tokens.isWord("agreement", typeWord) {
             entity = try agreement(id)
-        } else if bytes(typeWord).elementsEqual("stakeholder".utf8) {
+        } else if tokens.isWord("stakeholder", typeWord) {
             entity = try stakeholder(id)
         } else {
             throw GiveUp()

@@ -145,8 +145,10 @@ public final class Session {
         }
         var status = RunStatus.success
         /// Runs one statement, written at `range`: nil to go on, or the status to stop with.
-        func attempt(_ range: SourceRange, _ body: () throws -> RunStatus) -> RunStatus? {
-            let started = DispatchTime.now()
+        /// `timed`: the clock is read even with the timer off (the statement may turn it on; a
+        /// definition cannot, and a million of them need not read the clock).
+        func attempt(_ range: SourceRange, timed: Bool = true, _ body: () throws -> RunStatus) -> RunStatus? {
+            let started = timed || settings.timer ? DispatchTime.now() : nil
             do {
                 if try body() == .quit { return .quit }
             } catch let diagnostic as Diagnostic {
@@ -162,7 +164,7 @@ public final class Session {
                 status = .failed
                 if !keepGoing { return status }
             }
-            if settings.timer {
+            if settings.timer, let started {
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
                 sink.note("time: \(String(format: "%.3f", elapsed)) ms")
             }
@@ -179,7 +181,7 @@ public final class Session {
             case .statement(let statement):
                 if let stop = attempt(statement.range, { try executeTopLevel(statement, file: file, sink: sink) }) { return stop }
             case .definition(let definition):
-                if let stop = attempt(definition.range, { try execute(definition, file: file, sink: sink) }) { return stop }
+                if let stop = attempt(definition.range, timed: false, { try execute(definition, file: file, sink: sink) }) { return stop }
             }
         }
         if reportIfChanged(file, sink: sink) { return .failed }

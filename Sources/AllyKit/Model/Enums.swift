@@ -49,12 +49,28 @@ public enum EnumType: String, CaseIterable, Sendable {
     }
 
     /// The case spelled by `bytes`, if any (a reader of tokens has bytes, not strings).
-    func value(utf8 bytes: Slice<UnsafeRawBufferPointer>) -> EnumValue? {
-        let length = bytes.count
-        for (index, candidate) in cases.enumerated() where candidate.utf8.count == length && candidate.utf8.elementsEqual(bytes) {
-            return EnumValue(type: self, index: UInt8(index))
+    func value(utf8 bytes: Slice<UnsafeRawBufferPointer>) -> EnumValue? { Self.byteTables[position][bytes] }
+
+    /// Each type's cases by their bytes, in `allCases` order.
+    private static let byteTables: [ShortNameTable<EnumValue>] = allCases.map { type in
+        ShortNameTable(type.cases.enumerated().map { ($1, EnumValue(type: type, index: UInt8($0))) })
+    }
+
+    /// The type's place in `allCases`.
+    private var position: Int {
+        switch self {
+        case .partnerKind: return 0
+        case .sector: return 1
+        case .stage: return 2
+        case .form: return 3
+        case .status: return 4
+        case .role: return 5
+        case .rule: return 6
+        case .group: return 7
+        case .stance: return 8
+        case .quadrant: return 9
+        case .category: return 10
         }
-        return nil
     }
 
     public func value(_ name: String) -> EnumValue {

@@ -494,21 +494,19 @@ struct ShortNameTable<Value>: @unchecked Sendable {
     }
 
     /// A name of 1-23 bytes as three words: bytes 0-7, 8-15, then 16-22 with the length on top.
+    @inline(__always)
     private static func key(_ bytes: Slice<UnsafeRawBufferPointer>) -> Key? {
         let count = bytes.count
-        guard count > 0, count <= maximumLength else { return nil }
-        var words: Key = (0, 0, UInt64(count) << 56)
-        let start = bytes.startIndex
-        let base = bytes.base
-        for index in 0..<count {
-            let byte = UInt64(base[start + index]) << (8 * UInt64(index & 7))
-            switch index >> 3 {
-            case 0: words.0 |= byte
-            case 1: words.1 |= byte
-            default: words.2 |= byte
+        guard count > 0, count <= maximumLength, let base = bytes.base.baseAddress else { return nil }
+        let start = base + bytes.startIndex
+        @inline(__always) func word(_ offset: Int) -> UInt64 {
+            var word: UInt64 = 0
+            for index in 0..<Swift.max(0, Swift.min(8, count - offset)) {
+                word |= UInt64(start.load(fromByteOffset: offset + index, as: UInt8.self)) << (8 * UInt64(index))
             }
+            return word
         }
-        return words
+        return (word(0), word(8), word(16) | UInt64(count) << 56)
     }
 
     private static func slot(_ key: Key, mask: Int) -> Int {

@@ -72,10 +72,14 @@ struct DefinitionTokens {
     /// The bytes of the current token.
     var bytes: Slice<UnsafeRawBufferPointer> { file.bytes[token.range.lower..<token.range.upper] }
 
-    /// Whether the current token is the identifier `word`.
-    func isWord(_ word: StaticString) -> Bool {
-        guard token.kind == .identifier, token.range.upper - token.range.lower == word.utf8CodeUnitCount else { return false }
-        return UnsafeRawBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount).elementsEqual(bytes)
+    /// Whether the current token (or `other`) is the identifier `word`.
+    func isWord(_ word: StaticString, _ other: Token? = nil) -> Bool {
+        let token = other ?? token
+        let count = word.utf8CodeUnitCount
+        guard token.kind == .identifier, token.range.upper - token.range.lower == count,
+              let start = file.bytes.baseAddress?.advanced(by: token.range.lower) else { return false }
+        for index in 0..<count where start.load(fromByteOffset: index, as: UInt8.self) != word.utf8Start[index] { return false }
+        return true
     }
 
     // MARK: Fields
