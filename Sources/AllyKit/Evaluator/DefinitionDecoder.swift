@@ -8,6 +8,35 @@ struct DecodedDefinition: Sendable {
     let range: SourceRange
     /// Where its id is written (a taken id is reported there).
     let idRange: SourceRange
+    /// The partners it names that were found in the partners published at `confirmedEpoch`
+    /// (`PublishedPartners`): bit i for its i-th party (an agreement) or its org (bit 0, a
+    /// stakeholder). The running thread looks up only the others, as long as its epoch is
+    /// still that one (nothing but definitions ran since, so no partner went away).
+    private(set) var confirmed: UInt64 = 0
+    private(set) var confirmedEpoch = -1
+
+    init(entity: Entity, range: SourceRange, idRange: SourceRange) {
+        (self.entity, self.range, self.idRange) = (entity, range, idRange)
+    }
+
+    /// Notes which partners it names are in `partners`, published at `epoch`.
+    mutating func confirmPartners(in partners: IdTree<Entity>, epoch: Int) {
+        confirmed = 0
+        confirmedEpoch = epoch
+        switch entity {
+        case .partner:
+            break
+        case .agreement(let agreement):
+            for (index, party) in agreement.parties.prefix(64).enumerated() where partners.contains(party.partner) {
+                confirmed |= 1 << UInt64(index)
+            }
+        case .stakeholder(let stakeholder):
+            if partners.contains(stakeholder.org) { confirmed = 1 }
+        }
+    }
+
+    /// The partners confirmed, if confirmed at `epoch` (else none).
+    func confirmedPartners(at epoch: Int) -> UInt64 { confirmedEpoch == epoch ? confirmed : 0 }
 }
 
 /// Decodes the usual definition (`stakeholder s1 { name: "Ada", org: p1, knows: [s2] }`: literals,

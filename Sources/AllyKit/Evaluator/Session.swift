@@ -108,6 +108,15 @@ public final class Session {
     /// (`DefinitionDecoder`); tests turn it off to compare with the general way.
     var decodesDefinitions = true
 
+    /// Moves on whenever something but a definition runs: partners confirmed to exist in an
+    /// earlier epoch (`PublishedPartners`) may be gone.
+    private var epoch = 0
+    /// Decoded definitions run between two publications of the partners to a script's reading
+    /// thread (tests make it small).
+    var partnersPublishedEvery = 4_096
+    /// Partners named by decoded definitions and found by the reading thread (for tests).
+    private(set) var partnersConfirmedAhead = 0
+
     /// Runs a script statement by statement; `prefetch` forces (or forbids) parsing ahead on
     /// a second thread, which by default large scripts do.
     @discardableResult
@@ -136,8 +145,14 @@ public final class Session {
         }
         // A large script is read on a second thread while its statements run.
         let readAhead = prefetch ?? (file.bytes.count >= Prefetching.minimumBytes)
-        let prefetcher = readAhead ? StatementPrefetcher(file: file, decodesDefinitions: decodesDefinitions) : nil
-        defer { prefetcher?.finish() }
+        let partners = readAhead ? PublishedPartners() : nil
+        let prefetcher = readAhead ? StatementPrefetcher(file: file, decodesDefinitions: decodesDefinitions, partners: partners) : nil
+        defer {
+            prefetcher?.finish()
+            partners?.clear()
+        }
+        epoch += 1
+        var sincePublished = 0
         var reader = readAhead ? nil : ScriptReader(file: file, decodesDefinitions: decodesDefinitions)
         func nextStatement() -> ScriptItem? {
             if let prefetcher { return prefetcher.next() }
@@ -179,9 +194,15 @@ public final class Session {
                 status = .failed
                 if !keepGoing { return status }
             case .statement(let statement):
+                epoch += 1
                 if let stop = attempt(statement.range, { try executeTopLevel(statement, file: file, sink: sink) }) { return stop }
             case .definition(let definition):
                 if let stop = attempt(definition.range, timed: false, { try execute(definition, file: file, sink: sink) }) { return stop }
+                sincePublished += 1
+                if let partners, sincePublished >= partnersPublishedEvery {
+                    partners.publish(current.portfolio.boxes(of: .partner), epoch: epoch)
+                    sincePublished = 0
+                }
             }
         }
         if reportIfChanged(file, sink: sink) { return .failed }
@@ -367,7 +388,8 @@ public final class Session {
     func execute(_ definition: DecodedDefinition, file: SourceFile, sink: OutputSink) throws -> RunStatus {
         Interrupt.clear()
         // Checked before its one insertion, like any definition: it may edit in place.
-        let stored = try inPlace { runtime in try PortfolioEditor(runtime: runtime, file: file).define(definition) }
+        let stored = try inPlace { runtime in try PortfolioEditor(runtime: runtime, file: file).define(definition, epoch: epoch) }
+        partnersConfirmedAhead += definition.confirmedPartners(at: epoch).nonzeroBitCount
         guard stored else {
             var parser = Parser(file: file, at: definition.range.lower)
             switch parser.nextStatement() {

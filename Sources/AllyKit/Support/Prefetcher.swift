@@ -148,23 +148,71 @@ final class Prefetcher<Element>: @unchecked Sendable {
     }
 }
 
+/// The portfolio's partners as the running thread last published them (an O(1) copy of the
+/// tree), for a script's reading thread to confirm that the partners a decoded definition names
+/// exist, off the running thread (a party's partner is a look-up at random in the tree, and an
+/// agreement names several). The running thread changes only tree nodes no other copy holds,
+/// so the reading thread reads the copy as it was.
+///
+/// A confirmation holds while the session's epoch is the one published with the copy: the
+/// session moves to a new epoch whenever anything but a definition runs (a `remove`, a
+/// scenario switch), since definitions only add.
+final class PublishedPartners: @unchecked Sendable {
+    private let lock = NSLock()
+    private var published: (epoch: Int, partners: IdTree<Entity>)?
+
+    func publish(_ partners: IdTree<Entity>, epoch: Int) {
+        lock.lock()
+        published = (epoch, partners)
+        lock.unlock()
+    }
+
+    var latest: (epoch: Int, partners: IdTree<Entity>)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return published
+    }
+
+    /// Lets go of the copy (its nodes then belong to the portfolio alone again).
+    func clear() {
+        lock.lock()
+        published = nil
+        lock.unlock()
+    }
+}
+
 /// A large script's statements, read on a second thread while the ones before run: definitions
-/// decoded into their entities (`DefinitionDecoder`), the rest parsed. They come out exactly as
-/// `ScriptReader` gives them; the running thread then only looks up the entities a definition
-/// names and stores it.
+/// decoded into their entities (`DefinitionDecoder`), with the partners they name looked up in
+/// the latest `PublishedPartners`, the rest parsed. They come out exactly as `ScriptReader`
+/// gives them; the running thread then only looks up the other entities a definition names
+/// and stores it.
 final class StatementPrefetcher: @unchecked Sendable {
     private let prefetcher: Prefetcher<ScriptItem>
 
-    init(file: SourceFile, decodesDefinitions: Bool = true) {
+    init(file: SourceFile, decodesDefinitions: Bool = true, partners: PublishedPartners? = nil) {
         prefetcher = Prefetcher { emit in
             var reader = ScriptReader(file: file, decodesDefinitions: decodesDefinitions)
             // Pages of a mapped script behind the statements read are handed back now and then
             // (the running statements hold their own copies of names and literals).
             var released = 0
-            while let item = reader.next() {
+            var published: (epoch: Int, partners: IdTree<Entity>)?
+            var sinceLook = Int.max
+            while var item = reader.next() {
                 if let start = item.start, start - released >= 1 << 20, file.isMapped {
                     file.releasePages(released..<start)
                     released = start
+                }
+                if let partners, case .definition(var definition) = item {
+                    // The latest copy, asked for now and then (a lock each time).
+                    if sinceLook >= 64 {
+                        published = partners.latest
+                        sinceLook = 0
+                    }
+                    sinceLook += 1
+                    if let published {
+                        definition.confirmPartners(in: published.partners, epoch: published.epoch)
+                        item = .definition(definition)
+                    }
                 }
                 if !emit(item) { return }
             }

@@ -9,8 +9,8 @@ import Testing
 @Suite("definitions decoded straight into entities")
 struct DecodedDefinitionTests {
     static func outcome(_ text: String, decode: Bool, prefetch: Bool, keepGoing: Bool,
-                        base: String = "") -> (RunStatus, [String], PortfolioSnapshot) {
-        let session = Session(settings: Settings(today: testToday))
+                        base: String = "", session: Session = Session(settings: Settings(today: testToday)))
+    -> (RunStatus, [String], PortfolioSnapshot) {
         if !base.isEmpty {
             let status = session.run(SourceFile(name: "base.ally", text: base), sink: CollectingSink())
             precondition(status == .success, "the base script fails")
@@ -155,6 +155,32 @@ struct DecodedDefinitionTests {
         return (definitions, decoded)
     }
 
+    @Test("partners confirmed by the reading thread are trusted only until something but a definition runs",
+          arguments: [false, true])
+    func confirmedAhead(keepGoing: Bool) {
+        // Partners published after every definition; the reading thread runs ahead of the
+        // removal and confirms p3 and p4, which the running thread must look up again.
+        var lines = (0..<300).map { "partner p\($0) { name: \"P\($0)\", kind: payer }" }
+        lines += (0..<300).map { "agreement a\($0) { title: \"A\", form: mou, parties: [p\($0), p\(($0 + 7) % 300)] }" }
+        lines += ["remove partners | where id == \"p3\"", "use baseline"]
+        lines += (0..<200).map { "stakeholder s\($0) { name: \"S\", org: p\($0 % 5 + 2), group: clinical }" }
+        lines += ["agreement b1 { title: \"B\", form: mou, parties: [p1, p4] }", "agreement b2 { title: \"B\", form: mou, parties: [p3] }",
+                  "scenario other { remove partners | where id == \"p4\" }", "use other",
+                  "agreement b3 { title: \"B\", form: mou, parties: [p4] }", "stakeholder s999 { name: \"S\", org: p4, group: clinical }",
+                  "agreements | count", "stakeholders | count"]
+        let text = lines.joined(separator: "\n") + "\n"
+        let general = Self.outcome(text, decode: false, prefetch: true, keepGoing: keepGoing)
+        let session = Session(settings: Settings(today: testToday))
+        session.partnersPublishedEvery = 1
+        let decoded = Self.outcome(text, decode: true, prefetch: true, keepGoing: keepGoing, session: session)
+        #expect(decoded.0 == general.0)
+        #expect(decoded.1 == general.1)
+        #expect(decoded.2 == general.2, "\(decoded.2.firstDifference(from: general.2) ?? "")")
+        #expect(general.1.contains { $0.contains("p3") && $0.contains("does not exist") }, "\(general.1)")
+        // Not vacuous: most partners named were confirmed ahead.
+        #expect(session.partnersConfirmedAhead > 300, "\(session.partnersConfirmedAhead) confirmed ahead")
+    }
+
     // MARK: Decoded means built the same
 
     /// Definitions of every type in the forms data is written in, to mutate.
@@ -246,7 +272,7 @@ struct DecodedDefinitionTests {
             } catch {
                 // Only what the running thread checks before storing a decoded entity may fail.
                 // (A taken id is reported either way: the general way checks it when building fails.)
-                #expect((try? editor.define(definition)) != true, "decoded, but the general way fails: \(text.debugDescription): \(error)")
+                #expect((try? editor.define(definition, epoch: 0)) != true, "decoded, but the general way fails: \(text.debugDescription): \(error)")
             }
         }
         // Not vacuous: the seeds and many mutants are decoded.
