@@ -19,8 +19,9 @@ struct DecodedDefinition: Sendable {
         (self.entity, self.range, self.idRange) = (entity, range, idRange)
     }
 
-    /// Notes which partners it names are in `partners`, published at `epoch`.
-    mutating func confirmPartners(in partners: IdTree<Entity>, epoch: Int) {
+    /// Notes which partners it names are in `partners`, published at `epoch`. `lastFound` is
+    /// the partner last found in the same copy (consecutive stakeholders often share an org).
+    mutating func confirmPartners(in partners: IdTree<Entity>, epoch: Int, lastFound: inout String?) {
         confirmed = 0
         confirmedEpoch = epoch
         switch entity {
@@ -31,7 +32,10 @@ struct DecodedDefinition: Sendable {
                 confirmed |= 1 << UInt64(index)
             }
         case .stakeholder(let stakeholder):
-            if partners.contains(stakeholder.org) { confirmed = 1 }
+            if stakeholder.org == lastFound || partners.contains(stakeholder.org) {
+                confirmed = 1
+                lastFound = stakeholder.org
+            }
         }
     }
 

@@ -181,6 +181,32 @@ final class PublishedPartners: @unchecked Sendable {
     }
 }
 
+/// The reading thread's side of `PublishedPartners`: notes on each decoded definition which
+/// partners it names are in the latest copy, asking for the latest now and then (a lock each).
+struct PartnerConfirmer {
+    let partners: PublishedPartners
+    /// Definitions between two looks at the latest copy.
+    var lookEvery = 64
+    private var published: (epoch: Int, partners: IdTree<Entity>)?
+    private var sinceLook = Int.max
+    /// The partner last found, while the epoch stays the same (within an epoch partners are
+    /// only added, so one found stays found in later copies).
+    private var lastFound: String?
+
+    init(partners: PublishedPartners) { self.partners = partners }
+
+    mutating func confirm(_ definition: inout DecodedDefinition) {
+        if sinceLook >= lookEvery {
+            let latest = partners.latest
+            if latest?.epoch != published?.epoch { lastFound = nil }
+            published = latest
+            sinceLook = 0
+        }
+        sinceLook += 1
+        if let published { definition.confirmPartners(in: published.partners, epoch: published.epoch, lastFound: &lastFound) }
+    }
+}
+
 /// A large script's statements, read on a second thread while the ones before run: definitions
 /// decoded into their entities (`DefinitionDecoder`), with the partners they name looked up in
 /// the latest `PublishedPartners`, the rest parsed. They come out exactly as `ScriptReader`
@@ -195,24 +221,15 @@ final class StatementPrefetcher: @unchecked Sendable {
             // Pages of a mapped script behind the statements read are handed back now and then
             // (the running statements hold their own copies of names and literals).
             var released = 0
-            var published: (epoch: Int, partners: IdTree<Entity>)?
-            var sinceLook = Int.max
+            var confirmer = partners.map(PartnerConfirmer.init)
             while var item = reader.next() {
                 if let start = item.start, start - released >= 1 << 20, file.isMapped {
                     file.releasePages(released..<start)
                     released = start
                 }
-                if let partners, case .definition(var definition) = item {
-                    // The latest copy, asked for now and then (a lock each time).
-                    if sinceLook >= 64 {
-                        published = partners.latest
-                        sinceLook = 0
-                    }
-                    sinceLook += 1
-                    if let published {
-                        definition.confirmPartners(in: published.partners, epoch: published.epoch)
-                        item = .definition(definition)
-                    }
+                if confirmer != nil, case .definition(var definition) = item {
+                    confirmer!.confirm(&definition)
+                    item = .definition(definition)
                 }
                 if !emit(item) { return }
             }

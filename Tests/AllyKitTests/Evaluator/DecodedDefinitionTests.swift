@@ -163,7 +163,7 @@ struct DecodedDefinitionTests {
         var lines = (0..<300).map { "partner p\($0) { name: \"P\($0)\", kind: payer }" }
         lines += (0..<300).map { "agreement a\($0) { title: \"A\", form: mou, parties: [p\($0), p\(($0 + 7) % 300)] }" }
         lines += ["remove partners | where id == \"p3\"", "use baseline"]
-        lines += (0..<200).map { "stakeholder s\($0) { name: \"S\", org: p\($0 % 5 + 2), group: clinical }" }
+        lines += (0..<200).map { "stakeholder s\($0) { name: \"S\", org: p\($0 / 10 % 5 + 2), group: clinical }" }
         lines += ["agreement b1 { title: \"B\", form: mou, parties: [p1, p4] }", "agreement b2 { title: \"B\", form: mou, parties: [p3] }",
                   "scenario other { remove partners | where id == \"p4\" }", "use other",
                   "agreement b3 { title: \"B\", form: mou, parties: [p4] }", "stakeholder s999 { name: \"S\", org: p4, group: clinical }",
@@ -179,6 +179,38 @@ struct DecodedDefinitionTests {
         #expect(general.1.contains { $0.contains("p3") && $0.contains("does not exist") }, "\(general.1)")
         // Not vacuous: most partners named were confirmed ahead.
         #expect(session.partnersConfirmedAhead > 300, "\(session.partnersConfirmedAhead) confirmed ahead")
+    }
+
+    @Test("a confirmation is stamped with the epoch of the copy it was found in, and none carries into a new epoch")
+    func confirmerEpochs() throws {
+        func decoded(_ text: String) throws -> DecodedDefinition {
+            var decoder = DefinitionDecoder(file: SourceFile(name: "c.ally", text: text))
+            let result = decoder.decode(at: 0)
+            return try #require(result).definition
+        }
+        let harness = Harness(Self.universe)
+        let published = PublishedPartners()
+        var confirmer = PartnerConfirmer(partners: published)
+        confirmer.lookEvery = 1
+        let stakeholder = "stakeholder s7 { name: \"G\", org: p3, group: clinical }"
+        var definition = try decoded(stakeholder)
+        confirmer.confirm(&definition)
+        #expect(definition.confirmedPartners(at: 0) == 0, "nothing published yet")
+
+        published.publish(harness.session.portfolio.boxes(of: .partner), epoch: 5)
+        definition = try decoded(stakeholder)
+        confirmer.confirm(&definition)
+        #expect(definition.confirmedPartners(at: 5) == 1 && definition.confirmedPartners(at: 6) == 0)
+        definition = try decoded("agreement a9 { title: \"T\", form: mou, parties: [p9, p2, p1] }")
+        confirmer.confirm(&definition)
+        #expect(definition.confirmedPartners(at: 5) == 0b110, "p9 does not exist")
+
+        // p3 removed, in a new epoch: the partner found before is looked up again.
+        harness.expectSuccess("remove partners | where id == \"p3\"")
+        published.publish(harness.session.portfolio.boxes(of: .partner), epoch: 6)
+        definition = try decoded(stakeholder)
+        confirmer.confirm(&definition)
+        #expect(definition.confirmedPartners(at: 6) == 0)
     }
 
     // MARK: Decoded means built the same
