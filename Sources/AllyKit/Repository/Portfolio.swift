@@ -140,7 +140,7 @@ public struct Portfolio: Sendable {
 
     /// Stores a stakeholder and mirrors its ties on the stakeholders it knows (ties are undirected).
     public mutating func put(_ stakeholder: Stakeholder) {
-        let stakeholder = Self.normalized(stakeholder) ?? stakeholder
+        let stakeholder = Self.normalized(stakeholder)
         stored(stakeholder, old: stakeholderBoxes.updateValue(.stakeholder(stakeholder)).flatMap(Stakeholder.unwrap))
     }
 
@@ -155,14 +155,9 @@ public struct Portfolio: Sendable {
             guard agreementBoxes.insertNew(entity) else { return false }
             stored(agreement, old: nil)
         case .stakeholder(let stakeholder):
-            // Stored in the box it came in unless its ties need sorting (most do not).
-            if let normalized = Self.normalized(stakeholder) {
-                guard stakeholderBoxes.insertNew(.stakeholder(normalized)) else { return false }
-                stored(normalized, old: nil)
-            } else {
-                guard stakeholderBoxes.insertNew(entity) else { return false }
-                stored(stakeholder, old: nil)
-            }
+            let stakeholder = Self.normalized(stakeholder)
+            guard stakeholderBoxes.insertNew(.stakeholder(stakeholder)) else { return false }
+            stored(stakeholder, old: nil)
         }
         return true
     }
@@ -199,12 +194,11 @@ public struct Portfolio: Sendable {
     }
 
     /// Ties sorted by id, each once.
-    /// The stakeholder with its ties sorted and each once, or nil if they already are.
-    private static func normalized(_ stakeholder: Stakeholder) -> Stakeholder? {
-        let knows = stakeholder.knows
-        guard !knows.isEmpty, !zip(knows, knows.dropFirst()).allSatisfy({ Value.compareText($0, $1) < 0 }) else { return nil }
+    private static func normalized(_ stakeholder: Stakeholder) -> Stakeholder {
         var stakeholder = stakeholder
-        stakeholder.knows = Array(Set(knows)).sorted { Value.compareText($0, $1) < 0 }
+        if !stakeholder.knows.isEmpty, !zip(stakeholder.knows, stakeholder.knows.dropFirst()).allSatisfy({ Value.compareText($0, $1) < 0 }) {
+            stakeholder.knows = Array(Set(stakeholder.knows)).sorted { Value.compareText($0, $1) < 0 }
+        }
         return stakeholder
     }
 
