@@ -138,18 +138,19 @@ public final class Session {
         // A script or shell line that added or removed many entities leaves sparse trees: compact
         // them once it is done (not inside a `load`, whose caller's statement is still running).
         defer { if loading.isEmpty { current.portfolio.compactIfSparse() } }
-        if let diagnostic = Self.encodingError(file) {
-            if reportIfChanged(file, sink: sink) { return .failed }
-            sink.report(diagnostic)
-            return .failed
-        }
-        // A large script is read on a second thread while its statements run.
+        // A large script is read on a second thread while its statements run (starting while
+        // this one checks the encoding; nothing it read runs if that check fails).
         let readAhead = prefetch ?? (file.bytes.count >= Prefetching.minimumBytes)
         let partners = readAhead ? PublishedPartners() : nil
         let prefetcher = readAhead ? StatementPrefetcher(file: file, decodesDefinitions: decodesDefinitions, partners: partners) : nil
         defer {
             prefetcher?.finish()
             partners?.clear()
+        }
+        if let diagnostic = Self.encodingError(file) {
+            if reportIfChanged(file, sink: sink) { return .failed }
+            sink.report(diagnostic)
+            return .failed
         }
         epoch += 1
         var sincePublished = 0

@@ -216,7 +216,8 @@ final class StatementPrefetcher: @unchecked Sendable {
     private let prefetcher: Prefetcher<ScriptItem>
 
     init(file: SourceFile, decodesDefinitions: Bool = true, partners: PublishedPartners? = nil) {
-        prefetcher = Prefetcher { emit in
+        // Definitions are small and many: larger batches than the default, fewer hand-overs.
+        prefetcher = Prefetcher(batchSize: 256, capacity: 2_048) { emit in
             var reader = ScriptReader(file: file, decodesDefinitions: decodesDefinitions)
             // Pages of a mapped script behind the statements read are handed back now and then
             // (the running statements hold their own copies of names and literals).

@@ -52,6 +52,11 @@ struct DecodedDefinitionTests {
         "stakeholder s2 { name: \"Bo\", org: p9, group: clinical }\npartner p9 { name: \"Nine\", kind: payer }\n",
         "agreement a1 { title: \"T\", form: mou, parties: [p1, p7 {role: lead}] }\npartner p7 { name: \"Seven\", kind: payer }\n",
         "stakeholder s2 { name: \"Bo\", org: p2, group: clinical, knows: [s1, s3] }\nstakeholder s3 { name: \"Cy\", org: p2, group: it_data }\n",
+        // A tie to someone defined just before, then removed: known without a look-up only
+        // until something but a definition runs.
+        "stakeholder s2 { name: \"Bo\", org: p2, group: clinical }\nstakeholder s3 { name: \"Cy\", org: p2, group: it_data, knows: [s2] }\n"
+            + "remove stakeholders | where id == \"s2\"\nstakeholder s4 { name: \"Di\", org: p2, group: board, knows: [s3, s2] }\n"
+            + "stakeholder s5 { name: \"Ed\", org: p2, group: board, knows: [s3] }\n",
         // Invariants: a tie to oneself, a second home partner, a country that is no code, a
         // repeated party.
         "stakeholder s4 { name: \"Di\", org: p2, group: clinical, knows: [s4] }\n",
