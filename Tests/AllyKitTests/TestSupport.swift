@@ -32,6 +32,18 @@ final class CollectingSink: OutputSink {
     }
 
     func clear() { events.removeAll() }
+
+    /// Every event as text, diagnostics rendered with their carets (to compare two runs).
+    var rendered: [String] {
+        events.map { event -> String in
+            switch event {
+            case .result(let result): return "result \(result)"
+            case .diagnostic(let diagnostic): return DiagnosticRenderer.render(diagnostic)
+            case .note(let text): return "note \(text)"
+            case .confirmation(let text): return "confirm \(text)"
+            }
+        }
+    }
 }
 
 /// The date every test session runs on, so that nothing depends on the clock.

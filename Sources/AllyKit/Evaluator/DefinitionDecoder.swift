@@ -123,7 +123,9 @@ struct DefinitionDecoder {
         ShortNameTable(Name.allCases.enumerated().map { ($1.rawValue, ($1, UInt32(1) << UInt32($0))) })
     }
 
-    /// The stored fields a definition may set (every stored field but the id).
+    /// The stored fields a definition may set: every stored field but the id (a test holds
+    /// them to the catalog; a field missing here would only send its definitions the general
+    /// way).
     enum PartnerField: String, CaseIterable {
         case name, kind, sector, region, country, stage, home, fit, tags, notes
     }

@@ -195,7 +195,8 @@ public final class Session {
                 status = .failed
                 if !keepGoing { return status }
             case .statement(let statement):
-                epoch += 1
+                // (A definition the decoder left to the parser only adds too.)
+                if case .define = statement.kind {} else { epoch += 1 }
                 if let stop = attempt(statement.range, { try executeTopLevel(statement, file: file, sink: sink) }) { return stop }
             case .definition(let definition):
                 if let stop = attempt(definition.range, timed: false, { try execute(definition, file: file, sink: sink) }) { return stop }
@@ -395,7 +396,7 @@ public final class Session {
             var parser = Parser(file: file, at: definition.range.lower)
             switch parser.nextStatement() {
             case .success(let statement)?: return try execute(statement, file: file, sink: sink)
-            case .failure(let diagnostic)?: throw diagnostic
+            case .failure(let diagnostic)?: throw diagnostic  // (never: it was read once already)
             case nil: return .success
             }
         }

@@ -18,15 +18,7 @@ struct DecodedDefinitionTests {
         session.decodesDefinitions = decode
         let sink = CollectingSink()
         let status = session.run(SourceFile(name: "d.ally", text: text), sink: sink, keepGoing: keepGoing, prefetch: prefetch)
-        let events = sink.events.map { event -> String in
-            switch event {
-            case .result(let result): return "result \(result)"
-            case .diagnostic(let diagnostic): return DiagnosticRenderer.render(diagnostic)
-            case .note(let text): return "note \(text)"
-            case .confirmation(let text): return "confirm \(text)"
-            }
-        }
-        return (status, events, PortfolioSnapshot(session.portfolio))
+        return (status, sink.rendered, PortfolioSnapshot(session.portfolio))
     }
 
     static func expectSame(_ text: String, prefetch: Bool = false, keepGoing: Bool = true, base: String = "",
@@ -165,8 +157,10 @@ struct DecodedDefinitionTests {
     func confirmedAhead(keepGoing: Bool) {
         // Partners published after every definition; the reading thread runs ahead of the
         // removal and confirms p3 and p4, which the running thread must look up again.
-        var lines = (0..<300).map { "partner p\($0) { name: \"P\($0)\", kind: payer }" }
-        lines += (0..<300).map { "agreement a\($0) { title: \"A\", form: mou, parties: [p\($0), p\(($0 + 7) % 300)] }" }
+        // More statements than the reading thread may hold ahead, so that most are read after
+        // the running thread has published partners.
+        var lines = (0..<2_500).map { "partner p\($0) { name: \"P\($0)\", kind: payer }" }
+        lines += (0..<5_000).map { "agreement a\($0) { title: \"A\", form: mou, parties: [p\($0 % 2_500), p\(($0 + 7) % 2_500)] }" }
         lines += ["remove partners | where id == \"p3\"", "use baseline"]
         lines += (0..<200).map { "stakeholder s\($0) { name: \"S\", org: p\($0 / 10 % 5 + 2), group: clinical }" }
         lines += ["agreement b1 { title: \"B\", form: mou, parties: [p1, p4] }", "agreement b2 { title: \"B\", form: mou, parties: [p3] }",
@@ -183,7 +177,7 @@ struct DecodedDefinitionTests {
         #expect(decoded.2 == general.2, "\(decoded.2.firstDifference(from: general.2) ?? "")")
         #expect(general.1.contains { $0.contains("p3") && $0.contains("does not exist") }, "\(general.1)")
         // Not vacuous: most partners named were confirmed ahead.
-        #expect(session.partnersConfirmedAhead > 300, "\(session.partnersConfirmedAhead) confirmed ahead")
+        #expect(session.partnersConfirmedAhead > 1_000, "\(session.partnersConfirmedAhead) confirmed ahead")
     }
 
     @Test("a confirmation is stamped with the epoch of the copy it was found in, and none carries into a new epoch")
@@ -216,6 +210,16 @@ struct DecodedDefinitionTests {
         definition = try decoded(stakeholder)
         confirmer.confirm(&definition)
         #expect(definition.confirmedPartners(at: 6) == 0)
+    }
+
+    @Test("the decoder takes every stored field of every type but the id, by its catalog name")
+    func coversTheCatalog() {
+        func stored(_ type: EntityType) -> Set<String> {
+            Set(FieldCatalog.storedFields(of: type).map(\.name).filter { $0 != "id" })
+        }
+        #expect(Set(DefinitionDecoder.PartnerField.allCases.map(\.rawValue)) == stored(.partner))
+        #expect(Set(DefinitionDecoder.AgreementField.allCases.map(\.rawValue)) == stored(.agreement))
+        #expect(Set(DefinitionDecoder.StakeholderField.allCases.map(\.rawValue)) == stored(.stakeholder))
     }
 
     // MARK: Decoded means built the same

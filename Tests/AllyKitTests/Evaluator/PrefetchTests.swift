@@ -24,15 +24,7 @@ struct PrefetchTests {
         let session = Session(settings: Settings(today: testToday))
         let sink = CollectingSink()
         let status = session.run(SourceFile(name: "big.ally", text: text), sink: sink, keepGoing: keepGoing, prefetch: prefetch)
-        let events = sink.events.map { event -> String in
-            switch event {
-            case .result(let result): return "result \(result)"
-            case .diagnostic(let diagnostic): return DiagnosticRenderer.render(diagnostic)
-            case .note(let text): return "note \(text)"
-            case .confirmation(let text): return "confirm \(text)"
-            }
-        }
-        return (status, events, PortfolioSnapshot(session.portfolio))
+        return (status, sink.rendered, PortfolioSnapshot(session.portfolio))
     }
 
     @Test("same results, errors and portfolio either way", arguments: [true, false])
