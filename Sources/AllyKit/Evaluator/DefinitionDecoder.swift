@@ -1,7 +1,7 @@
 /// A definition decoded straight into its entity (`DefinitionDecoder`), possibly on a script's
 /// parsing thread before the statements ahead of it have run: every value is checked except
 /// whether the entities it names exist (those statements may define them) and the rules that
-/// look at the portfolio, which `PortfolioEditor.define(_:)` checks when it runs.
+/// look at the portfolio, which `PortfolioEditor.define(_:epoch:)` checks when it runs.
 struct DecodedDefinition: Sendable {
     let entity: Entity
     /// The statement's source.
@@ -84,20 +84,27 @@ struct DefinitionDecoder {
 
     private mutating func decodeDefinition(_ start: Int) throws(GiveUp) -> (definition: DecodedDefinition, end: Int) {
         try tokens.advance()
-        let typeWord = try tokens.expect(.identifier)
+        // Any other statement gives up at its first word.
+        let type: EntityType
+        if tokens.isWord("partner") {
+            type = .partner
+        } else if tokens.isWord("agreement") {
+            type = .agreement
+        } else if tokens.isWord("stakeholder") {
+            type = .stakeholder
+        } else {
+            throw GiveUp()
+        }
+        try tokens.advance()
         let idToken = token
         let id = try reference()
         guard !PortfolioEditor.isReservedId(id), token.kind == .leftBrace else { throw GiveUp() }
         try tokens.enter(brace: true)
         let entity: Entity
-        if tokens.isWord("partner", typeWord) {
-            entity = try partner(id)
-        } else if tokens.isWord("agreement", typeWord) {
-            entity = try agreement(id)
-        } else if tokens.isWord("stakeholder", typeWord) {
-            entity = try stakeholder(id)
-        } else {
-            throw GiveUp()
+        switch type {
+        case .partner: entity = try partner(id)
+        case .agreement: entity = try agreement(id)
+        case .stakeholder: entity = try stakeholder(id)
         }
         // The closing brace ends the statement: what follows it is read with the lexer alone.
         let close = token

@@ -72,9 +72,8 @@ struct DefinitionTokens {
     /// The bytes of the current token.
     var bytes: Slice<UnsafeRawBufferPointer> { file.bytes[token.range.lower..<token.range.upper] }
 
-    /// Whether the current token (or `other`) is the identifier `word`.
-    func isWord(_ word: StaticString, _ other: Token? = nil) -> Bool {
-        let token = other ?? token
+    /// Whether the current token is the identifier `word`.
+    func isWord(_ word: StaticString) -> Bool {
         let count = word.utf8CodeUnitCount
         guard token.kind == .identifier, token.range.upper - token.range.lower == count,
               let start = file.bytes.baseAddress?.advanced(by: token.range.lower) else { return false }
