@@ -52,15 +52,21 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
         var keys: [String]
         /// A leaf's entries, ascending by id; empty in inner nodes.
         var values: [Element]
+        /// A leaf's ids' first eight bytes (`IdTree.prefix`), in the same order: a search reads
+        /// these, not the entries (an entity's id is in its box, one cache miss a step), and
+        /// reads an entry only where its prefix equals the key's.
+        var prefixes: [UInt64]
         /// An inner node's children; empty in leaves.
         var children: [Node]
         /// Entries under this node.
         var count: Int
         let isLeaf: Bool
 
-        init(leaf values: [Element]) {
+        init(leaf values: [Element], prefixes: [UInt64]) {
+            assert(values.count == prefixes.count)
             self.keys = []
             self.values = values
+            self.prefixes = prefixes
             self.children = []
             self.count = values.count
             self.isLeaf = true
@@ -69,6 +75,7 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
         init(children: [Node]) {
             self.keys = children.map(\.firstKey)
             self.values = []
+            self.prefixes = []
             self.children = children
             self.count = children.reduce(0) { $0 + $1.count }
             self.isLeaf = false
@@ -77,6 +84,7 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
         private init(copying node: Node) {
             keys = node.keys
             values = node.values
+            prefixes = node.prefixes
             children = node.children
             count = node.count
             isLeaf = node.isLeaf
@@ -89,13 +97,39 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
 
         /// In a leaf: the first position whose id is not below `key` (where it is or would go).
         @inline(__always)
-        func lowerBound(_ key: String) -> Int { IdTree.search(values, key, orEqual: false) { $0.treeKey } }
+        func lowerBound(_ key: String) -> Int {
+            let prefix = IdTree.prefix(key)
+            return lowerBound(key, prefix: prefix, whole: IdTree.prefixIsWhole(key, prefix))
+        }
 
-        /// In a leaf: where `key` is (found) or would go.
+        /// `lowerBound` given `key`'s prefix: the prefixes decide, but where they are equal and
+        /// the prefix is not all of the key (then the entry's id is read).
+        @inline(__always)
+        func lowerBound(_ key: String, prefix: UInt64, whole: Bool) -> Int {
+            prefixes.withUnsafeBufferPointer { prefixes in
+                var low = 0, high = prefixes.count
+                while low < high {
+                    let mid = (low + high) >> 1
+                    let other = prefixes[mid]
+                    if other < prefix || (other == prefix && !whole && SmallKey.compare(values[mid].treeKey, key) < 0) {
+                        low = mid + 1
+                    } else {
+                        high = mid
+                    }
+                }
+                return low
+            }
+        }
+
+        /// In a leaf: where `key` is (found) or would go. An id that its prefix is all of is
+        /// found without reading the entry.
         @inline(__always)
         func slot(_ key: String) -> (index: Int, found: Bool) {
-            let index = lowerBound(key)
-            return (index, index < values.count && SmallKey.compare(values[index].treeKey, key) == 0)
+            let prefix = IdTree.prefix(key)
+            let whole = IdTree.prefixIsWhole(key, prefix)
+            let index = lowerBound(key, prefix: prefix, whole: whole)
+            guard index < prefixes.count, prefixes[index] == prefix else { return (index, false) }
+            return (index, whole || SmallKey.compare(values[index].treeKey, key) == 0)
         }
 
         /// In an inner node: the child whose range holds `key`, the last one whose separator
@@ -119,7 +153,7 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
                 let result = body(&value)
                 assert(value.treeKey == key, "an entry was added under another id")
                 state.added = true
-                return (result, insertEntry(value, at: index, &state))
+                return (result, insertEntry(value, prefix: IdTree.prefix(key), at: index, &state))
             }
             let index = childIndex(key)
             if !isKnownUniquelyReferenced(&children[index]) { children[index] = children[index].copy() }
@@ -129,10 +163,12 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
         }
 
         /// Puts a new entry at `index` of this leaf; returns the right half if the leaf split.
-        private func insertEntry(_ value: Element, at index: Int, _ state: inout Insertion) -> Node? {
+        private func insertEntry(_ value: Element, prefix: UInt64, at index: Int, _ state: inout Insertion) -> Node? {
             state.appending = index == values.count
             IdTree.makeRoom(in: &values)
+            IdTree.makeRoom(in: &prefixes)
             values.insert(value, at: index)
+            prefixes.insert(prefix, at: index)
             count += 1
             guard values.count > IdTree.leafCapacity else { return nil }
             state.leafSplits += 1
@@ -157,9 +193,10 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
         /// other insert splits in half.
         private func splitLeaf(appending: Bool) -> Node {
             let cut = appending ? values.count - 1 : values.count / 2
-            let right = Node(leaf: Array(values[cut...]))
+            let right = Node(leaf: Array(values[cut...]), prefixes: Array(prefixes[cut...]))
             // A new array, sized to what it holds (cutting the old one would keep its room).
             values = Array(values[..<cut])
+            prefixes = Array(prefixes[..<cut])
             count = values.count
             return right
         }
@@ -180,6 +217,7 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
                 let (index, found) = slot(key)
                 guard found else { return nil }
                 count -= 1
+                prefixes.remove(at: index)
                 return values.remove(at: index)
             }
             let index = childIndex(key)
@@ -201,6 +239,13 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
             while !node.isLeaf { node = node.children[node.childIndex(key)] }
             let (index, found) = node.slot(key)
             return found ? node.values[index] : nil
+        }
+
+        /// `find` without reading the entry (nor, for most ids, any entry of the leaf).
+        func contains(_ key: String) -> Bool {
+            var node = self
+            while !node.isLeaf { node = node.children[node.childIndex(key)] }
+            return node.slot(key).found
         }
     }
 
@@ -233,9 +278,43 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
         }
     }
 
+    /// An id's first eight bytes as a big-endian integer, zero-padded: ids with different
+    /// prefixes are in the prefixes' order; equal prefixes say nothing (`SmallKey` decides).
+    @inline(__always)
+    static func prefix(_ key: String) -> UInt64 {
+        if SmallKey.isAvailable {
+            let (first, second) = unsafeBitCast(key, to: (UInt64, UInt64).self)
+            if second >> 60 == 0xE { return first.byteSwapped }
+        }
+        var prefix: UInt64 = 0
+        var shift: UInt64 = 56
+        for byte in key.utf8.prefix(8) {
+            prefix |= UInt64(byte) << shift
+            shift &-= 8
+        }
+        return prefix
+    }
+
+    /// Whether `prefix`, `key`'s, is all of it: at most seven bytes, none of them zero. A
+    /// stored id with that prefix is then `key` itself (stored ids are identifiers: no zero
+    /// bytes, so the zero eighth byte ends theirs too).
+    @inline(__always)
+    static func prefixIsWhole(_ key: String, _ prefix: UInt64) -> Bool {
+        guard prefix & 0xFF == 0 else { return false }
+        let length = 8 - prefix.trailingZeroBitCount / 8
+        // The bytes before the trailing zeros are the key's only if it is no longer than them.
+        return key.utf8.count == length && !hasZeroByte(prefix | (UInt64.max >> (8 * length)))
+    }
+
+    /// Whether any of the eight bytes is zero.
+    @inline(__always)
+    static func hasZeroByte(_ word: UInt64) -> Bool {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0
+    }
+
     subscript(key: String) -> Element? { root?.find(key) }
 
-    func contains(_ key: String) -> Bool { self[key] != nil }
+    func contains(_ key: String) -> Bool { root?.contains(key) ?? false }
 
     /// The entry's position in id order, if the id is present.
     func position(of key: String) -> Int? {
@@ -338,7 +417,7 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
         guard root != nil else {
             var value = make()
             let result = body(&value)
-            root = Node(leaf: [value])
+            root = Node(leaf: [value], prefixes: [Self.prefix(key)])
             leaves = 1
             changes += 1
             return (result, true)
@@ -401,6 +480,16 @@ struct SmallKey: Comparable {
     }
 
     static func < (a: SmallKey, b: SmallKey) -> Bool { a.high != b.high ? a.high < b.high : a.low < b.low }
+
+    /// The string this key was made from (an immortal small string: its two words are all of
+    /// it, so rebuilding it takes no memory and no reference count).
+    var string: String? {
+        let count = low & 0xF
+        // Bytes past the id's length are zero in the words Swift keeps.
+        let second = (low & ~0xFF).byteSwapped | ((0xE0 | count) << 56)
+        let string = unsafeBitCast((high.byteSwapped, second), to: String.self)
+        return string.utf8.count == Int(count) ? string : nil
+    }
 
     /// Byte-wise order of two ids (-1, 0, 1): as two integers each when both are small.
     @inline(__always)
@@ -496,19 +585,25 @@ extension IdTree {
     private struct Builder {
         var leaves: [Node] = []
         var values: [Element] = []
+        var prefixes: [UInt64] = []
 
-        mutating func append(_ newValues: [Element]) {
-            for value in newValues {
-                if values.isEmpty { values.reserveCapacity(IdTree.leafCapacity) }
+        mutating func append(_ newValues: [Element], _ newPrefixes: [UInt64]) {
+            for (value, prefix) in zip(newValues, newPrefixes) {
+                if values.isEmpty {
+                    values.reserveCapacity(IdTree.leafCapacity)
+                    prefixes.reserveCapacity(IdTree.leafCapacity)
+                }
                 values.append(value)
+                prefixes.append(prefix)
                 if values.count == IdTree.leafCapacity { flush() }
             }
         }
 
         mutating func flush() {
             guard !values.isEmpty else { return }
-            leaves.append(Node(leaf: values))
+            leaves.append(Node(leaf: values, prefixes: prefixes))
             values = []
+            prefixes = []
         }
 
         mutating func finish() -> [Node] {
@@ -522,11 +617,12 @@ extension IdTree {
     private static func drain(_ node: Node, unique: Bool, into builder: inout Builder) {
         if node.isLeaf {
             if unique {
-                let values = node.values
+                let values = node.values, prefixes = node.prefixes
                 node.values = []
-                builder.append(values)
+                node.prefixes = []
+                builder.append(values, prefixes)
             } else {
-                builder.append(node.values)
+                builder.append(node.values, node.prefixes)
             }
             return
         }

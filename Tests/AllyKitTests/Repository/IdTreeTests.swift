@@ -45,6 +45,9 @@ struct IdTreeTests {
                 "seed \(seed): every other position")
         for probe in probes {
             #expect(tree[probe]?.value == model[probe], "seed \(seed): \(probe)")
+            // Found by prefix alone when it is all of the id; an id with a NUL after it is not.
+            #expect(tree.contains(probe) == (model[probe] != nil), "seed \(seed): contains \(probe)")
+            #expect(!tree.contains(probe + "\u{0}") && tree[probe + "\u{0}"] == nil, "seed \(seed): \(probe) + NUL")
             #expect(tree.position(of: probe) == sorted.firstIndex(of: probe), "seed \(seed): position of \(probe)")
             let prefixed = sorted.filter { $0.utf8.starts(with: probe.utf8) }
             #expect(tree.keys(withPrefix: probe, limit: 7) == Array(prefixed.prefix(7)), "seed \(seed): prefix \(probe)")
@@ -65,7 +68,9 @@ struct IdTreeTests {
             var generator = Seeded(state: seed)
             var tree = IdTree<Entry>(), model: [String: Int] = [:]
             var copies: [(IdTree<Entry>, [String: Int])] = []
-            let alphabet = seed % 2 == 0 ? ["p", "a", "s_", "A"] : ["x"]
+            // Ids of up to seven bytes are told apart by their prefixes alone; longer ones that
+            // share eight bytes (`partner_`, `stakehol`) are read from their entries.
+            let alphabet = seed % 4 == 0 ? ["partner_", "stakeholder_0", "p"] : seed % 2 == 0 ? ["p", "a", "s_", "A"] : ["x"]
             for step in 0..<4000 {
                 let id = Self.randomId(&generator, alphabet: alphabet)
                 switch Int.random(in: 0..<10, using: &generator) {
@@ -90,7 +95,8 @@ struct IdTreeTests {
                     if Int.random(in: 0..<8, using: &generator) == 0 { tree.compact() }
                 }
             }
-            Self.check(tree, against: model, seed: seed, Array(model.keys.prefix(40)) + ["", "p", "p1", "zz", "x29", "A"])
+            Self.check(tree, against: model, seed: seed, Array(model.keys.prefix(40))
+                        + ["", "p", "p1", "zz", "x29", "A", "partner_", "partner_1", "stakeholder_", "p\u{0}1"])
             tree.compact()
             Self.check(tree, against: model, seed: seed, Array(model.keys.prefix(40)) + ["p2", "s_"])
             // Copies taken along the way are untouched by every later edit and compaction.
@@ -115,6 +121,21 @@ struct IdTreeTests {
             let expected = Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) ? -1 : (Array(a.utf8) == Array(b.utf8) ? 0 : 1)
             #expect(SmallKey.compare(a, b) == expected, "\(a.debugDescription) vs \(b.debugDescription)")
         }
+    }
+
+    @Test("an id's prefix is all of it only for up to seven bytes without a NUL; small keys give back their string")
+    func prefixes() {
+        for (id, whole) in [("", true), ("p", true), ("p123456", true), ("p1234567", false), ("partner_1", false),
+                            ("p\u{0}", false), ("\u{0}", false), ("a\u{0}b", false), ("é", true), ("abcdefghijklmnopq", false)] {
+            let prefix = IdTree<Entry>.prefix(id)
+            let bytes = Array(id.utf8.prefix(8)) + Array(repeating: 0, count: 8 - min(8, id.utf8.count))
+            #expect(prefix == bytes.reduce(0) { $0 << 8 | UInt64($1) }, "\(id.debugDescription)")
+            #expect(IdTree<Entry>.prefixIsWhole(id, prefix) == whole, "\(id.debugDescription)")
+        }
+        for id in ["", "a", "p1", "s999999", "abcdefghijklmno", "A_b-9"] {
+            #expect(SmallKey(id)?.string == id, "\(id)")
+        }
+        #expect(SmallKey("abcdefghijklmnop") == nil && SmallKey("é") == nil)
     }
 
     @Test("removing everything, in any order, leaves an empty tree that takes new entries")
