@@ -52,21 +52,28 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
         var keys: [String]
         /// A leaf's entries, ascending by id; empty in inner nodes.
         var values: [Element]
-        /// A leaf's ids' first eight bytes (`IdTree.prefix`), in the same order: a search reads
-        /// these, not the entries (an entity's id is in its box, one cache miss a step), and
-        /// reads an entry only where its prefix equals the key's.
-        var prefixes: [UInt64]
+        /// A leaf's ids' first eight bytes (`IdTree.prefix`), in the same order, each as its
+        /// distance above `base` (at most `Distance.max`, which stands for any distance from
+        /// there up): a search reads these, not the entries (an entity's id is in its box, one
+        /// cache miss a step), and reads an entry only where they cannot tell. Four bytes an
+        /// entry: the ids of a leaf are close together, and their distances small.
+        var distances: [Distance]
+        /// At most every prefix in the leaf.
+        var base: UInt64
         /// An inner node's children; empty in leaves.
         var children: [Node]
         /// Entries under this node.
         var count: Int
         let isLeaf: Bool
 
+        /// A leaf of `values`, whose ids have `prefixes`.
         init(leaf values: [Element], prefixes: [UInt64]) {
             assert(values.count == prefixes.count)
             self.keys = []
             self.values = values
-            self.prefixes = prefixes
+            let base = prefixes.first ?? 0
+            self.base = base
+            self.distances = prefixes.map { IdTree.distance($0, above: base) }
             self.children = []
             self.count = values.count
             self.isLeaf = true
@@ -75,7 +82,8 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
         init(children: [Node]) {
             self.keys = children.map(\.firstKey)
             self.values = []
-            self.prefixes = []
+            self.distances = []
+            self.base = 0
             self.children = children
             self.count = children.reduce(0) { $0 + $1.count }
             self.isLeaf = false
@@ -84,7 +92,8 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
         private init(copying node: Node) {
             keys = node.keys
             values = node.values
-            prefixes = node.prefixes
+            distances = node.distances
+            base = node.base
             children = node.children
             count = node.count
             isLeaf = node.isLeaf
@@ -102,20 +111,22 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
             return lowerBound(key, prefix: prefix, whole: IdTree.prefixIsWhole(key, prefix))
         }
 
-        /// `lowerBound` given `key`'s prefix: the prefixes decide, but where they are equal and
-        /// the prefix is not all of the key (then the entry's id is read).
+        /// `lowerBound` given `key`'s prefix: the distances decide, but where they are equal
+        /// and the prefix is not all of the key, or both are `Distance.max` (then the entry's
+        /// id is read).
         @inline(__always)
         func lowerBound(_ key: String, prefix: UInt64, whole: Bool) -> Int {
-            prefixes.withUnsafeBufferPointer { prefixes in
-                var low = 0, high = prefixes.count
+            // Below the base, the key is below every id here.
+            guard prefix >= base else { return 0 }
+            let distance = IdTree.distance(prefix, above: base)
+            return distances.withUnsafeBufferPointer { distances in
+                var low = 0, high = distances.count
                 while low < high {
                     let mid = (low + high) >> 1
-                    let other = prefixes[mid]
-                    if other < prefix || (other == prefix && !whole && SmallKey.compare(values[mid].treeKey, key) < 0) {
-                        low = mid + 1
-                    } else {
-                        high = mid
-                    }
+                    let other = distances[mid]
+                    let below = other != distance ? other < distance
+                        : (other == Distance.max || !whole) && SmallKey.compare(values[mid].treeKey, key) < 0
+                    if below { low = mid + 1 } else { high = mid }
                 }
                 return low
             }
@@ -128,8 +139,15 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
             let prefix = IdTree.prefix(key)
             let whole = IdTree.prefixIsWhole(key, prefix)
             let index = lowerBound(key, prefix: prefix, whole: whole)
-            guard index < prefixes.count, prefixes[index] == prefix else { return (index, false) }
-            return (index, whole || SmallKey.compare(values[index].treeKey, key) == 0)
+            guard index < distances.count, prefix >= base else { return (index, false) }
+            let distance = IdTree.distance(prefix, above: base)
+            guard distances[index] == distance else { return (index, false) }
+            return (index, (whole && distance != Distance.max) || SmallKey.compare(values[index].treeKey, key) == 0)
+        }
+
+        /// The prefix of the entry at `index`: from its distance, or (past `Distance.max`) its id.
+        func prefix(at index: Int) -> UInt64 {
+            distances[index] == Distance.max ? IdTree.prefix(values[index].treeKey) : base + UInt64(distances[index])
         }
 
         /// In an inner node: the child whose range holds `key`, the last one whose separator
@@ -165,10 +183,18 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
         /// Puts a new entry at `index` of this leaf; returns the right half if the leaf split.
         private func insertEntry(_ value: Element, prefix: UInt64, at index: Int, _ state: inout Insertion) -> Node? {
             state.appending = index == values.count
+            if prefix < base {
+                // A new lowest prefix: every distance grows by as much (saturating stays true).
+                let lower = IdTree.distance(base, above: prefix)
+                for i in distances.indices where distances[i] != Distance.max {
+                    distances[i] = IdTree.distance(UInt64(distances[i]) + UInt64(lower), above: 0)
+                }
+                base = prefix
+            }
             IdTree.makeRoom(in: &values)
-            IdTree.makeRoom(in: &prefixes)
+            IdTree.makeRoom(in: &distances)
             values.insert(value, at: index)
-            prefixes.insert(prefix, at: index)
+            distances.insert(IdTree.distance(prefix, above: base), at: index)
             count += 1
             guard values.count > IdTree.leafCapacity else { return nil }
             state.leafSplits += 1
@@ -193,10 +219,12 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
         /// other insert splits in half.
         private func splitLeaf(appending: Bool) -> Node {
             let cut = appending ? values.count - 1 : values.count / 2
-            let right = Node(leaf: Array(values[cut...]), prefixes: Array(prefixes[cut...]))
+            // The right half measured from its own first id (ids filled in order would otherwise
+            // all be measured from the first leaf's, and soon too far for four bytes).
+            let right = Node(leaf: Array(values[cut...]), prefixes: (cut..<values.count).map(prefix(at:)))
             // A new array, sized to what it holds (cutting the old one would keep its room).
             values = Array(values[..<cut])
-            prefixes = Array(prefixes[..<cut])
+            distances = Array(distances[..<cut])
             count = values.count
             return right
         }
@@ -217,7 +245,7 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
                 let (index, found) = slot(key)
                 guard found else { return nil }
                 count -= 1
-                prefixes.remove(at: index)
+                distances.remove(at: index)
                 return values.remove(at: index)
             }
             let index = childIndex(key)
@@ -310,6 +338,15 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
     @inline(__always)
     static func hasZeroByte(_ word: UInt64) -> Bool {
         (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0
+    }
+
+    /// How far a prefix is above a leaf's base, in four bytes: `Distance.max` for that far or further.
+    typealias Distance = UInt32
+
+    @inline(__always)
+    static func distance(_ prefix: UInt64, above base: UInt64) -> Distance {
+        let distance = prefix - base
+        return distance >= UInt64(Distance.max) ? Distance.max : Distance(truncatingIfNeeded: distance)
     }
 
     subscript(key: String) -> Element? { root?.find(key) }
@@ -617,12 +654,12 @@ extension IdTree {
     private static func drain(_ node: Node, unique: Bool, into builder: inout Builder) {
         if node.isLeaf {
             if unique {
-                let values = node.values, prefixes = node.prefixes
+                let values = node.values, prefixes = node.values.indices.map(node.prefix(at:))
                 node.values = []
-                node.prefixes = []
+                node.distances = []
                 builder.append(values, prefixes)
             } else {
-                builder.append(node.values, node.prefixes)
+                builder.append(node.values, node.values.indices.map(node.prefix(at:)))
             }
             return
         }

@@ -138,6 +138,27 @@ struct IdTreeTests {
         #expect(SmallKey("abcdefghijklmnop") == nil && SmallKey("é") == nil)
     }
 
+    @Test("ids inserted ascending, descending and far apart are all found: leaves measure them from their lowest")
+    func distances() {
+        // Descending: each new id is a leaf's lowest (its base moves down); far apart: distances
+        // past four bytes, which leave the comparison to the ids themselves.
+        let orders: [[String]] = [
+            (0..<3000).map { "s\($0)" }, (0..<3000).reversed().map { "s\($0)" },
+            (0..<3000).map { ["A", "p", "s", "zz", "partner_"][$0 % 5] + String($0 * 7919 % 3000) },
+            (0..<3000).reversed().map { String(repeating: "x", count: $0 % 11) + "\($0)" },
+        ]
+        for (number, ids) in orders.enumerated() {
+            var tree = IdTree<Entry>(), model: [String: Int] = [:]
+            for (value, id) in ids.enumerated() {
+                let inserted = tree.insertNew(Entry(id, value))
+                if inserted { model[id] = value }
+            }
+            Self.check(tree, against: model, seed: UInt64(number), Array(ids.prefix(60)) + ids.suffix(60) + ["s", "s30000", "A", "x"])
+            tree.compact()
+            Self.check(tree, against: model, seed: UInt64(number), Array(ids.prefix(30)) + ["s1500", "zz"])
+        }
+    }
+
     @Test("removing everything, in any order, leaves an empty tree that takes new entries")
     func removeAll() {
         var generator = Seeded(state: 99)
