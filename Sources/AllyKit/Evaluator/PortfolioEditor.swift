@@ -92,7 +92,11 @@ struct PortfolioEditor {
             for other in stakeholder.knows where !runtime.exists(.stakeholder, other) { return false }
         }
         guard (try? validator.checkInvariants(entity, range: definition.idRange)) != nil else { return false }
-        guard runtime.portfolio.insertNew(entity) else { throw taken(entity.type, entity.id, at: definition.idRange) }
+        // Its index entries and mirrored ties wait for the session's next `settle` (a run of
+        // definitions stores them in id order, a batch at a time).
+        guard runtime.portfolio.insertNew(entity, deferringEdits: true) else {
+            throw taken(entity.type, entity.id, at: definition.idRange)
+        }
         return true
     }
 

@@ -138,6 +138,9 @@ public final class Session {
         // A script or shell line that added or removed many entities leaves sparse trees: compact
         // them once it is done (not inside a `load`, whose caller's statement is still running).
         defer { if loading.isEmpty { current.portfolio.compactIfSparse() } }
+        // Definitions leave their index entries and mirrored ties for later (`Portfolio.settle`):
+        // settled before any other statement runs, and when the script is done.
+        defer { current.portfolio.settle() }
         // A large script is read on a second thread while its statements run (starting while
         // this one checks the encoding; nothing it read runs if that check fails).
         let readAhead = prefetch ?? (file.bytes.count >= Prefetching.minimumBytes)
@@ -197,6 +200,7 @@ public final class Session {
             case .statement(let statement):
                 // (A definition the decoder left to the parser only adds too.)
                 if case .define = statement.kind {} else { epoch += 1 }
+                current.portfolio.settle()
                 if let stop = attempt(statement.range, { try executeTopLevel(statement, file: file, sink: sink) }) { return stop }
             case .definition(let definition):
                 if let stop = attempt(definition.range, timed: false, { try execute(definition, file: file, sink: sink) }) { return stop }
@@ -393,6 +397,7 @@ public final class Session {
         let stored = try inPlace { runtime in try PortfolioEditor(runtime: runtime, file: file).define(definition, epoch: epoch) }
         partnersConfirmedAhead += definition.confirmedPartners(at: epoch).nonzeroBitCount
         guard stored else {
+            current.portfolio.settle()
             var parser = Parser(file: file, at: definition.range.lower)
             switch parser.nextStatement() {
             case .success(let statement)?: return try execute(statement, file: file, sink: sink)

@@ -15,7 +15,10 @@ public struct Portfolio: Sendable {
     private var stakeholderBoxes = IdTree<Entity>()
     public var partners: EntityLookup<Partner> { EntityLookup(boxes: partnerBoxes) }
     public var agreements: EntityLookup<Agreement> { EntityLookup(boxes: agreementBoxes) }
-    public var stakeholders: EntityLookup<Stakeholder> { EntityLookup(boxes: stakeholderBoxes) }
+    public var stakeholders: EntityLookup<Stakeholder> {
+        assert(deferred.isEmpty, "a stakeholder's ties read before deferred edits were settled")
+        return EntityLookup(boxes: stakeholderBoxes)
+    }
     /// Triggers by name.
     public internal(set) var triggers = TreeDictionary<String, TriggerDefinition>()
 
@@ -23,6 +26,15 @@ public struct Portfolio: Sendable {
     private var agreementsByPartner = IdTree<SortedIds>()
     /// partner id → ids of the stakeholders whose org it is (sorted).
     private var stakeholdersByOrg = IdTree<SortedIds>()
+
+    /// Relation-index entries and mirrored ties that new entities stored with
+    /// `insertNew(_:deferringEdits:)` left for later: applied by `settle`, a batch at a time in
+    /// id order, so that a script's million definitions visit the indexes and the stakeholders
+    /// they tie to in order (a few cache misses a leaf) rather than at random (several an edit).
+    /// Every mutator settles first; reads that depend on them assert that nothing is left.
+    private var deferred = DeferredEdits()
+    /// Pairs deferred at most before `insertNew` settles them itself (smaller in tests).
+    var deferredEditsLimit = DeferredEdits.batch
 
     /// Every entity of a type in id order, built on first use and dropped by any change to
     /// that type, so repeated queries on an unchanged portfolio skip the lookups.
@@ -74,6 +86,7 @@ public struct Portfolio: Sendable {
 
     /// Every entity of a type, in id order.
     public func allEntities(_ type: EntityType) -> [Entity] {
+        assert(deferred.isEmpty, "entities read before deferred edits were settled")
         switch type {
         case .partner: return partnerRows.rows { partnerBoxes.values }
         case .agreement: return agreementRows.rows { agreementBoxes.values }
@@ -86,6 +99,7 @@ public struct Portfolio: Sendable {
     /// Built from the tree when the rows are not cached: a scan that only counts or summarizes
     /// a million stakeholders does not keep 8 MB of rows it never reads.
     func column(_ field: FieldSpec, of type: EntityType) -> Column? {
+        assert(deferred.isEmpty, "a column read before deferred edits were settled")
         let cache = rowsCache(type)
         let tree = boxes(of: type)
         return cache.column(field.name) {
@@ -104,6 +118,7 @@ public struct Portfolio: Sendable {
     }
 
     public func entity(_ key: EntityKey) -> Entity? {
+        assert(deferred.isEmpty || key.type != .stakeholder, "a stakeholder read before deferred edits were settled")
         switch key.type {
         case .partner: return partnerBoxes[key.id]
         case .agreement: return agreementBoxes[key.id]
@@ -119,8 +134,15 @@ public struct Portfolio: Sendable {
         }
     }
 
-    public func agreementIds(ofPartner id: String) -> [String] { agreementsByPartner[id]?.ids ?? [] }
-    public func stakeholderIds(ofPartner id: String) -> [String] { stakeholdersByOrg[id]?.ids ?? [] }
+    public func agreementIds(ofPartner id: String) -> [String] {
+        assert(deferred.isEmpty, "a relation index read before deferred edits were settled")
+        return agreementsByPartner[id]?.ids ?? []
+    }
+
+    public func stakeholderIds(ofPartner id: String) -> [String] {
+        assert(deferred.isEmpty, "a relation index read before deferred edits were settled")
+        return stakeholdersByOrg[id]?.ids ?? []
+    }
 
     /// The id of the partner marked `home`, kept by `put` and `removeEntity`.
     private var homeId: String?
@@ -131,35 +153,72 @@ public struct Portfolio: Sendable {
     // MARK: Writing
 
     public mutating func put(_ partner: Partner) {
+        settle()
         stored(partner, old: partnerBoxes.updateValue(.partner(partner)))
     }
 
     public mutating func put(_ agreement: Agreement) {
+        settle()
         stored(agreement, old: agreementBoxes.updateValue(.agreement(agreement)).flatMap(Agreement.unwrap))
     }
 
     /// Stores a stakeholder and mirrors its ties on the stakeholders it knows (ties are undirected).
     public mutating func put(_ stakeholder: Stakeholder) {
+        settle()
         let stakeholder = Self.normalized(stakeholder)
         stored(stakeholder, old: stakeholderBoxes.updateValue(.stakeholder(stakeholder)).flatMap(Stakeholder.unwrap))
     }
 
     /// Stores an entity whose id is not taken yet, with one look-up of the id (an import's
     /// rows); false, and nothing changed, if the id exists.
-    public mutating func insertNew(_ entity: Entity) -> Bool {
+    ///
+    /// `deferringEdits`: the relation indexes and the ties mirrored on other stakeholders are
+    /// updated later, by `settle` (which a batch's worth of them also calls); until then only
+    /// which entities exist may be read. For a run of definitions, whose caller settles before
+    /// anything else runs; not while changes are tracked (they belong to their statement).
+    public mutating func insertNew(_ entity: Entity, deferringEdits: Bool = false) -> Bool {
+        let deferring = deferringEdits && !tracksChanges
+        if !deferring { settle() }
         switch entity {
         case .partner(let partner):
             guard partnerBoxes.insertNew(entity) else { return false }
             stored(partner, old: nil)
         case .agreement(let agreement):
             guard agreementBoxes.insertNew(entity) else { return false }
-            stored(agreement, old: nil)
+            if deferring {
+                EntityRows.invalidate(&agreementRows)
+                for party in agreement.parties { deferred.parties.append(party.partner, agreement.id) }
+            } else {
+                stored(agreement, old: nil)
+            }
         case .stakeholder(let stakeholder):
             let stakeholder = Self.normalized(stakeholder)
             guard stakeholderBoxes.insertNew(.stakeholder(stakeholder)) else { return false }
-            stored(stakeholder, old: nil)
+            if deferring {
+                EntityRows.invalidate(&stakeholderRows)
+                deferred.orgs.append(stakeholder.org, stakeholder.id)
+                for other in stakeholder.knows where other != stakeholder.id { deferred.ties.append(other, stakeholder.id) }
+            } else {
+                stored(stakeholder, old: nil)
+            }
         }
+        if deferred.count >= deferredEditsLimit { settle() }
         return true
+    }
+
+    /// Applies the edits `insertNew(_:deferringEdits:)` deferred: each list sorted by the id it
+    /// goes to, so the trees are walked in order.
+    public mutating func settle() {
+        guard !deferred.isEmpty else { return }
+        var edits = DeferredEdits()
+        swap(&edits, &deferred)
+        edits.parties.forEachKey { partner, ids in
+            agreementsByPartner.modify(partner, default: { SortedIds(key: partner, ids: []) }) { $0.ids.mergeSorted(ids) }
+        }
+        edits.orgs.forEachKey { partner, ids in
+            stakeholdersByOrg.modify(partner, default: { SortedIds(key: partner, ids: []) }) { $0.ids.mergeSorted(ids) }
+        }
+        edits.ties.forEachKey { other, ids in editTies(of: other, adding: ids.count) { $0.mergeSorted(ids) } }
     }
 
     // What storing an entity entails besides the tree: the caches, the relation indexes, the
@@ -214,22 +273,23 @@ public struct Portfolio: Sendable {
         }
         if old == nil {
             // A new stakeholder's ties are all new (and each once: `normalized`); no sets needed.
-            for other in stakeholder.knows where other != stakeholder.id { editTies(of: other) { $0.insertSorted(stakeholder.id) } }
+            for other in stakeholder.knows where other != stakeholder.id { editTies(of: other, adding: 1) { $0.insertSorted(stakeholder.id) } }
         } else if old?.knows != stakeholder.knows {
             let before = Set(old?.knows ?? []), after = Set(stakeholder.knows)
-            for other in after.subtracting(before) where other != stakeholder.id { editTies(of: other) { $0.insertSorted(stakeholder.id) } }
-            for other in before.subtracting(after) where other != stakeholder.id { editTies(of: other) { $0.removeAll { $0 == stakeholder.id } } }
+            for other in after.subtracting(before) where other != stakeholder.id { editTies(of: other, adding: 1) { $0.insertSorted(stakeholder.id) } }
+            for other in before.subtracting(after) where other != stakeholder.id { editTies(of: other, adding: 0) { $0.removeAll { $0 == stakeholder.id } } }
         }
         if tracksChanges { touched.append(EntityKey(.stakeholder, stakeholder.id)) }
     }
 
-    private mutating func editTies(of id: String, _ edit: (inout [String]) -> Void) {
-        guard var other = stakeholders[id] else { return }
+    /// Edits the ties of stakeholder `id`, which adds at most `adding` of them.
+    private mutating func editTies(of id: String, adding: Int, _ edit: (inout [String]) -> Void) {
+        guard var other = stakeholderBoxes[id].flatMap(Stakeholder.unwrap) else { return }
         let before = other.knows
         // The list is shared with the stored box, so the edit copies it anyway: copied here with
-        // room for exactly the one tie an edit adds (a million short lists, none left with slack).
+        // room for exactly the ties an edit adds (a million short lists, none left with slack).
         var knows: [String] = []
-        knows.reserveCapacity(before.count + 1)
+        knows.reserveCapacity(before.count + adding)
         knows.append(contentsOf: before)
         edit(&knows)
         other.knows = knows
@@ -242,6 +302,7 @@ public struct Portfolio: Sendable {
 
     /// Removes one entity and nothing else; cascades are `PortfolioEditor`'s job.
     public mutating func removeEntity(_ key: EntityKey) {
+        settle()
         switch key.type {
         case .partner:
             guard partnerBoxes.removeValue(forKey: key.id) != nil else { return }
@@ -257,7 +318,7 @@ public struct Portfolio: Sendable {
             guard let old = stakeholderBoxes.removeValue(forKey: key.id).flatMap(Stakeholder.unwrap) else { return }
             EntityRows.invalidate(&stakeholderRows)
             stakeholdersByOrg.remove(old.id, from: old.org)
-            for other in old.knows where other != old.id { editTies(of: other) { $0.removeAll { $0 == old.id } } }
+            for other in old.knows where other != old.id { editTies(of: other, adding: 0) { $0.removeAll { $0 == old.id } } }
         }
         if tracksChanges { touched.append(key) }
     }
@@ -268,6 +329,7 @@ public struct Portfolio: Sendable {
     /// entities, their order and every cache stay as they are. Called after each statement
     /// the session runs, so a load or an import is compacted once, when it is done.
     public mutating func compactIfSparse() {
+        settle()
         if partnerBoxes.isSparse { partnerBoxes.compact() }
         if agreementBoxes.isSparse { agreementBoxes.compact() }
         if stakeholderBoxes.isSparse { stakeholderBoxes.compact() }
@@ -297,6 +359,67 @@ extension Agreement: EntityPayload {
 
 extension Stakeholder: EntityPayload {
     public static func unwrap(_ entity: Entity) -> Stakeholder? { if case .stakeholder(let s) = entity { return s } else { return nil } }
+}
+
+/// What `Portfolio.insertNew(_:deferringEdits:)` leaves for `settle`: (key, id) pairs, each
+/// an id to add to the sorted list under key.
+struct DeferredEdits {
+    /// Pairs held at most before they are applied: enough that a batch visits much of a tree in
+    /// order, few enough that they take a few megabytes.
+    static let batch = 1 << 18
+
+    /// (partner, agreement naming it as a party).
+    var parties = Pairs()
+    /// (partner, stakeholder whose org it is).
+    var orgs = Pairs()
+    /// (stakeholder, new stakeholder that knows it).
+    var ties = Pairs()
+
+    var isEmpty: Bool { parties.count == 0 && orgs.count == 0 && ties.count == 0 }
+    var count: Int { parties.count + orgs.count + ties.count }
+
+    /// Pairs of ids; those of small ids (nearly all) as plain integers, which sort without
+    /// touching memory or reference counts and turn back into the same strings.
+    struct Pairs {
+        private var small: [(key: SmallKey, id: SmallKey)] = []
+        private var other: [(key: String, id: String)] = []
+
+        var count: Int { small.count + other.count }
+
+        mutating func append(_ key: String, _ id: String) {
+            if let k = SmallKey(key), let i = SmallKey(id) {
+                assert(k.string == key && i.string == id)
+                small.append((k, i))
+            } else {
+                other.append((key, id))
+            }
+        }
+
+        /// Calls `body` with each key and its ids (ascending, no repeats), keys in byte order
+        /// within each of the two kinds of pairs (a key may come twice: once per kind).
+        func forEachKey(_ body: (String, [String]) -> Void) {
+            let sortedSmall = small.sorted { $0.key != $1.key ? $0.key < $1.key : $0.id < $1.id }
+            var start = 0
+            while start < sortedSmall.count {
+                var end = start + 1
+                while end < sortedSmall.count, sortedSmall[end].key == sortedSmall[start].key { end += 1 }
+                body(sortedSmall[start].key.string!, sortedSmall[start..<end].map { $0.id.string! })
+                start = end
+            }
+            let fast = SmallKey.isAvailable
+            let sortedOther = other.sorted {
+                let order = SmallKey.compare($0.key, $1.key, fast: fast)
+                return order != 0 ? order < 0 : SmallKey.compare($0.id, $1.id, fast: fast) < 0
+            }
+            start = 0
+            while start < sortedOther.count {
+                var end = start + 1
+                while end < sortedOther.count, sortedOther[end].key == sortedOther[start].key { end += 1 }
+                body(sortedOther[start].key, sortedOther[start..<end].map(\.id))
+                start = end
+            }
+        }
+    }
 }
 
 /// A sorted id list held by a relation index, under the id it belongs to.
@@ -363,6 +486,30 @@ extension Array where Element == String {
             }
         }
         return found
+    }
+
+    /// Adds `ids` (ascending, no repeats) keeping byte-wise ascending order and no duplicates:
+    /// appended when they all go after the last (the usual case), merged otherwise.
+    mutating func mergeSorted(_ ids: [String]) {
+        guard let first = ids.first else { return }
+        if isEmpty || SmallKey.compare(self[count - 1], first) < 0 {
+            reserveCapacity(count + ids.count)
+            append(contentsOf: ids)
+            return
+        }
+        if ids.count == 1 {
+            insertSorted(first)
+            return
+        }
+        var merged: [String] = []
+        merged.reserveCapacity(count + ids.count)
+        var i = 0, j = 0
+        while i < count || j < ids.count {
+            let order = i == count ? 1 : j == ids.count ? -1 : SmallKey.compare(self[i], ids[j])
+            if order <= 0 { merged.append(self[i]); i += 1 } else { merged.append(ids[j]); j += 1 }
+            if order == 0 { j += 1 }
+        }
+        self = merged
     }
 
     /// Inserts keeping byte-wise ascending order and no duplicates.
