@@ -6,6 +6,10 @@ enum ScriptItem: Sendable {
     indirect case statement(Statement)
     /// A syntax error (the reader has skipped to the next statement).
     indirect case failure(Diagnostic)
+    /// What looks like a definition from `start`, left for the running thread to read
+    /// (`ScriptReader.next(decoding:)`); the reader went on at `end`, where the decoder would
+    /// have ended it.
+    case undecoded(start: Int, end: Int)
 
     /// Where the statement starts in the source (nil for an error).
     var start: Int? {
@@ -13,6 +17,7 @@ enum ScriptItem: Sendable {
         case .definition(let definition): return definition.range.lower
         case .statement(let statement): return statement.range.lower
         case .failure: return nil
+        case .undecoded(let start, _): return start
         }
     }
 }
@@ -21,18 +26,29 @@ enum ScriptItem: Sendable {
 /// definition `DefinitionDecoder` takes, and parsed otherwise: the errors and every other
 /// statement are the parser's.
 struct ScriptReader {
+    let file: SourceFile
     private var parser: Parser
     /// nil: every statement is parsed (what tests compare the decoded ones with).
     private var decoder: DefinitionDecoder?
 
-    init(file: SourceFile, decodesDefinitions: Bool = true) {
-        parser = Parser(file: file)
+    init(file: SourceFile, decodesDefinitions: Bool = true, at position: Int = 0) {
+        self.file = file
+        parser = position == 0 ? Parser(file: file) : Parser(file: file, at: position)
         decoder = decodesDefinitions ? DefinitionDecoder(file: file) : nil
     }
 
-    /// The next statement, or nil at the end of the source.
-    mutating func next() -> ScriptItem? {
+    /// Where the next statement starts (nil at the end of the source).
+    mutating func nextStart() -> Int? { parser.nextStatementStart() }
+
+    /// The next statement, or nil at the end of the source. With `decoding` false, a definition
+    /// is only skipped (`undecoded`), when where it ends is plain (`definitionEnd`): the
+    /// reading thread leaves it to the running thread when that one has time to spare.
+    mutating func next(decoding: Bool = true) -> ScriptItem? {
         guard let start = parser.nextStatementStart() else { return nil }
+        if !decoding, decoder != nil, let end = Self.definitionEnd(file.bytes, at: start) {
+            parser.resume(at: end)
+            return .undecoded(start: start, end: end)
+        }
         // (Decoded in place: a copy of the decoder would copy its word cache.)
         if let (definition, end) = decoder?.decode(at: start) ?? nil {
             parser.resume(at: end)
@@ -43,5 +59,55 @@ struct ScriptReader {
         case .failure(let diagnostic)?: return .failure(diagnostic)
         case nil: return nil
         }
+    }
+
+    /// Where a definition that starts at `start` ends as `DefinitionDecoder` would end it
+    /// (past the newline or `;` after its closing `}`), found by a scan of its bytes alone: the
+    /// keyword, brackets that nest and close (strings and comments skipped), then what
+    /// `DefinitionTokens.lineEnd` allows. nil for anything else, or past 16 KB. Only a guess:
+    /// whoever reads the statement checks that it ends there.
+    static func definitionEnd(_ bytes: UnsafeRawBufferPointer, at start: Int) -> Int? {
+        var cursor = start
+        func word(_ text: StaticString) -> Bool {
+            let count = text.utf8CodeUnitCount
+            guard cursor + count < bytes.count else { return false }
+            for offset in 0..<count where bytes[cursor + offset] != text.utf8Start[offset] { return false }
+            return bytes[cursor + count] == 0x20
+        }
+        if word("partner") { cursor += 7 } else if word("agreement") { cursor += 9 } else if word("stakeholder") { cursor += 11 } else {
+            return nil
+        }
+        let limit = min(bytes.count, start + 16 << 10)
+        // The closing bracket each open one waits for, innermost last (at most 16 deep).
+        var closers: [UInt8] = []
+        while cursor < limit {
+            let byte = bytes[cursor]
+            cursor += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                while cursor < limit, bytes[cursor] != UInt8(ascii: "\"") {
+                    if bytes[cursor] == 0x0A { return nil }
+                    cursor += bytes[cursor] == UInt8(ascii: "\\") ? 2 : 1
+                }
+                cursor += 1
+            case UInt8(ascii: "#"):
+                while cursor < limit, bytes[cursor] != 0x0A { cursor += 1 }
+            case 0x0A:
+                // Only inside the body: before its `{` a newline ends the statement.
+                if closers.isEmpty { return nil }
+            case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "("):
+                // The body is the first bracket; deeper than any definition goes, guess no more.
+                if closers.isEmpty, byte != UInt8(ascii: "{") { return nil }
+                if closers.count == 16 { return nil }
+                closers.append(byte == UInt8(ascii: "{") ? UInt8(ascii: "}") : byte == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: ")"))
+            case UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: ")"):
+                guard closers.last == byte else { return nil }
+                closers.removeLast()
+                if closers.isEmpty { return try? DefinitionTokens.lineEnd(after: cursor, in: bytes) }
+            default:
+                break
+            }
+        }
+        return nil
     }
 }

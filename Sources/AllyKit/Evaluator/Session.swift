@@ -116,6 +116,12 @@ public final class Session {
     var partnersPublishedEvery = 4_096
     /// Partners named by decoded definitions and found by the reading thread (for tests).
     private(set) var partnersConfirmedAhead = 0
+    /// The share of a large script's definitions its reading thread decodes, fixed (tests); nil
+    /// adjusts it so that neither thread waits on the other (`StatementPrefetcher`).
+    var readerDecodedShare: Double?
+    /// Definitions the reading thread left undecoded, and how many of those it guessed the end
+    /// of wrongly (for tests).
+    private(set) var leftUndecoded = 0, undecodedResyncs = 0
 
     /// Runs a script statement by statement; `prefetch` forces (or forbids) parsing ahead on
     /// a second thread, which by default large scripts do.
@@ -145,7 +151,8 @@ public final class Session {
         // this one checks the encoding; nothing it read runs if that check fails).
         let readAhead = prefetch ?? (file.bytes.count >= Prefetching.minimumBytes)
         let partners = readAhead ? PublishedPartners() : nil
-        let prefetcher = readAhead ? StatementPrefetcher(file: file, decodesDefinitions: decodesDefinitions, partners: partners) : nil
+        var prefetcher = readAhead ? StatementPrefetcher(file: file, decodesDefinitions: decodesDefinitions, partners: partners,
+                                                         decodedShare: readerDecodedShare) : nil
         defer {
             prefetcher?.finish()
             partners?.clear()
@@ -158,9 +165,27 @@ public final class Session {
         epoch += 1
         var sincePublished = 0
         var reader = readAhead ? nil : ScriptReader(file: file, decodesDefinitions: decodesDefinitions)
+        /// This thread's decoder, for the definitions the reading thread left to it.
+        var decoder: DefinitionDecoder?
         func nextStatement() -> ScriptItem? {
-            if let prefetcher { return prefetcher.next() }
-            return reader?.next()
+            guard let ahead = prefetcher else { return reader?.next() }
+            guard let item = ahead.next() else { return nil }
+            guard case .undecoded(let start, let end) = item else { return item }
+            leftUndecoded += 1
+            if decoder == nil { decoder = DefinitionDecoder(file: file) }
+            if let (definition, decodedEnd) = decoder!.decode(at: start), decodedEnd == end { return .definition(definition) }
+            // Not the usual definition after all: read here as the reading thread would have.
+            var own = ScriptReader(file: file, decodesDefinitions: decodesDefinitions, at: start)
+            let read = own.next()
+            var after = Parser(file: file, at: end)
+            if own.nextStart() != after.nextStatementStart() {
+                // The reading thread went on from the wrong place: the rest is read here.
+                undecodedResyncs += 1
+                ahead.finish()
+                prefetcher = nil
+                reader = own
+            }
+            return read
         }
         var status = RunStatus.success
         /// Runs one statement, written at `range`: nil to go on, or the status to stop with.
@@ -192,6 +217,8 @@ public final class Session {
         while let next = nextStatement() {
             if Interrupt.isRequested { return .interrupted }
             switch next {
+            case .undecoded:
+                assertionFailure("nextStatement reads what the reading thread left undecoded")
             case .failure(let diagnostic):
                 if reportIfChanged(file, sink: sink) { return .failed }
                 sink.report(diagnostic)

@@ -19,10 +19,19 @@ final class ProducerPace: @unchecked Sendable {
     /// The share of elements the producer does the optional work for, in steps of 1/32.
     private(set) var share = 1.0
     private var credit = 0.0
+    /// Whether `share` stays as it was set (tests).
+    private let fixed: Bool
+
+    /// Adjusted from 1 (all of it), or `fixed` at a share.
+    init(fixed share: Double? = nil) {
+        self.share = share ?? 1
+        self.fixed = share != nil
+    }
 
     /// The reader waited on an empty queue (it has time to spare: the producer does less), or
     /// the producer waited on a full one (the reader is the slower: the producer does more).
     func handedOver(readerWaited: Bool, producerWaited: Bool) {
+        if fixed { return }
         if readerWaited { share = max(0, share - 1.0 / 32) } else if producerWaited { share = min(1, share + 1.0 / 32) }
     }
 
@@ -61,15 +70,14 @@ final class Prefetcher<Element>: @unchecked Sendable {
     /// Starts `produce` on a new thread; it calls `emit` with each element in order and stops
     /// when `emit` returns false (the reader has finished).
     convenience init(batchSize: Int = 64, capacity: Int = 512, produce: @escaping @Sendable (_ emit: (Element) -> Bool) -> Void) {
-        self.init(batchSize: batchSize, capacity: capacity) { emit, _ in produce(emit) }
+        self.init(batchSize: batchSize, capacity: capacity, pace: ProducerPace()) { emit, _ in produce(emit) }
     }
 
     /// The same, and `produce` is told (through `pace`) how much optional work to do.
-    init(batchSize: Int = 64, capacity: Int = 512,
+    init(batchSize: Int = 64, capacity: Int = 512, pace: ProducerPace = ProducerPace(),
          produce: @escaping @Sendable (_ emit: (Element) -> Bool, _ pace: ProducerPace) -> Void) {
         self.batchSize = batchSize
         self.capacity = capacity
-        let pace = ProducerPace()
         self.pace = pace
         let thread = Thread { [self] in
             var batch: [Element] = []
@@ -211,22 +219,28 @@ struct PartnerConfirmer {
 /// decoded into their entities (`DefinitionDecoder`), with the partners they name looked up in
 /// the latest `PublishedPartners`, the rest parsed. They come out exactly as `ScriptReader`
 /// gives them; the running thread then only looks up the other entities a definition names
-/// and stores it.
+/// and stores it. Decoding is the reading thread's optional work: while the running thread
+/// waits on it, it leaves some definitions undecoded (`ScriptItem.undecoded`) for the running
+/// thread to read, as many as keep the two equally busy.
 final class StatementPrefetcher: @unchecked Sendable {
     private let prefetcher: Prefetcher<ScriptItem>
 
-    init(file: SourceFile, decodesDefinitions: Bool = true, partners: PublishedPartners? = nil) {
+    /// `decodedShare`: the share of definitions the reading thread decodes, fixed (tests);
+    /// nil adjusts it as the run goes.
+    init(file: SourceFile, decodesDefinitions: Bool = true, partners: PublishedPartners? = nil, decodedShare: Double? = nil) {
         // Definitions are small and many: larger batches than the default, fewer hand-overs.
-        prefetcher = Prefetcher(batchSize: 256, capacity: 2_048) { emit in
+        prefetcher = Prefetcher(batchSize: 256, capacity: 2_048, pace: ProducerPace(fixed: decodedShare)) { emit, pace in
             var reader = ScriptReader(file: file, decodesDefinitions: decodesDefinitions)
-            // Pages of a mapped script behind the statements read are handed back now and then
-            // (the running statements hold their own copies of names and literals).
+            // Pages of a mapped script well behind the statements read are handed back now and
+            // then (the running statements hold their own copies of names and literals; those
+            // left undecoded are read again from the file should their pages be gone).
             var released = 0
+            let behind = 8 << 20
             var confirmer = partners.map(PartnerConfirmer.init)
-            while var item = reader.next() {
-                if let start = item.start, start - released >= 1 << 20, file.isMapped {
-                    file.releasePages(released..<start)
-                    released = start
+            while var item = reader.next(decoding: pace.takesNext()) {
+                if let start = item.start, start - behind - released >= 1 << 20, file.isMapped {
+                    file.releasePages(released..<(start - behind))
+                    released = start - behind
                 }
                 if confirmer != nil, case .definition(var definition) = item {
                     confirmer!.confirm(&definition)

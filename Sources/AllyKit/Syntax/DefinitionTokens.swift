@@ -110,7 +110,11 @@ struct DefinitionTokens {
     /// newline (or `;`) that ends it. A comment, anything else on the line, or a next line that
     /// starts with `|` (which would continue the statement) gives up.
     func lineEnd(after position: Int) throws(GiveUp) -> Int {
-        let bytes = file.bytes
+        try Self.lineEnd(after: position, in: file.bytes)
+    }
+
+    /// `lineEnd(after:)` in `bytes`.
+    static func lineEnd(after position: Int, in bytes: UnsafeRawBufferPointer) throws(GiveUp) -> Int {
         var cursor = position
         while cursor < bytes.count, bytes[cursor] == 0x20 || bytes[cursor] == 0x09 || bytes[cursor] == 0x0D { cursor += 1 }
         if cursor == bytes.count { return cursor }

@@ -9,8 +9,9 @@ import Testing
 @Suite("definitions decoded straight into entities")
 struct DecodedDefinitionTests {
     static func outcome(_ text: String, decode: Bool, prefetch: Bool, keepGoing: Bool,
-                        base: String = "", session: Session = Session(settings: Settings(today: testToday)))
+                        base: String = "", share: Double? = nil, session: Session = Session(settings: Settings(today: testToday)))
     -> (RunStatus, [String], PortfolioSnapshot) {
+        session.readerDecodedShare = share
         if !base.isEmpty {
             let status = session.run(SourceFile(name: "base.ally", text: base), sink: CollectingSink())
             precondition(status == .success, "the base script fails")
@@ -22,9 +23,9 @@ struct DecodedDefinitionTests {
     }
 
     static func expectSame(_ text: String, prefetch: Bool = false, keepGoing: Bool = true, base: String = "",
-                           sourceLocation: SourceLocation = #_sourceLocation) {
+                           share: Double? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
         let general = outcome(text, decode: false, prefetch: prefetch, keepGoing: keepGoing, base: base)
-        let decoded = outcome(text, decode: true, prefetch: prefetch, keepGoing: keepGoing, base: base)
+        let decoded = outcome(text, decode: true, prefetch: prefetch, keepGoing: keepGoing, base: base, share: share)
         #expect(decoded.0 == general.0, "\(text.debugDescription)", sourceLocation: sourceLocation)
         #expect(decoded.1 == general.1, "\(text.debugDescription)", sourceLocation: sourceLocation)
         #expect(decoded.2 == general.2, "\(decoded.2.firstDifference(from: general.2) ?? "")", sourceLocation: sourceLocation)
@@ -109,6 +110,69 @@ struct DecodedDefinitionTests {
     func sameAsGeneral(script: String, keepGoing: Bool) {
         let text = Self.base + script + "partners | count\n"
         for prefetch in [false, true] { Self.expectSame(text, prefetch: prefetch, keepGoing: keepGoing) }
+        // The reading thread leaving every definition, or every other, to the running thread.
+        for share in [0, 0.5] { Self.expectSame(text, prefetch: true, keepGoing: keepGoing, share: share) }
+    }
+
+    /// Definitions the reading thread may leave undecoded: it guesses where each ends from its
+    /// bytes; the running thread reads it and, when the parser ends it elsewhere (an error),
+    /// reads the rest of the script itself from there.
+    static let leftScripts: [String] = [
+        // After `{` a `.` starts a dot-command, which runs to the end of the line: the guess
+        // ends the statement at its `}`, the parser reads on to the end of the script.
+        "partner p8 {.x }\npartner p9 { name: \"Nine\", kind: payer }\n",
+        "partner p8 {\n  name: \"Eight\" kind payer\n  kind: payer\n}\npartner p9 { name: \"Nine\", kind: payer }\n",
+        "partner p8 { name: (\"Ei\"\n + \"ght\"), kind: payer }\npartner p9 { name: \"Nine\", kind: payer }\n",
+        "partner p8 { name: \"a # b\", kind: payer } # done\npartner p9 { name: \"N\\\"ine\", kind: payer };partner p10 { name: \"T\", kind: payer }\n",
+        "partner p8 { name: \"Eight\", kind: payer\npartner p9 { name: \"Nine\", kind: payer }\n",
+        "stakeholder s9 { name: \"Bo\", org: p2, group: clinical, knows: [s1] }\nagreement a9 { title: \"T\", form: mou, parties: [p1 {role: lead}, p2] }\n",
+        "partner p8 { name: \"Eight\", kind: payer }\n  | count\npartner p9 { name: \"Nine\", kind: payer } ]\n",
+    ]
+
+    @Test("definitions left to the running thread load as if read in order, wrong guesses included",
+          arguments: leftScripts, [false, true])
+    func leftUndecoded(script: String, keepGoing: Bool) {
+        let text = Self.base + script + "partners | count\n"
+        let general = Self.outcome(text, decode: false, prefetch: false, keepGoing: keepGoing)
+        let session = Session(settings: Settings(today: testToday))
+        let left = Self.outcome(text, decode: true, prefetch: true, keepGoing: keepGoing, share: 0, session: session)
+        #expect(left.0 == general.0)
+        #expect(left.1 == general.1)
+        #expect(left.2 == general.2, "\(left.2.firstDifference(from: general.2) ?? "")")
+        #expect(session.leftUndecoded > 0)
+    }
+
+    @Test("a wrong guess of where a definition ends hands the rest of the script to the running thread")
+    func resync() {
+        let text = Self.base + Self.leftScripts[0] + "partners | count\n"
+        let session = Session(settings: Settings(today: testToday))
+        let left = Self.outcome(text, decode: true, prefetch: true, keepGoing: true, share: 0, session: session)
+        let general = Self.outcome(text, decode: false, prefetch: false, keepGoing: true)
+        #expect(left.1 == general.1)
+        #expect(session.undecodedResyncs == 1, "\(session.undecodedResyncs)")
+        #expect(general.1.count > 2, "\(general.1)")
+    }
+
+    @Test("where a definition ends is guessed from its bytes alone, or not at all")
+    func definitionEnds() {
+        func end(_ text: String) -> Int? {
+            let file = SourceFile(name: "e.ally", text: text)
+            return ScriptReader.definitionEnd(file.bytes, at: 0)
+        }
+        #expect(end("partner p1 { name: \"x\" }\nnext") == 25)
+        #expect(end("partner p1 { name: \"x\" }; next") == 25)
+        #expect(end("partner p1 { name: \"x\" }") == 24)
+        #expect(end("stakeholder s { knows: [a, b], x: {y: (1)} }  \n") == 47)
+        #expect(end("agreement a {\n  title: \"}\" # }\n}\n") == 33)
+        #expect(end("partner p1 { name: \"x\" }\n| count\n") == nil)
+        #expect(end("partner p1 { name: \"x\" } partners\n") == nil)
+        #expect(end("partner p1 { name: \"x }\n") == nil)
+        #expect(end("partner p1 { name: [\"x\" }\n") == nil)
+        #expect(end("partner p1\n{ }\n") == nil)
+        #expect(end("partners { }\n") == nil)
+        #expect(end("partner p1 [ ]\n") == nil)
+        #expect(end("partner p1 { a: " + String(repeating: "[", count: 17) + " }\n") == nil)
+        #expect(end("partner p1 { a: \"" + String(repeating: "x", count: 20_000) + "\" }\n") == nil)
     }
 
     static func generated(partners: Int, seed: UInt64) -> String {
@@ -146,7 +210,7 @@ struct DecodedDefinitionTests {
             switch item {
             case .definition: definitions += 1; decoded += 1
             case .statement(let statement): if case .define = statement.kind { definitions += 1 }
-            case .failure: break
+            case .failure, .undecoded: break
             }
         }
         return (definitions, decoded)
@@ -171,7 +235,8 @@ struct DecodedDefinitionTests {
         let general = Self.outcome(text, decode: false, prefetch: true, keepGoing: keepGoing)
         let session = Session(settings: Settings(today: testToday))
         session.partnersPublishedEvery = 1
-        let decoded = Self.outcome(text, decode: true, prefetch: true, keepGoing: keepGoing, session: session)
+        // (Every definition decoded, and so confirmed, on the reading thread.)
+        let decoded = Self.outcome(text, decode: true, prefetch: true, keepGoing: keepGoing, share: 1, session: session)
         #expect(decoded.0 == general.0)
         #expect(decoded.1 == general.1)
         #expect(decoded.2 == general.2, "\(decoded.2.firstDifference(from: general.2) ?? "")")
