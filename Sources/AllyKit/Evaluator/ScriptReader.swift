@@ -63,7 +63,7 @@ struct ScriptReader {
 
     /// Where a definition that starts at `start` ends as `DefinitionDecoder` would end it
     /// (past the newline or `;` after its closing `}`), found by a scan of its bytes alone: the
-    /// keyword, brackets that nest and close (strings and comments skipped), then what
+    /// keyword, brackets that nest (up to eight deep) and close (strings and comments skipped), then what
     /// `DefinitionTokens.lineEnd` allows. nil for anything else, or past 16 KB. Only a guess:
     /// whoever reads the statement checks that it ends there.
     static func definitionEnd(_ bytes: UnsafeRawBufferPointer, at start: Int) -> Int? {
@@ -78,36 +78,61 @@ struct ScriptReader {
             return nil
         }
         let limit = min(bytes.count, start + 16 << 10)
-        // The closing bracket each open one waits for, innermost last (at most 16 deep).
-        var closers: [UInt8] = []
+        // The closing bracket each open one waits for, innermost in the lowest byte (at most
+        // eight deep: deeper than any definition goes, the guess gives up).
+        var closers: UInt64 = 0
+        var depth = 0
+        let classes = ByteClass.table
         while cursor < limit {
             let byte = bytes[cursor]
             cursor += 1
-            switch byte {
-            case UInt8(ascii: "\""):
+            // Most bytes are none of these: one look-up each.
+            switch classes[Int(byte)] {
+            case ByteClass.plain:
+                continue
+            case ByteClass.quote:
                 while cursor < limit, bytes[cursor] != UInt8(ascii: "\"") {
                     if bytes[cursor] == 0x0A { return nil }
                     cursor += bytes[cursor] == UInt8(ascii: "\\") ? 2 : 1
                 }
                 cursor += 1
-            case UInt8(ascii: "#"):
+            case ByteClass.hash:
                 while cursor < limit, bytes[cursor] != 0x0A { cursor += 1 }
-            case 0x0A:
+            case ByteClass.newline:
                 // Only inside the body: before its `{` a newline ends the statement.
-                if closers.isEmpty { return nil }
-            case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "("):
-                // The body is the first bracket; deeper than any definition goes, guess no more.
-                if closers.isEmpty, byte != UInt8(ascii: "{") { return nil }
-                if closers.count == 16 { return nil }
-                closers.append(byte == UInt8(ascii: "{") ? UInt8(ascii: "}") : byte == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: ")"))
-            case UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: ")"):
-                guard closers.last == byte else { return nil }
-                closers.removeLast()
-                if closers.isEmpty { return try? DefinitionTokens.lineEnd(after: cursor, in: bytes) }
+                if depth == 0 { return nil }
+            case ByteClass.opener:
+                // The body is the first bracket.
+                if depth == 0, byte != UInt8(ascii: "{") { return nil }
+                if depth == 8 { return nil }
+                let closer = byte == UInt8(ascii: "{") ? UInt8(ascii: "}") : byte == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: ")")
+                closers = closers << 8 | UInt64(closer)
+                depth += 1
             default:
-                break
+                guard depth > 0, UInt8(truncatingIfNeeded: closers) == byte else { return nil }
+                closers >>= 8
+                depth -= 1
+                if depth == 0 { return try? DefinitionTokens.lineEnd(after: cursor, in: bytes) }
             }
         }
         return nil
     }
+}
+
+/// What `ScriptReader.definitionEnd` does at each byte.
+private enum ByteClass {
+    static let plain: UInt8 = 0, quote: UInt8 = 1, hash: UInt8 = 2, newline: UInt8 = 3, opener: UInt8 = 4, closer: UInt8 = 5
+
+    /// By byte value, for the life of the process (a plain pointer: no bounds check, no count).
+    /// (Written once, before any read, by the lazy initialization; never after.)
+    nonisolated(unsafe) static let table: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        table.initialize(repeating: plain, count: 256)
+        table[Int(UInt8(ascii: "\""))] = quote
+        table[Int(UInt8(ascii: "#"))] = hash
+        table[0x0A] = newline
+        for byte in "{[(".utf8 { table[Int(byte)] = opener }
+        for byte in "}])".utf8 { table[Int(byte)] = closer }
+        return UnsafePointer(table)
+    }()
 }

@@ -520,12 +520,11 @@ struct SmallKey: Comparable {
 
     /// The string this key was made from (an immortal small string: its two words are all of
     /// it, so rebuilding it takes no memory and no reference count).
-    var string: String? {
+    var string: String {
         let count = low & 0xF
         // Bytes past the id's length are zero in the words Swift keeps.
         let second = (low & ~0xFF).byteSwapped | ((0xE0 | count) << 56)
-        let string = unsafeBitCast((high.byteSwapped, second), to: String.self)
-        return string.utf8.count == Int(count) ? string : nil
+        return unsafeBitCast((high.byteSwapped, second), to: String.self)
     }
 
     /// Byte-wise order of two ids (-1, 0, 1): as two integers each when both are small.

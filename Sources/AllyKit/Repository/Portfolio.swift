@@ -403,7 +403,7 @@ struct DeferredEdits {
             while start < sortedSmall.count {
                 var end = start + 1
                 while end < sortedSmall.count, sortedSmall[end].key == sortedSmall[start].key { end += 1 }
-                body(sortedSmall[start].key.string!, sortedSmall[start..<end].map { $0.id.string! })
+                body(sortedSmall[start].key.string, sortedSmall[start..<end].map(\.id.string))
                 start = end
             }
             let fast = SmallKey.isAvailable

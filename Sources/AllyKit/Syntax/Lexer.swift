@@ -70,17 +70,20 @@ public struct Lexer {
     }
 
     private mutating func next(atStatementStart: Bool) -> Token {
-        // Skip blanks and comments (but not newlines).
-        while position < bytes.count {
-            let byte = bytes[position]
+        // Skip blanks and comments (but not newlines). (Scanning loops keep the position in a
+        // local: stored back to `self` at every byte, it cost a memory write a byte.)
+        var cursor = position
+        while cursor < bytes.count {
+            let byte = bytes[cursor]
             if byte == 0x20 || byte == 0x09 || byte == 0x0D {
-                position += 1
+                cursor += 1
             } else if byte == UInt8(ascii: "#") {
-                while position < bytes.count, bytes[position] != 0x0A { position += 1 }
+                while cursor < bytes.count, bytes[cursor] != 0x0A { cursor += 1 }
             } else {
                 break
             }
         }
+        position = cursor
         let start = position
         guard position < bytes.count else { return Token(.endOfFile, SourceRange(start, start)) }
         let byte = bytes[position]
@@ -136,7 +139,9 @@ public struct Lexer {
             return token(.invalid)
         default:
             if Lexer.isIdentifierStart(byte) {
-                while Lexer.isIdentifierContinue(peek()) { position += 1 }
+                var cursor = position
+                while cursor < bytes.count, Lexer.isIdentifierContinue(bytes[cursor]) { cursor += 1 }
+                position = cursor
                 return token(.identifier)
             }
             // A non-ASCII character: consume the whole scalar so the caret covers it.
@@ -165,17 +170,18 @@ public struct Lexer {
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
     private mutating func scanString(start: Int) -> Token {
-        while position < bytes.count {
-            let byte = bytes[position]
+        var cursor = position
+        while cursor < bytes.count {
+            let byte = bytes[cursor]
             if byte == UInt8(ascii: "\"") {
-                position += 1
+                position = cursor + 1
                 return Token(.string, SourceRange(start, position))
             }
             if byte == 0x0A { break }
-            if byte == UInt8(ascii: "\\") { position += 1 }
-            position += 1
+            if byte == UInt8(ascii: "\\") { cursor += 1 }
+            cursor += 1
         }
-        position = min(position, bytes.count)
+        position = min(cursor, bytes.count)
         error(.unterminatedString, "unterminated string", start, start + 1,
               help: "close it with `\"` on the same line; write a newline inside a string as `\\n`")
         return Token(.invalid, SourceRange(start, position))

@@ -171,7 +171,8 @@ struct DecodedDefinitionTests {
         #expect(end("partner p1\n{ }\n") == nil)
         #expect(end("partners { }\n") == nil)
         #expect(end("partner p1 [ ]\n") == nil)
-        #expect(end("partner p1 { a: " + String(repeating: "[", count: 17) + " }\n") == nil)
+        #expect(end("partner p1 { a: " + String(repeating: "[", count: 8) + " }\n") == nil)
+        #expect(end("partner p1 { a: [[[[[[(1)]]]]]] }\n") == 34)
         #expect(end("partner p1 { a: \"" + String(repeating: "x", count: 20_000) + "\" }\n") == nil)
     }
 

@@ -133,7 +133,7 @@ struct IdTreeTests {
             #expect(IdTree<Entry>.prefixIsWhole(id, prefix) == whole, "\(id.debugDescription)")
         }
         for id in ["", "a", "p1", "s999999", "abcdefghijklmno", "A_b-9"] {
-            #expect(SmallKey(id)?.string == id, "\(id)")
+            #expect(SmallKey(id).map(\.string) == id, "\(id)")
         }
         #expect(SmallKey("abcdefghijklmnop") == nil && SmallKey("é") == nil)
     }
