@@ -263,17 +263,29 @@ struct IdTree<Element: IdTreeEntry>: @unchecked Sendable {
         }
 
         func find(_ key: String) -> Element? {
-            var node = self
-            while !node.isLeaf { node = node.children[node.childIndex(key)] }
-            let (index, found) = node.slot(key)
-            return found ? node.values[index] : nil
+            leaf(key)._withUnsafeGuaranteedRef { leaf in
+                let (index, found) = leaf.slot(key)
+                return found ? leaf.values[index] : nil
+            }
         }
 
         /// `find` without reading the entry (nor, for most ids, any entry of the leaf).
         func contains(_ key: String) -> Bool {
-            var node = self
-            while !node.isLeaf { node = node.children[node.childIndex(key)] }
-            return node.slot(key).found
+            leaf(key)._withUnsafeGuaranteedRef { $0.slot(key).found }
+        }
+
+        /// The leaf whose range holds `key`, walked to without retaining a node: the tree this
+        /// node belongs to holds each while the caller runs, and a retain is an atomic write to
+        /// a node a search only reads (a copy another thread reads is never changed).
+        @inline(__always)
+        private func leaf(_ key: String) -> Unmanaged<Node> {
+            var node = Unmanaged.passUnretained(self)
+            while let child = node._withUnsafeGuaranteedRef({ node in
+                node.isLeaf ? nil : Unmanaged.passUnretained(node.children[node.childIndex(key)])
+            }) {
+                node = child
+            }
+            return node
         }
     }
 
