@@ -22,10 +22,12 @@ struct DecodedDefinitionTests {
         return (status, sink.rendered, PortfolioSnapshot(session.portfolio))
     }
 
+    /// The same run decoded (in `session`, whose counters the caller may then read) and not.
     static func expectSame(_ text: String, prefetch: Bool = false, keepGoing: Bool = true, base: String = "",
-                           share: Double? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+                           share: Double? = nil, session: Session = Session(settings: Settings(today: testToday)),
+                           sourceLocation: SourceLocation = #_sourceLocation) {
         let general = outcome(text, decode: false, prefetch: prefetch, keepGoing: keepGoing, base: base)
-        let decoded = outcome(text, decode: true, prefetch: prefetch, keepGoing: keepGoing, base: base, share: share)
+        let decoded = outcome(text, decode: true, prefetch: prefetch, keepGoing: keepGoing, base: base, share: share, session: session)
         #expect(decoded.0 == general.0, "\(text.debugDescription)", sourceLocation: sourceLocation)
         #expect(decoded.1 == general.1, "\(text.debugDescription)", sourceLocation: sourceLocation)
         #expect(decoded.2 == general.2, "\(decoded.2.firstDifference(from: general.2) ?? "")", sourceLocation: sourceLocation)
@@ -133,12 +135,8 @@ struct DecodedDefinitionTests {
           arguments: leftScripts, [false, true])
     func leftUndecoded(script: String, keepGoing: Bool) {
         let text = Self.base + script + "partners | count\n"
-        let general = Self.outcome(text, decode: false, prefetch: false, keepGoing: keepGoing)
         let session = Session(settings: Settings(today: testToday))
-        let left = Self.outcome(text, decode: true, prefetch: true, keepGoing: keepGoing, share: 0, session: session)
-        #expect(left.0 == general.0)
-        #expect(left.1 == general.1)
-        #expect(left.2 == general.2, "\(left.2.firstDifference(from: general.2) ?? "")")
+        Self.expectSame(text, prefetch: true, keepGoing: keepGoing, share: 0, session: session)
         #expect(session.leftUndecoded > 0)
     }
 
