@@ -191,9 +191,17 @@ public struct Portfolio: Sendable {
             } else {
                 stored(agreement, old: nil)
             }
-        case .stakeholder(let stakeholder):
-            let stakeholder = Self.normalized(stakeholder)
-            guard stakeholderBoxes.insertNew(.stakeholder(stakeholder)) else { return false }
+        case .stakeholder(var stakeholder):
+            // A script's definition keeps its own box when its ties are in order already (they
+            // usually are): a million stakeholders are not boxed twice. An import's rows are
+            // boxed again here: built on its reading thread, between that thread's short-lived
+            // cells, they would keep the CSV import's peak memory 10 MB higher.
+            var box = entity
+            if !deferring || !Self.isNormalized(stakeholder) {
+                stakeholder = Self.normalized(stakeholder)
+                box = .stakeholder(stakeholder)
+            }
+            guard stakeholderBoxes.insertNew(box) else { return false }
             if deferring {
                 EntityRows.invalidate(&stakeholderRows)
                 deferred.orgs.append(stakeholder.org, stakeholder.id)
@@ -255,10 +263,14 @@ public struct Portfolio: Sendable {
     /// Ties sorted by id, each once.
     private static func normalized(_ stakeholder: Stakeholder) -> Stakeholder {
         var stakeholder = stakeholder
-        if !stakeholder.knows.isEmpty, !zip(stakeholder.knows, stakeholder.knows.dropFirst()).allSatisfy({ Value.compareText($0, $1) < 0 }) {
+        if !isNormalized(stakeholder) {
             stakeholder.knows = Array(Set(stakeholder.knows)).sorted { Value.compareText($0, $1) < 0 }
         }
         return stakeholder
+    }
+
+    private static func isNormalized(_ stakeholder: Stakeholder) -> Bool {
+        zip(stakeholder.knows, stakeholder.knows.dropFirst()).allSatisfy { Value.compareText($0, $1) < 0 }
     }
 
     private mutating func stored(_ stakeholder: Stakeholder, old: Stakeholder?) {
