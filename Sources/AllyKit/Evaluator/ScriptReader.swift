@@ -33,7 +33,7 @@ struct ScriptReader {
 
     init(file: SourceFile, decodesDefinitions: Bool = true, at position: Int = 0) {
         self.file = file
-        parser = position == 0 ? Parser(file: file) : Parser(file: file, at: position)
+        parser = Parser(file: file, at: position)
         decoder = decodesDefinitions ? DefinitionDecoder(file: file) : nil
     }
 
