@@ -26,6 +26,7 @@ struct DataImporter {
         func wasInserted(_ id: String) -> Bool { typeWasEmpty || inserted.contains(id) }
 
         func rollBack(_ portfolio: inout Portfolio) {
+            portfolio.settle()
             for (id, parties) in self.parties.reversed() {
                 guard var agreement = portfolio.agreements[id] else { continue }
                 agreement.parties = parties
@@ -47,6 +48,9 @@ struct DataImporter {
     }
 
     func importFile(_ url: URL, kind: String) throws -> Int {
+        let limit = runtime.portfolio.deferredEditsLimit
+        runtime.portfolio.deferredEditsLimit = min(limit, DeferredEdits.importBatch)
+        defer { runtime.portfolio.deferredEditsLimit = limit }
         do {
             return try importRows(url, kind: kind)
         } catch {
@@ -481,9 +485,11 @@ struct DataImporter {
                 }
             }
             if let knows = built.knows { deferredTies.append((number, built.id, knows)) }
-            guard runtime.portfolio.insertNew(built.entity) else { throw taken(built.id) }
+            // Relation-index entries wait, to be made in order of the partners they go under.
+            guard runtime.portfolio.insertNew(built.entity, deferringEdits: true, reboxing: true) else { throw taken(built.id) }
             if !undo.typeWasEmpty { undo.inserted.append(built.id) }
         }
+        runtime.portfolio.settle()
         for (row, id, knows) in deferredTies {
             guard case .stakeholder(var stakeholder)? = runtime.portfolio.entity(EntityKey(.stakeholder, id)) else { continue }
             do {
@@ -630,7 +636,7 @@ struct DataImporter {
                 }
             }
             if let open = pending, open.id != agreementId {
-                runtime.portfolio.put(open)
+                runtime.portfolio.put(open, deferringEdits: true)
                 pending = nil
             }
             guard let agreementId, var agreement = pending ?? runtime.portfolio.agreements[agreementId] else {
@@ -646,7 +652,8 @@ struct DataImporter {
             agreement.parties.append(party)
             pending = agreement
         }
-        if let pending { runtime.portfolio.put(pending) }
+        if let pending { runtime.portfolio.put(pending, deferringEdits: true) }
+        runtime.portfolio.settle()
         return count
     }
 

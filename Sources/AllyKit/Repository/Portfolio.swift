@@ -176,7 +176,12 @@ public struct Portfolio: Sendable {
     /// updated later, by `settle` (which a batch's worth of them also calls); until then only
     /// which entities exist may be read. For a run of definitions, whose caller settles before
     /// anything else runs; not while changes are tracked (they belong to their statement).
-    public mutating func insertNew(_ entity: Entity, deferringEdits: Bool = false) -> Bool {
+    ///
+    /// `reboxing`: a stakeholder is stored in a new box even when its ties are in order (an
+    /// import's rows: built on its reading thread, between that thread's short-lived cells,
+    /// they would keep the CSV import's peak memory 10 MB higher). A script's definitions keep
+    /// theirs: a million stakeholders are not boxed twice.
+    public mutating func insertNew(_ entity: Entity, deferringEdits: Bool = false, reboxing: Bool = false) -> Bool {
         let deferring = deferringEdits && !tracksChanges
         if !deferring { settle() }
         switch entity {
@@ -192,12 +197,8 @@ public struct Portfolio: Sendable {
                 stored(agreement, old: nil)
             }
         case .stakeholder(var stakeholder):
-            // A script's definition keeps its own box when its ties are in order already (they
-            // usually are): a million stakeholders are not boxed twice. An import's rows are
-            // boxed again here: built on its reading thread, between that thread's short-lived
-            // cells, they would keep the CSV import's peak memory 10 MB higher.
             var box = entity
-            if !deferring || !Self.isNormalized(stakeholder) {
+            if reboxing || !deferring || !Self.isNormalized(stakeholder) {
                 stakeholder = Self.normalized(stakeholder)
                 box = .stakeholder(stakeholder)
             }
@@ -212,6 +213,31 @@ public struct Portfolio: Sendable {
         }
         if deferred.count >= deferredEditsLimit { settle() }
         return true
+    }
+
+    /// Stores an agreement, deferring (as `insertNew(_:deferringEdits:)` does) the relation
+    /// index entries of the parties it gains: an import of a party file stores 300,000
+    /// agreements, each adding its parties to partners' lists all over the index. Parties it
+    /// loses are taken out at once (after settling: one may be an entry still deferred).
+    public mutating func put(_ agreement: Agreement, deferringEdits: Bool) {
+        guard deferringEdits, !tracksChanges else { return put(agreement) }
+        let box = Entity.agreement(agreement)
+        guard let old = agreementBoxes.updateValue(box).flatMap(Agreement.unwrap) else {
+            EntityRows.invalidate(&agreementRows)
+            for party in agreement.parties { deferred.parties.append(party.partner, agreement.id) }
+            if deferred.count >= deferredEditsLimit { settle() }
+            return
+        }
+        EntityRows.replace(agreement.id, with: box, in: &agreementRows, tree: agreementBoxes)
+        let lost = old.parties.filter { party in !agreement.parties.contains { $0.partner == party.partner } }
+        if !lost.isEmpty {
+            settle()
+            for party in lost { agreementsByPartner.remove(agreement.id, from: party.partner) }
+        }
+        for party in agreement.parties where !old.parties.contains(where: { $0.partner == party.partner }) {
+            deferred.parties.append(party.partner, agreement.id)
+        }
+        if deferred.count >= deferredEditsLimit { settle() }
     }
 
     /// Applies the edits `insertNew(_:deferringEdits:)` deferred: each list sorted by the id it
@@ -379,6 +405,10 @@ struct DeferredEdits {
     /// Pairs held at most before they are applied: enough that a batch visits much of a tree in
     /// order, few enough that they take a few megabytes.
     static let batch = 1 << 18
+    /// An import's batch: a quarter of that. What is left at the end of an import is settled
+    /// when every row is in, at its peak memory, which the CSV import must keep within 1.5x
+    /// sqlite3's (256k pairs put 5 MB on it, 64k none measurable; the time was the same).
+    static let importBatch = 1 << 16
 
     /// (partner, agreement naming it as a party).
     var parties = Pairs()
@@ -409,8 +439,10 @@ struct DeferredEdits {
 
         /// Calls `body` with each key and its ids (ascending, no repeats), keys in byte order
         /// within each of the two kinds of pairs (a key may come twice: once per kind).
-        func forEachKey(_ body: (String, [String]) -> Void) {
-            let sortedSmall = small.sorted { $0.key != $1.key ? $0.key < $1.key : $0.id < $1.id }
+        /// Sorted in place (a copy would double what the pairs take at the moment they peak).
+        mutating func forEachKey(_ body: (String, [String]) -> Void) {
+            small.sort { $0.key != $1.key ? $0.key < $1.key : $0.id < $1.id }
+            let sortedSmall = small
             var start = 0
             while start < sortedSmall.count {
                 var end = start + 1
@@ -419,10 +451,11 @@ struct DeferredEdits {
                 start = end
             }
             let fast = SmallKey.isAvailable
-            let sortedOther = other.sorted {
+            other.sort {
                 let order = SmallKey.compare($0.key, $1.key, fast: fast)
                 return order != 0 ? order < 0 : SmallKey.compare($0.id, $1.id, fast: fast) < 0
             }
+            let sortedOther = other
             start = 0
             while start < sortedOther.count {
                 var end = start + 1

@@ -83,6 +83,52 @@ struct DeferredEditsTests {
         }
     }
 
+    @Test("agreements stored again with parties gained and lost: the index plain puts give")
+    func deferredAgreementPuts() {
+        for seed in UInt64(1)...10 {
+            let entities = Self.entities(seed: seed)
+            let partners = entities.compactMap { if case .partner(let p) = $0 { return p.id } else { return nil } }
+            var random = Seeded(state: seed &* 7)
+            var plain = Portfolio()
+            plain.tracksChanges = false
+            var deferred = Portfolio()
+            deferred.tracksChanges = false
+            deferred.deferredEditsLimit = [1, 3, 50, 1 << 20][Int(seed) % 4]
+            var agreements: [Agreement] = []
+            for entity in entities {
+                _ = plain.insertNew(entity)
+                _ = deferred.insertNew(entity, deferringEdits: true)
+                if case .agreement(let a) = entity { agreements.append(a) }
+                guard !agreements.isEmpty, random.below(2) == 0 else { continue }
+                // An agreement stored again: a party added (as an import of parties does),
+                // one dropped, or both; the same agreement again and again (no entry twice).
+                let at = random.below(agreements.count)
+                var a = agreements[at]
+                if random.below(3) != 0 {
+                    let partner = random.pick(partners)
+                    if !a.parties.contains(where: { $0.partner == partner }) { a.parties.append(Party(partner: partner)) }
+                }
+                if random.below(3) == 0, !a.parties.isEmpty { a.parties.remove(at: random.below(a.parties.count)) }
+                agreements[at] = a
+                plain.put(a)
+                deferred.put(a, deferringEdits: true)
+                if random.below(40) == 0 { deferred.settle() }
+            }
+            // A new agreement stored by the deferring put, too.
+            var new = Agreement(id: "a_new", title: "t", form: EnumType.form.value("mou"))
+            new.parties = [Party(partner: partners[0])]
+            plain.put(new)
+            deferred.put(new, deferringEdits: true)
+            deferred.settle()
+            Self.same(deferred, plain, "seed \(seed)")
+        }
+        // While changes are tracked, the put is a plain one (its change is logged).
+        var tracked = Portfolio()
+        let a = Agreement(id: "a1", title: "t", form: EnumType.form.value("mou"))
+        tracked.put(a, deferringEdits: true)
+        #expect(tracked.touched == [EntityKey(.agreement, "a1")])
+    }
+
     @Test("sorted id lists take sorted runs: appended, merged, repeats dropped")
     func mergeSorted() {
         var list = ["a", "c", "e"]
