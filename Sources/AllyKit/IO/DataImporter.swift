@@ -211,13 +211,17 @@ struct DataImporter {
         guard let header = try reader.next() else { return }
         let columns = header.map { $0.text.trimmedSpaces }
         var number = 1
-        while let cells = try reader.next() {
+        // Both kept from row to row: a row that is kept (handed over unread) takes its cells
+        // with it, and the next row then gets a new array.
+        var cells: [CSVReader<Bytes>.Cell] = []
+        var values: [Value?] = []
+        while try reader.next(into: &cells) {
             number += 1
             if cells.count == 1, cells[0].text.isEmpty, !cells[0].quoted { continue }
             guard cells.count == columns.count else {
                 throw RowError(row: number, column: nil, message: "has \(cells.count) cells but the header has \(columns.count)", help: nil)
             }
-            var values: [Value?] = []
+            values.removeAll(keepingCapacity: true)
             values.reserveCapacity(columns.count)
             for cell in cells {
                 if cell.text.isEmpty, !cell.quoted { values.append(nil); continue }

@@ -214,14 +214,21 @@ struct CSVReader<Bytes: RandomAccessCollection> where Bytes.Element == UInt8, By
 
     /// The next record, or nil at the end.
     mutating func next() throws -> [Cell]? {
-        guard position < bytes.endIndex else { return nil }
         var cells: [Cell] = []
+        return try next(into: &cells) ? cells : nil
+    }
+
+    /// Reads the next record into `cells` (emptied first, its storage kept: a file of a million
+    /// rows is read without a new array for each); false at the end.
+    mutating func next(into cells: inout [Cell]) throws -> Bool {
+        cells.removeAll(keepingCapacity: true)
+        guard position < bytes.endIndex else { return false }
         var field: [UInt8] = []
         var quoted = false
         while true {
             if position >= bytes.endIndex {
                 cells.append(Cell(text: String(decoding: field, as: UTF8.self), quoted: quoted))
-                return cells
+                return true
             }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\""), field.isEmpty, !quoted {
@@ -257,7 +264,7 @@ struct CSVReader<Bytes: RandomAccessCollection> where Bytes.Element == UInt8, By
                     position += 1
                 }
                 cells.append(Cell(text: String(decoding: bytes[start..<position], as: UTF8.self), quoted: false))
-                if position >= bytes.endIndex { return cells }
+                if position >= bytes.endIndex { return true }
                 if bytes[position] == UInt8(ascii: ",") {
                     position += 1
                     continue
@@ -265,7 +272,7 @@ struct CSVReader<Bytes: RandomAccessCollection> where Bytes.Element == UInt8, By
                 if bytes[position] == 0x0D, position + 1 < bytes.endIndex, bytes[position + 1] == 0x0A { position += 1 }
                 position += 1
                 line += 1
-                return cells
+                return true
             }
             if byte == UInt8(ascii: ",") {
                 cells.append(Cell(text: String(decoding: field, as: UTF8.self), quoted: quoted))
@@ -279,7 +286,7 @@ struct CSVReader<Bytes: RandomAccessCollection> where Bytes.Element == UInt8, By
                 if byte == 0x0D, position + 1 < bytes.endIndex, bytes[position + 1] == 0x0A { position += 1 }
                 position += 1
                 line += 1
-                return cells
+                return true
             }
             field.append(byte)
             position += 1
