@@ -112,19 +112,19 @@ struct PortfolioEditor {
         func value(_ spec: FieldSpec) -> Value? { values.first { $0.0 === spec }?.1 }
         switch type {
         case .partner:
-            var kind = EnumType.partnerKind.value("hospital")
+            var kind = Required.defaultKind
             if case .enumeration(let e)? = value(Required.partnerKind) { kind = e }
             var partner = Partner(id: id, name: value(Required.partnerName)?.string ?? "", kind: kind)
             for (spec, value) in values { if case .partner(let set)? = spec.set { set(&partner, value) } }
             return .partner(partner)
         case .agreement:
-            var form = EnumType.form.value("mou")
+            var form = Required.defaultForm
             if case .enumeration(let e)? = value(Required.form) { form = e }
             var agreement = Agreement(id: id, title: value(Required.title)?.string ?? "", form: form)
             for (spec, value) in values { if case .agreement(let set)? = spec.set { set(&agreement, value) } }
             return .agreement(agreement)
         case .stakeholder:
-            var group = EnumType.group.value("executive")
+            var group = Required.defaultGroup
             if case .enumeration(let e)? = value(Required.group) { group = e }
             var stakeholder = Stakeholder(id: id, name: value(Required.stakeholderName)?.string ?? "",
                                           org: value(Required.org)?.idText ?? "", group: group)
@@ -142,6 +142,10 @@ struct PortfolioEditor {
         static let stakeholderName = FieldCatalog.field("name", of: .stakeholder)!
         static let org = FieldCatalog.field("org", of: .stakeholder)!
         static let group = FieldCatalog.field("group", of: .stakeholder)!
+        /// What the initializers get when a required field is missing (the checks report it).
+        static let defaultKind = EnumType.partnerKind.value("hospital")
+        static let defaultForm = EnumType.form.value("mou")
+        static let defaultGroup = EnumType.group.value("executive")
     }
 
     /// Rules that span fields or entities: one home partner, a partner once per agreement, no self-ties.

@@ -311,7 +311,26 @@ struct DataImporter {
                 if case .field(let spec, _) = $0 { return .field(spec, slot: specs.firstIndex { $0 === spec }!) }
                 return $0
             }
+            steps = self.plan.map {
+                switch $0 {
+                case .id: return .id
+                case .field(let spec, let slot): return .field(spec.type, slot: slot)
+                case .fit(_, let slot): return .fit(slot: slot)
+                case .unknownFit, .notStored: return .fails
+                }
+            }
         }
+
+        /// `plan` as each row reads it: no class references, so a million rows do not retain
+        /// and release a field's spec for each cell.
+        enum Step {
+            case id
+            case field(FieldType, slot: Int)
+            case fit(slot: Int)
+            /// A column the file cannot have (`plan` says why).
+            case fails
+        }
+        let steps: [Step]
     }
 
     /// One row's entity, built and checked; `knows` is set once every row is in (ties may
@@ -364,17 +383,18 @@ struct DataImporter {
             for index in fit.indices { fit[index] = nil }
             var hasFit = false
             var id: String?
-            for (index, column) in plan.plan.enumerated() {
+            for index in plan.steps.indices {
                 let raw = row.cells[index]
-                let name = row.columns[index]
-                switch column {
-                case .unknownFit(let member):
-                    throw RowError(row: row.number, column: name, message: "`\(member)` is not a fit score",
-                                   help: Suggestions.help(for: member, in: FitScores.dimensions))
-                case .notStored(let column):
-                    throw RowError(row: row.number, column: column, message: "`\(column)` is not a stored field of \(type.rawValue)",
-                                   help: Suggestions.help(for: column, in: FieldCatalog.storedFields(of: type).map(\.name)))
-                case .fit(_, let slot):
+                var name: String { row.columns[index] }
+                switch plan.steps[index] {
+                case .fails:
+                    if case .unknownFit(let member) = plan.plan[index] {
+                        throw RowError(row: row.number, column: name, message: "`\(member)` is not a fit score",
+                                       help: Suggestions.help(for: member, in: FitScores.dimensions))
+                    }
+                    throw RowError(row: row.number, column: name, message: "`\(name)` is not a stored field of \(type.rawValue)",
+                                   help: Suggestions.help(for: name, in: FieldCatalog.storedFields(of: type).map(\.name)))
+                case .fit(let slot):
                     guard let raw else { continue }
                     if let score = DataImporter.quickCell(raw, as: .bounded(0...5), references: validator.references) {
                         fit[slot] = score
@@ -391,14 +411,14 @@ struct DataImporter {
                 case .id:
                     guard let raw else { continue }
                     id = try DataImporter.convert(raw, to: .identifier, row: row.number, column: name).idText
-                case .field(let spec, let slot):
+                case .field(let fieldType, let slot):
                     guard let raw else { continue }
-                    if let value = DataImporter.quickCell(raw, as: spec.type, references: validator.references) {
+                    if let value = DataImporter.quickCell(raw, as: fieldType, references: validator.references) {
                         slots[slot] = value
                         validated[slot] = true
                         continue
                     }
-                    slots[slot] = try DataImporter.convert(raw, to: spec.type, row: row.number, column: name)
+                    slots[slot] = try DataImporter.convert(raw, to: fieldType, row: row.number, column: name)
                     validated[slot] = false
                 }
             }
@@ -684,6 +704,14 @@ struct DataImporter {
             guard let number = DataImporter.number(text), number >= bounds.lowerBound, number <= bounds.upperBound else { return nil }
             return .number(number)
         case .enumeration(let enumType):
+            // By the name's bytes (a table look-up), unless it has spaces to trim.
+            var name = text
+            if let value = name.withUTF8({ bytes -> EnumValue? in
+                guard let first = bytes.first, let last = bytes.last, String.isPlain(first), String.isPlain(last) else { return nil }
+                return enumType.value(utf8: UnsafeRawBufferPointer(bytes)[...])
+            }) {
+                return .enumeration(value)
+            }
             return enumType.value(named: text.trimmedSpaces).map { .enumeration($0) }
         case .date:
             return Day(iso: text.trimmedSpaces).map { .date($0) }
@@ -801,6 +829,22 @@ struct DataImporter {
         }
         guard let value = Double(body), value.isFinite else { return nil }
         return multiplier == 0.01 ? value / 100 : value * multiplier
+    }
+}
+
+extension String {
+    /// Not a byte `trimmedSpaces` trims (space, tab) nor part of a wider character.
+    @inline(__always)
+    static func isPlain(_ byte: UInt8) -> Bool { byte < 0x80 && byte != 0x20 && byte != 0x09 }
+
+    /// `trimmedSpaces` of a string (every cell): its first and last bytes read in place.
+    var trimmedSpaces: String {
+        var copy = self
+        let plain = copy.withUTF8 { bytes in
+            guard let first = bytes.first, let last = bytes.last else { return true }
+            return Self.isPlain(first) && Self.isPlain(last)
+        }
+        return plain ? self : trimmingCharacters(in: .whitespaces)
     }
 }
 
