@@ -89,6 +89,12 @@ public enum ValueFormatter {
 
     static func writeJSONString(_ text: String, into out: inout String) {
         out += "\""
+        // Most strings (ids, names) need no escape: appended whole, not scalar by scalar.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

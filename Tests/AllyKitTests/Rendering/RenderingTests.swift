@@ -58,6 +58,19 @@ struct RenderingTests {
         #expect(parsed?.first?["s"] as? String == "q\"\\\n\t\u{1}é")
     }
 
+    @Test("JSON strings read back as the same text: plain ones whole, others escaped", arguments: [
+        "", "plain id_1", "Kliniken Süd — 北京", "say \"hi\"", "back\\slash", "line\nbreak\r\ttab",
+        "bell\u{07} and \u{1F}", "emoji 🏥 ok", "\"", "\\", "trailing space ",
+    ])
+    func jsonStrings(_ text: String) throws {
+        var out = ""
+        ValueFormatter.writeJSONString(text, into: &out)
+        let decoded = try JSONSerialization.jsonObject(with: Data("[\(out)]".utf8)) as? [String]
+        #expect(decoded == [text], "\(out)")
+        // Nothing below U+0020 is left raw (JSON forbids it).
+        #expect(!out.unicodeScalars.contains { $0.value < 0x20 })
+    }
+
     @Test("JSON: a table is an array even with one row or none; a scalar is a bare value")
     func jsonShapes() {
         #expect(render(.json, ["a"], []) == "[]\n")
