@@ -8,25 +8,25 @@ enum Output {
     static func writeError(_ text: String) { write(2, text) }
 
     private static func write(_ descriptor: Int32, _ text: String) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { buffer in
-                Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+        // The string's own bytes (no copy into an array first).
+        var text = text
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += written
             }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            offset += written
         }
-        bytes.removeAll()
     }
 
     /// The terminal's height, when stdout is a terminal.
     static func terminalRows() -> Int? {
         var size = winsize()
-        if isatty(1) == 1, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 { return Int(size.ws_row) }
+        if stdoutIsTerminal, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 { return Int(size.ws_row) }
         return nil
     }
 
@@ -41,9 +41,13 @@ enum Output {
     }
 
     /// The terminal's width, or 100 when stdout is not a terminal.
+    /// Whether standard output is a terminal, asked once: a script's thousands of results do
+    /// not each make the system call (a terminal's size is still read each time: it can change).
+    static let stdoutIsTerminal = isatty(1) == 1
+
     static func terminalWidth() -> Int {
         var size = winsize()
-        if isatty(1) == 1, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if stdoutIsTerminal, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
         if let raw = getenv("COLUMNS"), let columns = Int(String(cString: raw)), columns > 0 { return columns }
         return 100
     }
@@ -60,7 +64,7 @@ final class TerminalSink: OutputSink {
         self.session = session
         self.interactive = interactive
         let noColor = ProcessInfo.processInfo.environment["NO_COLOR"] != nil
-        colorOut = !noColor && isatty(1) == 1
+        colorOut = !noColor && Output.stdoutIsTerminal
         colorError = !noColor && isatty(2) == 1
     }
 
