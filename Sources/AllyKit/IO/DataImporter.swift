@@ -854,8 +854,7 @@ extension StringProtocol where UTF8View: BidirectionalCollection {
     /// space and tab.
     var trimmedSpaces: String {
         guard let first = utf8.first, let last = utf8.last else { return String(self) }
-        func plain(_ byte: UInt8) -> Bool { byte < 0x80 && byte != 0x20 && byte != 0x09 }
-        if plain(first), plain(last) { return String(self) }
+        if String.isPlain(first), String.isPlain(last) { return String(self) }
         return trimmingCharacters(in: .whitespaces)
     }
 }

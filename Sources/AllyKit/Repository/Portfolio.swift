@@ -190,12 +190,7 @@ public struct Portfolio: Sendable {
             stored(partner, old: nil)
         case .agreement(let agreement):
             guard agreementBoxes.insertNew(entity) else { return false }
-            if deferring {
-                EntityRows.invalidate(&agreementRows)
-                for party in agreement.parties { deferred.parties.append(party.partner, agreement.id) }
-            } else {
-                stored(agreement, old: nil)
-            }
+            stored(agreement, old: nil, deferring: deferring)
         case .stakeholder(var stakeholder):
             var box = entity
             if reboxing || !deferring || !Self.isNormalized(stakeholder) {
@@ -221,22 +216,7 @@ public struct Portfolio: Sendable {
     /// loses are taken out at once (after settling: one may be an entry still deferred).
     public mutating func put(_ agreement: Agreement, deferringEdits: Bool) {
         guard deferringEdits, !tracksChanges else { return put(agreement) }
-        let box = Entity.agreement(agreement)
-        guard let old = agreementBoxes.updateValue(box).flatMap(Agreement.unwrap) else {
-            EntityRows.invalidate(&agreementRows)
-            for party in agreement.parties { deferred.parties.append(party.partner, agreement.id) }
-            if deferred.count >= deferredEditsLimit { settle() }
-            return
-        }
-        EntityRows.replace(agreement.id, with: box, in: &agreementRows, tree: agreementBoxes)
-        let lost = old.parties.filter { party in !agreement.parties.contains { $0.partner == party.partner } }
-        if !lost.isEmpty {
-            settle()
-            for party in lost { agreementsByPartner.remove(agreement.id, from: party.partner) }
-        }
-        for party in agreement.parties where !old.parties.contains(where: { $0.partner == party.partner }) {
-            deferred.parties.append(party.partner, agreement.id)
-        }
+        stored(agreement, old: agreementBoxes.updateValue(.agreement(agreement)).flatMap(Agreement.unwrap), deferring: true)
         if deferred.count >= deferredEditsLimit { settle() }
     }
 
@@ -268,20 +248,23 @@ public struct Portfolio: Sendable {
         if tracksChanges { touched.append(EntityKey(.partner, partner.id)) }
     }
 
-    private mutating func stored(_ agreement: Agreement, old: Agreement?) {
+    /// `deferring`: the index entries of parties the agreement gains are left for `settle`.
+    private mutating func stored(_ agreement: Agreement, old: Agreement?, deferring: Bool = false) {
+        func add(_ party: Party) {
+            if deferring { deferred.parties.append(party.partner, agreement.id) } else { agreementsByPartner.insert(agreement.id, into: party.partner) }
+        }
         if let old {
             EntityRows.replace(agreement.id, with: .agreement(agreement), in: &agreementRows, tree: agreementBoxes)
-            // Parties are few and unique within an agreement: pairwise checks, no sets.
-            for party in old.parties where !agreement.parties.contains(where: { $0.partner == party.partner }) {
-                agreementsByPartner.remove(agreement.id, from: party.partner)
-            }
-            for party in agreement.parties where !old.parties.contains(where: { $0.partner == party.partner }) {
-                agreementsByPartner.insert(agreement.id, into: party.partner)
-            }
+            // Parties are few and unique within an agreement: pairwise checks, no sets. A lost
+            // party's entry may still be deferred: settled first, then taken out.
+            let lost = old.parties.filter { party in !agreement.parties.contains { $0.partner == party.partner } }
+            if !lost.isEmpty { settle() }
+            for party in lost { agreementsByPartner.remove(agreement.id, from: party.partner) }
+            for party in agreement.parties where !old.parties.contains(where: { $0.partner == party.partner }) { add(party) }
         } else {
             EntityRows.invalidate(&agreementRows)
             // A party appears once per agreement (the editor checks), so no set is needed.
-            for party in agreement.parties { agreementsByPartner.insert(agreement.id, into: party.partner) }
+            for party in agreement.parties { add(party) }
         }
         if tracksChanges { touched.append(EntityKey(.agreement, agreement.id)) }
     }
@@ -442,12 +425,11 @@ struct DeferredEdits {
         /// Sorted in place (a copy would double what the pairs take at the moment they peak).
         mutating func forEachKey(_ body: (String, [String]) -> Void) {
             small.sort { $0.key != $1.key ? $0.key < $1.key : $0.id < $1.id }
-            let sortedSmall = small
             var start = 0
-            while start < sortedSmall.count {
+            while start < small.count {
                 var end = start + 1
-                while end < sortedSmall.count, sortedSmall[end].key == sortedSmall[start].key { end += 1 }
-                body(sortedSmall[start].key.string, sortedSmall[start..<end].map(\.id.string))
+                while end < small.count, small[end].key == small[start].key { end += 1 }
+                body(small[start].key.string, small[start..<end].map(\.id.string))
                 start = end
             }
             let fast = SmallKey.isAvailable
@@ -455,12 +437,11 @@ struct DeferredEdits {
                 let order = SmallKey.compare($0.key, $1.key, fast: fast)
                 return order != 0 ? order < 0 : SmallKey.compare($0.id, $1.id, fast: fast) < 0
             }
-            let sortedOther = other
             start = 0
-            while start < sortedOther.count {
+            while start < other.count {
                 var end = start + 1
-                while end < sortedOther.count, sortedOther[end].key == sortedOther[start].key { end += 1 }
-                body(sortedOther[start].key, sortedOther[start..<end].map(\.id))
+                while end < other.count, other[end].key == other[start].key { end += 1 }
+                body(other[start].key, other[start..<end].map(\.id))
                 start = end
             }
         }
