@@ -49,19 +49,21 @@ public struct Renderer {
     // MARK: JSON
 
     func json(_ table: ResultTable) -> String {
-        var out = "["
+        var out = ValueFormatter.JSONText(capacity: 32 + table.rows.count * table.columns.count * 24)
+        out.append("[")
         for (index, row) in table.rows.enumerated() {
-            out += index == 0 ? "" : ",\n "
-            out += "{"
+            if index > 0 { out.append(",\n ") }
+            out.append("{")
             for (position, pair) in zip(table.columns, row).enumerated() {
-                if position > 0 { out += ", " }
+                if position > 0 { out.append(", ") }
                 ValueFormatter.writeJSONString(pair.0, into: &out)
-                out += ": "
+                out.append(": ")
                 ValueFormatter.writeJSON(pair.1, into: &out)
             }
-            out += "}"
+            out.append("}")
         }
-        return out + "]\n"
+        out.append("]\n")
+        return out.string
     }
 
     // MARK: CSV (RFC 4180, formula-safe)

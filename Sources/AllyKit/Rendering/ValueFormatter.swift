@@ -53,65 +53,84 @@ public enum ValueFormatter {
     }
 
     public static func json(_ value: Value) -> String {
-        var out = ""
+        var out = JSONText()
         writeJSON(value, into: &out)
-        return out
+        return out.string
     }
 
-    static func writeJSON(_ value: Value, into out: inout String) {
+    /// JSON text being written: bytes, appended far more cheaply than to a String (a query's
+    /// JSON output is many short pieces).
+    struct JSONText {
+        private(set) var bytes: [UInt8] = []
+
+        init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+        var string: String { String(decoding: bytes, as: UTF8.self) }
+
+        mutating func append(_ text: StaticString) {
+            text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        }
+
+        mutating func append(_ text: String) {
+            var text = text
+            text.withUTF8 { bytes.append(contentsOf: $0) }
+        }
+
+        mutating func append(byte: UInt8) { bytes.append(byte) }
+    }
+
+    static func writeJSON(_ value: Value, into out: inout JSONText) {
         switch value {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let n): out += n.isFinite ? number(n) : "null"
+        case .null: out.append("null")
+        case .bool(let b): out.append(b ? "true" : "false")
+        case .number(let n): if n.isFinite { out.append(number(n)) } else { out.append("null") }
         case .string(let s): writeJSONString(s, into: &out)
-        case .date(let d): out += "\"\(d)\""
-        case .duration(let d): out += "\"\(d)\""
-        case .enumeration(let e): out += "\"\(e.name)\""
+        case .date(let d): writeJSONString(d.description, into: &out)
+        case .duration(let d): writeJSONString(d.description, into: &out)
+        case .enumeration(let e): writeJSONString(e.name, into: &out)
         case .reference(_, let id): writeJSONString(id, into: &out)
         case .list(let items):
-            out += "["
+            out.append("[")
             for (index, item) in items.enumerated() {
-                if index > 0 { out += ", " }
+                if index > 0 { out.append(", ") }
                 writeJSON(item, into: &out)
             }
-            out += "]"
+            out.append("]")
         case .record(let record):
-            out += "{"
+            out.append("{")
             for (index, (key, item)) in record.pairs.enumerated() {
-                if index > 0 { out += ", " }
+                if index > 0 { out.append(", ") }
                 writeJSONString(key, into: &out)
-                out += ": "
+                out.append(": ")
                 writeJSON(item, into: &out)
             }
-            out += "}"
+            out.append("}")
         }
     }
 
-    static func writeJSONString(_ text: String, into out: inout String) {
-        out += "\""
-        // Most strings (ids, names) need no escape: appended whole, not scalar by scalar.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
-            out += text
-            out += "\""
-            return
-        }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
+    static func writeJSONString(_ text: String, into out: inout JSONText) {
+        out.append(byte: UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "\""): out.append("\\\"")
+                case UInt8(ascii: "\\"): out.append("\\\\")
+                case 0x0A: out.append("\\n")
+                case 0x0D: out.append("\\r")
+                case 0x09: out.append("\\t")
+                case ..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append("\\u00")
+                    out.append(byte: hex[Int(byte >> 4)])
+                    out.append(byte: hex[Int(byte & 0xF)])
+                default:
+                    // Any other byte, a multi-byte character's too, is written as it is.
+                    out.append(byte: byte)
                 }
             }
         }
-        out += "\""
+        out.append(byte: UInt8(ascii: "\""))
     }
 
     /// An Ally literal that reads back as the same value.

@@ -63,8 +63,9 @@ struct RenderingTests {
         "bell\u{07} and \u{1F}", "emoji 🏥 ok", "\"", "\\", "trailing space ",
     ])
     func jsonStrings(_ text: String) throws {
-        var out = ""
-        ValueFormatter.writeJSONString(text, into: &out)
+        var json = ValueFormatter.JSONText()
+        ValueFormatter.writeJSONString(text, into: &json)
+        let out = json.string
         let decoded = try JSONSerialization.jsonObject(with: Data("[\(out)]".utf8)) as? [String]
         #expect(decoded == [text], "\(out)")
         // Nothing below U+0020 is left raw (JSON forbids it).
