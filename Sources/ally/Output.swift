@@ -40,11 +40,11 @@ enum Output {
         return file
     }
 
-    /// The terminal's width, or 100 when stdout is not a terminal.
     /// Whether standard output is a terminal, asked once: a script's thousands of results do
     /// not each make the system call (a terminal's size is still read each time: it can change).
     static let stdoutIsTerminal = isatty(1) == 1
 
+    /// The terminal's width, or 100 when stdout is not a terminal.
     static func terminalWidth() -> Int {
         var size = winsize()
         if stdoutIsTerminal, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }

@@ -108,6 +108,11 @@ public enum ValueFormatter {
         }
     }
 
+    /// The lowercase hex digit of a value below 16.
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
+    }
+
     static func writeJSONString(_ text: String, into out: inout JSONText) {
         out.append(byte: UInt8(ascii: "\""))
         var text = text
@@ -120,10 +125,9 @@ public enum ValueFormatter {
                 case 0x0D: out.append("\\r")
                 case 0x09: out.append("\\t")
                 case ..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
                     out.append("\\u00")
-                    out.append(byte: hex[Int(byte >> 4)])
-                    out.append(byte: hex[Int(byte & 0xF)])
+                    out.append(byte: hexDigit(byte >> 4))
+                    out.append(byte: hexDigit(byte & 0xF))
                 default:
                     // Any other byte, a multi-byte character's too, is written as it is.
                     out.append(byte: byte)
