@@ -23,13 +23,12 @@ let package = Package(
             // which the tests and the fuzzers run, keep them.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
-        // GNU readline (the system C library) behind small C shims, so Swift never touches
-        // readline's mutable C globals directly.
-        .systemLibrary(
+        // GNU readline (the system C library, from libreadline-dev) behind small C functions, so
+        // Swift never touches readline's mutable C globals. A real C target: the shell's signal
+        // state lives once, in CReadline.c, in every build mode.
+        .target(
             name: "CReadline",
-            path: "Sources/CReadline",
-            pkgConfig: nil,
-            providers: [.apt(["libreadline-dev"])]
+            linkerSettings: [.linkedLibrary("readline")]
         ),
         // The line editor and shell loop, written against `ShellBackend`; knows nothing of Ally's language.
         .target(name: "AllyShell", dependencies: ["CReadline"]),

@@ -9,7 +9,7 @@ import Darwin
 #endif
 
 /// The signals the shell handles itself (SIGINT, SIGWINCH, SIGTSTP, SIGHUP, SIGTERM), turned into
-/// events: the C handler in shim.h only writes the signal number into a pipe.
+/// events: the C handler in CReadline.c only writes the signal number into a pipe.
 ///
 /// - While the user edits, the shell loop `wait`s on the terminal and the editing pipe together,
 ///   so Ctrl-C abandons the line immediately, whatever readline is doing.
@@ -17,9 +17,6 @@ import Darwin
 ///   dispatch source reads on its own thread: it calls `whileRunning` (which interrupts the backend),
 ///   and for SIGHUP/SIGTERM also records `terminationWhileRunning`, so that the shell leaves once
 ///   the statement has returned (the signal is also forwarded to the editing pipe, in case).
-///
-/// This is the only Swift file that calls the `ally_signal_*` shims (their state is `static` in
-/// the header, one copy per object file).
 final class SignalPipe {
     enum Event: Equatable {
         /// The watched descriptor has input (or hung up).

@@ -161,19 +161,77 @@ case_ctrl_c_clears_half_typed_line() {
     expect_line "ally>"
 }
 
-case_ctrl_c_cancels_running_statement() {
-    "$PTY_BIN" generate --partners 1500 --seed 3 --today 2026-01-15 >"$PTY_HOME/big.ally" || fail "generate failed"
-    PTY_ARGS+=(--data "$PTY_HOME/big.ally")
-    PTY_TIMEOUT=60 pty_start || fail "no prompt"
-    pty_type "partners | centrality | count"; pty_send Enter
-    sleep 1
+case_ctrl_c_clears_continuation() {
+    start
+    pty_type "partners |"; pty_send Enter
+    expect_line "...>"
+    pty_type "where kind == acad"
     pty_send C-c
-    PTY_TIMEOUT=2 expect_screen "interrupted"
     expect_line "ally>"
     expect_alive
     pty_type "partners | count"; pty_send Enter
-    expect_screen "1,500"
+    expect_screen "3"
     expect_line "ally>"
+    expect_absent "acadpartners"
+}
+
+# now_ms: the wall clock in milliseconds.
+now_ms() { date +%s%3N; }
+
+case_ctrl_c_cancels_running_statement() {
+    # 10,000 partners: exact centrality takes many seconds, in any build.
+    "$PTY_BIN" generate --partners 10000 --seed 3 --today 2026-01-15 >"$PTY_HOME/big.ally" || fail "generate failed"
+    PTY_ARGS+=(--data "$PTY_HOME/big.ally")
+    PTY_TIMEOUT=90 pty_start || fail "no prompt"
+    pty_type "let hubs = partners | centrality | where betweenness > 0 | count"; pty_send Enter
+    sleep 1
+    expect_absent "interrupted"
+    local sent
+    sent=$(now_ms)
+    pty_send C-c
+    PTY_TIMEOUT=3 expect_screen "interrupted: the statement changed nothing"
+    local waited=$(($(now_ms) - sent))
+    ((waited < 1000)) || fail "the statement stopped ${waited} ms after Ctrl-C (over 1 s)"
+    expect_line "ally>"
+    expect_alive
+    pty_type "hubs"; pty_send Enter # the interrupted let bound nothing
+    expect_screen "unknown name"
+    pty_type "partners | count"; pty_send Enter
+    expect_screen "10,000"
+    expect_line "ally>"
+}
+
+# SIGTERM and SIGHUP end the shell as they end other shells (exit 128 + the signal number),
+# with the history of the session saved.
+signal_leaves_and_saves_history() {  # signal_leaves_and_saves_history SIGNAL STATUS
+    start
+    pty_type "agreements | count"; pty_send Enter
+    expect_line "ally>"
+    pty_type "partners | wh" # a half-typed line is not history
+    pty_signal "$1"
+    expect_exit "$2"
+    [[ $(cat "$PTY_HOME/history" 2>/dev/null) == "agreements | count" ]] ||
+        fail "history file holds: $(cat -A "$PTY_HOME/history" 2>/dev/null)"
+}
+
+case_sigterm_leaves_with_143_and_saves_history() {
+    signal_leaves_and_saves_history TERM 143
+}
+
+case_sighup_leaves_with_129_and_saves_history() {
+    signal_leaves_and_saves_history HUP 129
+}
+
+case_sigterm_while_running_cancels_and_leaves() {
+    "$PTY_BIN" generate --partners 10000 --seed 3 --today 2026-01-15 >"$PTY_HOME/big.ally" || fail "generate failed"
+    PTY_ARGS+=(--data "$PTY_HOME/big.ally")
+    PTY_TIMEOUT=90 pty_start || fail "no prompt"
+    pty_type "partners | centrality | count"; pty_send Enter
+    sleep 1
+    pty_signal TERM
+    PTY_TIMEOUT=3 expect_exit 143
+    [[ $(cat "$PTY_HOME/history" 2>/dev/null) == "partners | centrality | count" ]] ||
+        fail "history file holds: $(cat -A "$PTY_HOME/history" 2>/dev/null)"
 }
 
 case_ctrl_d_on_empty_line_exits_and_saves_history() {
