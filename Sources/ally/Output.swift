@@ -68,14 +68,30 @@ final class TerminalSink: OutputSink {
         colorError = !noColor && isatty(2) == 1
     }
 
+    /// The previous table or picture, for `.last`.
+    private var lastResult: QueryResult?
+
     func emit(_ result: QueryResult) {
-        let renderer = Renderer(format: session.settings.format, width: Output.terminalWidth(), color: colorOut)
+        if case .text = result {} else if case .scalar = result {} else { lastResult = result }
+        // Only the interactive shell's tables are cut to `.maxrows` (and only when they go to the terminal).
+        let maxRows = interactive && Output.stdoutIsTerminal ? session.settings.maxRows : 0
+        show(result, maxRows: maxRows)
+    }
+
+    private func show(_ result: QueryResult, maxRows: Int) {
+        let renderer = Renderer(format: session.settings.format, width: Output.terminalWidth(), color: colorOut, maxRows: maxRows)
         let text = renderer.render(result)
         if interactive, let rows = Output.terminalRows(), text.utf8.lazy.filter({ $0 == 0x0A }).count > rows - 2,
            Pager.show(text) {
             return
         }
         Output.writeOut(text)
+    }
+
+    func showLastResult() -> Bool {
+        guard let lastResult else { return false }
+        show(lastResult, maxRows: 0)
+        return true
     }
 
     func report(_ diagnostic: Diagnostic) {

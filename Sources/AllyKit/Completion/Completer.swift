@@ -131,6 +131,7 @@ public struct Completer {
             switch parts.first {
             case "format": return OutputFormat.allCases.map(\.rawValue)
             case "timer": return ["on", "off"]
+            case "maxrows": return ["0", "40", "100"]
             case "schema": return EntityType.allCases.map(\.rawValue)
             case "help": return Help.topics.sorted()
             case "weights": return FitScores.dimensions.map { $0 + "=" } + ["reset"]

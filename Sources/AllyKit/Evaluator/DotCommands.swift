@@ -1,7 +1,7 @@
-/// Shell settings and help: `.help`, `.schema`, `.format`, `.timer`, `.today`, `.weights`,
-/// `.history`, `.quit`. Valid in scripts too.
+/// Shell settings and help: `.help`, `.schema`, `.format`, `.timer`, `.maxrows`, `.last`,
+/// `.today`, `.weights`, `.history`, `.quit`. Valid in scripts too.
 enum DotCommands {
-    static let names = ["help", "schema", "format", "timer", "today", "weights", "history", "quit", "exit"]
+    static let names = ["help", "schema", "format", "timer", "maxrows", "last", "today", "weights", "history", "quit", "exit"]
 
     static func run(name: Name, arguments: String, session: Session, file: SourceFile, sink: OutputSink) throws -> RunStatus {
         let words = arguments.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
@@ -37,6 +37,17 @@ enum DotCommands {
             case nil: sink.emit(.text("timer: \(session.settings.timer ? "on" : "off")"))
             default: throw fail("`.timer` takes on or off")
             }
+        case "maxrows":
+            guard let word = words.first else {
+                sink.emit(.text("maxrows: \(session.settings.maxRows == 0 ? "off" : String(session.settings.maxRows))"))
+                return .success
+            }
+            guard let rows = Int(word), rows >= 0, rows <= 1_000_000 else {
+                throw fail("`.maxrows` takes a number of rows from 0 to 1000000", help: "`.maxrows 0` shows every row")
+            }
+            session.settings.maxRows = rows
+        case "last":
+            guard sink.showLastResult() else { throw fail("there is no earlier result to show") }
         case "today":
             guard let word = words.first else {
                 sink.emit(.scalar(.date(session.settings.today)))

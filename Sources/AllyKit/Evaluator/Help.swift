@@ -52,8 +52,8 @@ public enum Help {
     Aggregates: count sum avg min max median hhi gini
     Measures: fit_score alignment capability category attainment on_time health_score
       quadrant balance centrality betweenness
-    Commands: .help [TOPIC] .schema [TYPE] .format FORMAT .timer on|off .today [DATE]
-      .weights [DIM=W ...] .history [N] .quit
+    Commands: .help [TOPIC] .schema [TYPE] .format FORMAT .timer on|off .maxrows [N] .last
+      .today [DATE] .weights [DIM=W ...] .history [N] .quit
 
     `.help where`, `.help scenario`, `.help fit_score`, `.help partner` for details.
     """
@@ -102,6 +102,8 @@ public enum Help {
         "format": ".format table|csv|json|markdown — output format.",
         "timer": ".timer on|off — print `time: N ms` after each statement on stderr.",
         "today": ".today [YYYY-MM-DD] — show or set the session date.",
+        "maxrows": ".maxrows [N] — in the interactive shell, a table shows at most N rows (default 40): the first and the last, and a line saying how many were left out. `.maxrows 0` shows every row. Scripts, -c, piped output and the csv, json and markdown formats always show every row.",
+        "last": ".last — the previous result again, whole (every row), through the pager when it is taller than the terminal.",
         "history": ".history [N] — the last N history entries.",
         "schema": ".schema [TYPE] — fields of each entity type: name, type, default, stored or computed.",
     ]

@@ -14,10 +14,14 @@ public protocol OutputSink: AnyObject {
     /// False for sinks that drop confirmations, so that loading a million definitions does
     /// not format a million messages nobody sees.
     var wantsConfirmations: Bool { get }
+    /// `.last`: shows the previous result again, whole (no `.maxrows` limit). False when this
+    /// sink keeps no result, or none was shown yet.
+    func showLastResult() -> Bool
 }
 
 extension OutputSink {
     public var wantsConfirmations: Bool { true }
+    public func showLastResult() -> Bool { false }
 }
 
 /// Output formats for results.
@@ -29,6 +33,9 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 public struct Settings: Sendable {
     public var format: OutputFormat = .table
     public var timer = false
+    /// `.maxrows N`: the most rows a table shows in the interactive shell (0: no limit). Scripts,
+    /// `-c`, piped output and the data formats always get every row.
+    public var maxRows = 40
     public var today: Day
     public var weights: [Double] = Array(repeating: 1, count: FitScores.dimensions.count)
     public init(today: Day) { self.today = today }
@@ -977,6 +984,7 @@ public final class ForwardingSink: OutputSink {
     public func emit(_ result: QueryResult) { target.emit(result) }
     public func report(_ diagnostic: Diagnostic) { target.report(diagnostic) }
     public func note(_ text: String) { target.note(text) }
+    public func showLastResult() -> Bool { target.showLastResult() }
     public func confirm(_ text: String) {}
     public var wantsConfirmations: Bool { false }
 }

@@ -6,11 +6,14 @@ public struct Renderer {
     public var format: OutputFormat
     public var width: Int
     public var color: Bool
+    /// Box-drawn tables show at most this many rows, the first and the last ones (0: all).
+    public var maxRows: Int
 
-    public init(format: OutputFormat, width: Int = 100, color: Bool = false) {
+    public init(format: OutputFormat, width: Int = 100, color: Bool = false, maxRows: Int = 0) {
         self.format = format
         self.width = max(40, width)
         self.color = color
+        self.maxRows = max(0, maxRows)
     }
 
     /// The text for one result, ending with a newline.
@@ -170,7 +173,11 @@ public struct Renderer {
 
     func box(_ table: ResultTable) -> String {
         let numeric = table.columns.indices.map { isNumeric(table, $0) }
-        var cells: [[String]] = table.rows.map { row in
+        // Over maxRows, the first and the last rows with one row of `…` between them.
+        let elided = maxRows > 0 && table.rows.count > maxRows
+        let head = elided ? (maxRows + 1) / 2 : table.rows.count
+        let shown = elided ? Array(table.rows.prefix(head)) + Array(table.rows.suffix(maxRows / 2)) : table.rows
+        var cells: [[String]] = shown.map { row in
             row.enumerated().map { column, value in
                 if case .number(let n) = value { return Renderer.grouped(n) }
                 return ValueFormatter.plain(value).replacingOccurrences(of: "\n", with: "⏎")
@@ -200,13 +207,21 @@ public struct Renderer {
         out += dim + "│" + reset + headers.enumerated().map { " " + bold + pad($0.element, widths[$0.offset], right: numeric[$0.offset]) + reset + " " }
             .joined(separator: dim + "│" + reset) + dim + "│" + reset + "\n"
         out += line("├", "┼", "┤")
-        for row in cells {
+        for (index, row) in cells.enumerated() {
+            if elided && index == head {
+                out += dim + "│" + reset + widths.map { " " + pad("…", $0, right: false) + " " }.joined(separator: dim + "│" + reset)
+                    + dim + "│" + reset + "\n"
+            }
             out += dim + "│" + reset + row.enumerated().map { " " + pad($0.element, widths[$0.offset], right: numeric[$0.offset]) + " " }
                 .joined(separator: dim + "│" + reset) + dim + "│" + reset + "\n"
         }
         out += line("└", "┴", "┘")
         let count = table.rows.count
-        out += dim + "(\(count) row\(count == 1 ? "" : "s"))" + reset + "\n"
+        if elided {
+            out += dim + "(\(Renderer.grouped(Double(count))) rows, \(count - shown.count) left out: `.last` shows them all)" + reset + "\n"
+        } else {
+            out += dim + "(\(count) row\(count == 1 ? "" : "s"))" + reset + "\n"
+        }
         return out
     }
 

@@ -297,3 +297,24 @@ case_help_and_schema() {
     expect_screen "quadrant"
     expect_line "ally>"
 }
+
+# ---- long results -----------------------------------------------------------------------------
+
+case_long_table_shows_first_and_last_rows_and_last_shows_all() {
+    "$PTY_BIN" generate --partners 200 --seed 3 --today 2026-01-15 >"$PTY_HOME/mid.ally" || fail "generate failed"
+    PTY_ARGS+=(--data "$PTY_HOME/mid.ally")
+    PTY_HEIGHT=60 pty_start PAGER=cat || fail "no prompt"
+    pty_type "partners | select id | sort id"; pty_send Enter
+    expect_screen "(200 rows, 160 left out: \`.last\` shows them all)"
+    expect_screen "│ …"
+    expect_screen "│ p0 "
+    expect_screen "│ p99 " # the last row in id order
+    expect_absent "│ p50 "
+    pty_type ".last"; pty_send Enter
+    expect_screen "(200 rows)"
+    expect_screen "│ p50 "
+    pty_type ".maxrows 0"; pty_send Enter
+    pty_type "partners | where starts_with(id, \"p1\") | select id"; pty_send Enter
+    expect_screen "(111 rows)"
+    expect_line "ally>"
+}
