@@ -74,6 +74,10 @@ public final class Session {
     private var evaluatingMetrics: Set<String> = []
     /// Files being loaded, innermost last, to refuse a load cycle.
     private var loading: [String] = []
+    /// Report inputs (`param`, `--set`, `.set`): Reports/Parameters.swift.
+    var parameters = ParameterStore()
+    /// Where `.output` and `.once` send results: Reports/OutputRedirection.swift.
+    let outputRedirection = OutputRedirection()
 
     public init(settings: Settings) {
         self.settings = settings
@@ -228,7 +232,9 @@ public final class Session {
                 // (A definition the decoder left to the parser only adds too.)
                 if case .define = statement.kind {} else { epoch += 1 }
                 current.portfolio.settle()
-                if let stop = attempt(statement.range, { try executeTopLevel(statement, file: file, sink: sink) }) { return stop }
+                if let stop = attempt(statement.range, {
+                    try redirectingOutput(sink) { sink in try executeTopLevel(statement, file: file, sink: sink) }
+                }) { return stop }
             case .definition(let definition):
                 if let stop = attempt(definition.range, timed: false, { try execute(definition, file: file, sink: sink) }) { return stop }
                 sincePublished += 1
@@ -375,7 +381,7 @@ public final class Session {
     }
 
     /// Commits a runtime's working portfolio to the current scenario.
-    private func commit(_ runtime: Runtime) {
+    func commit(_ runtime: Runtime) {
         current.record(runtime.portfolio.touched)
         var portfolio = runtime.portfolio
         portfolio.clearTouched()
@@ -607,6 +613,12 @@ public final class Session {
 
         case .dotCommand(let name, let arguments):
             return try DotCommands.run(name: name, arguments: arguments, session: self, file: file, sink: sink)
+
+        case .letExpression(let name, let expr): try bindExpression(name, expr, file: file)
+        case .param(let name, let expr): try declareParameter(name, expr, file: file)
+        case .print(let expr): try printLine(expr, file: file, sink: sink)
+        case .assert(let expr, let message): try checkAssertion(expr, message: message, file: file)
+        case .refresh(let type, let path): try refresh(type, path, file: file, sink: sink)
         }
         return .success
     }
@@ -686,7 +698,8 @@ public final class Session {
                                                        "stakeholder", "renewals", "path", "triggers", "scenarios", "today",
                                                        "true", "false", "null", "and", "or", "not", "in", "contains"]
 
-    private func checkBindingName(_ name: Name, file: SourceFile) throws {
+    func checkBindingName(_ name: Name, file: SourceFile) throws {
+        try refuseParameterRebinding(name, file: file)
         if FieldCatalog.allFieldNames.contains(name.text) {
             throw Diagnostic(.reservedName, "`\(name.text)` is a field name; a `let` or `metric` cannot shadow it",
                              at: name.range, in: file, help: "pick another name, e.g. `\(name.text)_total`")
