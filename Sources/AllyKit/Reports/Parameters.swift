@@ -143,6 +143,9 @@ struct ParameterStore {
 }
 
 extension Session {
+    /// The declared parameters, in declaration order (for completion after `.set`).
+    public var parameterNames: [String] { parameters.names }
+
     // MARK: Declaring
 
     /// `param NAME = EXPR`: binds NAME to the value `--set` or `.set` gave, read as the
