@@ -342,11 +342,12 @@ public final class Session {
         var bindings: [String: Binding]
         var metricOrder: [String]
         var settings: Settings
+        var parameters: ParameterStore
     }
 
     private func snapshot() -> Snapshot {
         Snapshot(scenarios: scenarios.map { ($0, $0.portfolio, $0.log.count, $0.isLogging) }, current: current,
-                 bindings: bindings, metricOrder: metricOrder, settings: settings)
+                 bindings: bindings, metricOrder: metricOrder, settings: settings, parameters: parameters)
     }
 
     private func restore(_ snapshot: Snapshot) {
@@ -361,6 +362,7 @@ public final class Session {
         bindings = snapshot.bindings
         metricOrder = snapshot.metricOrder
         settings = snapshot.settings
+        parameters = snapshot.parameters
     }
 
     /// Runs one statement all-or-nothing.

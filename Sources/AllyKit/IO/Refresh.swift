@@ -55,7 +55,13 @@ struct DataRefresh {
             let existing = runtime.portfolio.entity(EntityKey(type, id))
             before[id] = .some(existing)
             order.append(id)
-            let entity = try merged(id: id, values: values, onto: existing, row: row.number)
+            var entity = try merged(id: id, values: values, onto: existing, row: row.number)
+            // As `update` does: an agreement the file leaves with fewer than two parties ends.
+            if case .agreement(var agreement) = entity, agreement.parties.count < 2,
+               case .agreement(let old)? = existing, old.parties.count >= 2 {
+                editor.terminateIfAlone(&agreement)
+                entity = .agreement(agreement)
+            }
             do { try editor.checkInvariants(entity, range: range) } catch let diagnostic as Diagnostic {
                 throw RowError(row: row.number, column: nil, message: diagnostic.message, help: diagnostic.help)
             }

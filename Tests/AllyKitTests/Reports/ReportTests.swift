@@ -93,6 +93,23 @@ struct ReportTests {
         #expect(candidates(".set ") == ["horizon"])
         #expect(candidates(".ou") == ["output"])
         #expect(candidates("partners | select x = i").contains("if"))
+        // File names inside the string of `.output`, `.once` and `refresh ... from`, nowhere else.
+        #expect(completer.complete(".once \"", cursor: 7).isFileName)
+        #expect(completer.complete(".output \"", cursor: 9).isFileName)
+        #expect(completer.complete("refresh partners from \"", cursor: 23).isFileName)
+        #expect(!completer.complete("print \"", cursor: 7).isFileName)
+    }
+
+    @Test("a parameter declared in a failed load is rolled back with it")
+    func parameterRollback() {
+        let folder = NSTemporaryDirectory() + "ally-params-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try? "param p = 5\nprint nope\n".write(toFile: folder + "/bad.ally", atomically: true, encoding: .utf8)
+        let harness = Harness()
+        #expect(harness.run("load \"bad.ally\"", directory: folder).0 == .failed)
+        #expect(harness.session.parameterNames.isEmpty)
+        harness.expectSuccess("let p = 1")
     }
 
     // MARK: The issue's example, run by the binary
