@@ -18,6 +18,9 @@ final class OutputRedirection {
 
     private(set) var output: Target?
     private(set) var once: Target?
+    /// The sink the last statement's results went through, reused while its target is the
+    /// same (a script's statements all share one, rather than one allocation each).
+    var wrapper: RedirectingSink?
 
     var isActive: Bool { output != nil || once != nil }
 
@@ -69,7 +72,7 @@ final class OutputRedirection {
 /// Hands results to the redirection when a file is waiting for them, else to the real sink.
 final class RedirectingSink: OutputSink {
     let target: OutputSink
-    let redirection: OutputRedirection
+    unowned let redirection: OutputRedirection
     unowned let session: Session
 
     init(_ target: OutputSink, redirection: OutputRedirection, session: Session) {
@@ -93,7 +96,13 @@ extension Session {
     /// Runs one statement with its results going where `.output` and `.once` say; the files
     /// they name are written when it is done (also when it fails, for what it gave before).
     func redirectingOutput(_ sink: OutputSink, _ body: (OutputSink) throws -> RunStatus) throws -> RunStatus {
-        let redirected = RedirectingSink(sink, redirection: outputRedirection, session: self)
+        let redirected: RedirectingSink
+        if let cached = outputRedirection.wrapper, cached.target === sink {
+            redirected = cached
+        } else {
+            redirected = RedirectingSink(sink, redirection: outputRedirection, session: self)
+            outputRedirection.wrapper = redirected
+        }
         let status: RunStatus
         do {
             status = try body(redirected)
