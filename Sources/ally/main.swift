@@ -60,6 +60,9 @@ struct SharedOptions: ParsableArguments {
     @Flag(help: "Do not run ~/.allyrc (or $ALLY_RC) before the first prompt.")
     var noRc = false
 
+    @Option(name: .customLong("set"), help: ArgumentHelp("Give a `param` of the scripts a value (repeatable).", valueName: "NAME=VALUE"))
+    var parameters: [String] = []
+
     func sessionDate() throws -> Day {
         if let text = today ?? ProcessInfo.processInfo.environment["ALLY_TODAY"].flatMap({ $0.isEmpty ? nil : $0 }) {
             guard let day = Day(iso: text) else { throw ValidationError("`\(text)` is not a date; write it as YYYY-MM-DD") }
@@ -129,6 +132,8 @@ struct RunCommand: ParsableCommand {
         }
 
         if interactive {
+            // (The shell has no script to declare parameters yet: `.set` sets them there.)
+            try Self.preset(options.parameters, for: [], in: session)
             throw ExitCode(ShellLauncher.run(session: session, sink: sink, noRc: options.noRc))
         }
         var failed = false
@@ -142,6 +147,7 @@ struct RunCommand: ParsableCommand {
             let data = FileHandle.standardInput.readDataToEndOfFile()
             sources.append(SourceFile(name: "<stdin>", bytes: [UInt8](data), directory: FileManager.default.currentDirectoryPath))
         }
+        try Self.preset(options.parameters, for: sources, in: session)
         for source in sources {
             switch session.run(source, sink: sink, keepGoing: options.keepGoing) {
             case .success: continue
@@ -157,12 +163,29 @@ struct RunCommand: ParsableCommand {
     }
 }
 
+extension RunCommand {
+    /// `--set NAME=VALUE` for the `param`s the scripts declare: a usage error (exit 2) for an
+    /// undeclared name or a value that is not a literal.
+    static func preset(_ assignments: [String], for sources: [SourceFile], in session: Session) throws {
+        guard !assignments.isEmpty else { return }
+        do {
+            try session.presetParameters(assignments, declared: session.declaredParameters(in: sources))
+        } catch {
+            Output.writeError("ally: \(error.message)\n")
+            throw ExitCode(2)
+        }
+    }
+}
+
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check", abstract: "Parse and resolve scripts without running them; print every diagnostic.")
 
     @Argument(help: ArgumentHelp("Scripts to check.", valueName: "FILE.ally"))
     var files: [String]
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Check with a `param` given this value (repeatable).", valueName: "NAME=VALUE"))
+    var parameters: [String] = []
 
     func validate() throws {
         for file in files where !FileManager.default.isReadableFile(atPath: file) {
@@ -176,7 +199,9 @@ struct CheckCommand: ParsableCommand {
         for file in files {
             let session = Session(settings: Settings(today: Day(daysSinceEpoch: 0)))
             session.settings.today = (try? SharedOptions.parse([]).sessionDate()) ?? session.settings.today
-            for diagnostic in session.check(try Output.readSource(file)) {
+            let source = try Output.readSource(file)
+            try RunCommand.preset(parameters, for: [source], in: session)
+            for diagnostic in session.check(source) {
                 Output.writeError(DiagnosticRenderer.render(diagnostic, color: color))
                 count += 1
             }

@@ -21,7 +21,7 @@ public struct Completer {
     public static let statementKeywords = ["partners", "agreements", "stakeholders", "partner", "agreement", "stakeholder",
                                            "let", "metric", "trigger", "update", "remove", "add", "scenario", "use", "drop",
                                            "diff", "compare", "load", "save", "import", "export", "renewals", "path",
-                                           "triggers", "scenarios"]
+                                           "triggers", "scenarios", "param", "print", "assert", "refresh"]
     /// Most candidates a list may hold; ids of a 100,000-partner portfolio are cut here.
     static let limit = 500
 
@@ -33,9 +33,11 @@ public struct Completer {
         if let quote = openQuote(bytes) {
             let before = Array(bytes[..<quote])
             let words = wordsBefore(before)
-            let fileStatement = ["load", "save", "import", "export"].contains(words.first ?? "")
+            let fileStatements = ["load", "save", "import", "export", "refresh"]
+            let fileStatement = fileStatements.contains(words.first ?? "")
                 || words.suffix(2).first == "to" || words.last == "to" || words.last == "from"
-            guard fileStatement, ["load", "save", "import", "export"].contains(statementWords(before).first ?? "") else {
+            let redirects = Self.isOutputCommand(before)
+            guard redirects || fileStatement && fileStatements.contains(statementWords(before).first ?? "") else {
                 return Completions(wordStart: cursor, candidates: [], isFileName: false)
             }
             let partial = String(decoding: bytes[(quote + 1)...], as: UTF8.self)
@@ -135,6 +137,7 @@ public struct Completer {
             case "schema": return EntityType.allCases.map(\.rawValue)
             case "help": return Help.topics.sorted()
             case "weights": return FitScores.dimensions.map { $0 + "=" } + ["reset"]
+            case "set" where parts.count <= 1: return session.parameterNames
             default: return []
             }
         }
@@ -157,6 +160,8 @@ public struct Completer {
         case ("add", "party"), ("remove", "party"): return ids(.partner, word)
         case ("add", "to") where words.contains("party"), ("remove", "from") where words.contains("party"): return ids(.agreement, word)
         case ("import", "import"): return ["partners", "agreements", "stakeholders", "parties"]
+        case ("refresh", "refresh"): return EntityType.allCases.map(\.plural)
+        case ("refresh", _) where words.count == 2: return ["from"]
         case ("trigger", "on"): return EntityType.allCases.map(\.plural)
         default: break
         }
@@ -328,6 +333,14 @@ public struct Completer {
     private func comparedReference(_ tokens: [Token], bytes: [UInt8], scope: (entity: EntityType?, columns: [String])) -> EntityType? {
         if case .reference(let t)? = comparedField(tokens, bytes: bytes, scope: scope) { return t }
         return nil
+    }
+
+    /// Whether the text before a quote is `.output` or `.once` (their argument is a file name).
+    static func isOutputCommand(_ bytes: [UInt8]) -> Bool {
+        var line = bytes
+        if let newline = line.lastIndex(of: 0x0A) { line = Array(line[(newline + 1)...]) }
+        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        return text == ".output" || text == ".once"
     }
 
     // MARK: Files

@@ -71,6 +71,7 @@ public enum DiagnosticCode: String, Sendable {
     case cancelled = "E0402"
     case limitExceeded = "E0403"
     case cycle = "E0404"
+    case assertionFailed = "E0405"
     // Files and data
     case fileError = "E0501"
     case importError = "E0502"

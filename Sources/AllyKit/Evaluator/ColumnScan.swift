@@ -24,15 +24,15 @@ indirect enum ColumnPredicate {
             guard let l = plan(left, type: type, compiler: compiler), let r = plan(right, type: type, compiler: compiler) else { return nil }
             return .or(l, r)
         case .binary(let op, let left, let right, _):
-            guard [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .in].contains(op) else { return nil }
+            guard [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .in, .notIn].contains(op) else { return nil }
             // The operands compile exactly as `ExpressionCompiler.compileBinary` compiles them,
             // so a bare name on the value side means what it means there.
             if let field = columnField(left, type: type), isRowFree(right, type: type) {
                 guard let fieldType = try? compiler.compile(left).type,
-                      let value = try? compiler.compile(right, hint: op == .in ? .list(fieldType) : fieldType) else { return nil }
+                      let value = try? compiler.compile(right, hint: op == .in || op == .notIn ? .list(fieldType) : fieldType) else { return nil }
                 return .compare(field: field, op: op, value: value, fieldOnLeft: true)
             }
-            if op != .in, let field = columnField(right, type: type), isRowFree(left, type: type) {
+            if op != .in, op != .notIn, let field = columnField(right, type: type), isRowFree(left, type: type) {
                 let value: Compiled?
                 if compiler.resolvesWithoutHint(left) {
                     value = try? compiler.compile(left)
@@ -124,6 +124,7 @@ indirect enum ColumnPredicate {
         case .equal: return Comparison.equal(a, b, negate: false)
         case .notEqual: return Comparison.equal(a, b, negate: true)
         case .in: return a.isNull ? false : Comparison.member(a, of: b)
+        case .notIn: return a.isNull ? false : !Comparison.member(a, of: b)
         default: return Comparison.ordered(op, a, b)
         }
     }

@@ -1,7 +1,9 @@
 /// Shell settings and help: `.help`, `.schema`, `.format`, `.timer`, `.maxrows`, `.last`,
-/// `.today`, `.weights`, `.history`, `.quit`. Valid in scripts too.
+/// `.today`, `.weights`, `.history`, `.output`, `.once`, `.set`, `.params`, `.quit`. Valid in
+/// scripts too.
 enum DotCommands {
-    static let names = ["help", "schema", "format", "timer", "maxrows", "last", "today", "weights", "history", "quit", "exit"]
+    static let names = ["help", "schema", "format", "timer", "maxrows", "last", "today", "weights", "history", "output", "once",
+                        "set", "params", "quit", "exit"]
 
     static func run(name: Name, arguments: String, session: Session, file: SourceFile, sink: OutputSink) throws -> RunStatus {
         let words = arguments.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
@@ -85,6 +87,12 @@ enum DotCommands {
             let start = entries.count - shown.count + 1
             let lines = shown.enumerated().map { "\(String(start + $0.offset).leftPadded(5))  \($0.element.replacingNewlines())" }
             sink.emit(.text(lines.isEmpty ? "(no history)" : lines.joined(separator: "\n")))
+        case "output", "once":
+            try session.redirectOutput(name, arguments: arguments, file: file)
+        case "set":
+            try session.setParameter(words, name: name, file: file)
+        case "params":
+            sink.emit(.table(session.parameterTable()))
         case "quit", "exit":
             return .quit
         default:

@@ -150,6 +150,7 @@ struct ExpressionCompiler {
                 return get(entity, runtime)
             }, type: staticType)
         }
+        if let word = try compileParameterWord(name, range, hint: hint) { return word }
         if runtime.session.hasBinding(name) {
             return try runtime.session.compileBindingReference(name, range, file: file, runtime: runtime)
         }
@@ -278,10 +279,10 @@ struct ExpressionCompiler {
             if !resolvesWithoutHint(left), resolvesWithoutHint(right) {
                 r = try compile(right)
                 let hint: StaticType = op == .contains ? elementType(r.type) : r.type
-                l = try compile(left, hint: op == .in ? nil : hint)
+                l = try compile(left, hint: op == .in || op == .notIn ? nil : hint)
             } else {
                 l = try compile(left)
-                let hint: StaticType = op == .in ? .list(l.type) : (op == .contains ? l.type.elementOrSelf : l.type)
+                let hint: StaticType = op == .in || op == .notIn ? .list(l.type) : (op == .contains ? l.type.elementOrSelf : l.type)
                 r = try compile(right, hint: hint)
             }
         } else {
@@ -322,14 +323,16 @@ struct ExpressionCompiler {
                 }
                 return .bool(result)
             }, type: .bool)
-        case .in:
+        case .in, .notIn:
             if case .list = r.type {} else if r.type != .unknown && r.type != .null {
-                throw error(.typeMismatch, "`in` needs a list on its right, like `[a, b]`", right.range)
+                throw error(.typeMismatch, "`\(op.rawValue)` needs a list on its right, like `[a, b]`", right.range)
             }
+            // Like `!=`, `not in` is false for a null value.
+            let wanted = op == .in
             return Compiled(run: { row in
                 let a = try l.run(row)
                 if a.isNull { return .bool(false) }
-                return .bool(Comparison.member(a, of: try r.run(row)))
+                return .bool(Comparison.member(a, of: try r.run(row)) == wanted)
             }, type: .bool)
         case .contains:
             return Compiled(run: { row in
@@ -395,7 +398,10 @@ struct ExpressionCompiler {
         if known.contains(lt), known.contains(rt) {
             let ok: Bool
             switch op {
-            case .add: ok = (lt == "number" && rt == "number") || (lt == "string" && rt == "string")
+            // `+` with a string joins text: a number, date, duration or bool on the other side
+            // is joined in its printed form.
+            case .add: ok = (lt == "number" && rt == "number") || (lt == "string" && rt != "list" && rt != "record")
+                || (rt == "string" && lt != "list" && lt != "record")
                 || (lt == "date" && rt == "duration") || (lt == "duration" && rt == "date")
             case .subtract: ok = (lt == "number" && rt == "number") || (lt == "date" && (rt == "duration" || rt == "date"))
             default: ok = lt == "number" && rt == "number"
@@ -426,7 +432,10 @@ struct ExpressionCompiler {
             case let (.divide, .number(x), .number(y)):
                 if y == 0 { throw Diagnostic(.divisionByZero, "division by zero", at: range, in: file) }
                 return try finite(x / y)
-            case let (.add, .string(x), .string(y)):
+            case (.add, .string, _), (.add, _, .string):
+                guard let x = Self.joinableText(a), let y = Self.joinableText(b) else {
+                    throw Diagnostic(.typeMismatch, "cannot apply `+` to a \(a.typeName) and a \(b.typeName)", at: operatorRange, in: file)
+                }
                 guard x.utf8.count + y.utf8.count <= ExpressionCompiler.maximumStringBytes else {
                     throw Diagnostic(.limitExceeded, "the joined text would be longer than 16 MB", at: range, in: file)
                 }
@@ -439,6 +448,15 @@ struct ExpressionCompiler {
                                  at: operatorRange, in: file)
             }
         }, type: resultType)
+    }
+
+    /// A value's text when `+` joins it to a string: its printed form (`90d`, `2026-03-01`,
+    /// `1500000`); nil for lists and records, which have none.
+    static func joinableText(_ value: Value) -> String? {
+        switch value {
+        case .list, .record: return nil
+        default: return ValueFormatter.plain(value)
+        }
     }
 
     // MARK: Calls
@@ -473,6 +491,7 @@ struct ExpressionCompiler {
                         help: "usage: \(function.usage)")
         }
         let compiled = try arguments.map { try compile($0) }
+        if function == .conditional { return try compileConditional(compiled, arguments) }
         let file = self.file
         let apply = function.apply
         return Compiled(run: { row in
@@ -483,6 +502,17 @@ struct ExpressionCompiler {
                 throw Diagnostic(.typeMismatch, message.text, at: range, in: file)
             }
         }, type: function.resultType(compiled.map(\.type)))
+    }
+}
+
+extension ExpressionCompiler {
+    /// `if(cond, a, b)`: evaluates only the branch the condition picks, so that
+    /// `if(n == 0, 0, total / n)` never divides by zero.
+    func compileConditional(_ compiled: [Compiled], _ arguments: [Expr]) throws -> Compiled {
+        try expectType(compiled[0].type, [.bool], "the condition of `if`", arguments[0].range)
+        let (condition, whenTrue, whenFalse) = (compiled[0], compiled[1], compiled[2])
+        return Compiled(run: { row in try condition.run(row).isTrue ? whenTrue.run(row) : whenFalse.run(row) },
+                        type: ScalarFunction.conditional.resultType(compiled.map(\.type)))
     }
 }
 

@@ -10,12 +10,16 @@ enum ScalarFunction: String, CaseIterable {
     case len, lower, upper, round, abs, coalesce, year, month
     case daysBetween = "days_between"
     case startsWith = "starts_with"
+    /// `if(cond, a, b)`: only the branch taken is evaluated (`ExpressionCompiler.compileCall`).
+    case conditional = "if"
+    case between
 
     var arity: ClosedRange<Int> {
         switch self {
         case .round: return 1...2
         case .coalesce: return 1...64
         case .daysBetween, .startsWith: return 2...2
+        case .conditional, .between: return 3...3
         default: return 1...1
         }
     }
@@ -25,6 +29,7 @@ enum ScalarFunction: String, CaseIterable {
         case .round: return "one or two arguments"
         case .coalesce: return "one or more arguments"
         case .daysBetween, .startsWith: return "two arguments"
+        case .conditional, .between: return "three arguments"
         default: return "one argument"
         }
     }
@@ -41,6 +46,8 @@ enum ScalarFunction: String, CaseIterable {
         case .month: return "month(date) → the month, 1–12"
         case .daysBetween: return "days_between(a, b) → b − a in days"
         case .startsWith: return "starts_with(text, prefix) → whether text begins with prefix (case-sensitive)"
+        case .conditional: return "if(condition, a, b) → a when condition is true, else b (null counts as false); only the branch taken is evaluated"
+        case .between: return "between(x, low, high) → whether low ≤ x ≤ high (inclusive; false when any is null)"
         }
     }
 
@@ -48,7 +55,10 @@ enum ScalarFunction: String, CaseIterable {
         switch self {
         case .len, .round, .abs, .year, .month, .daysBetween: return .number
         case .lower, .upper: return .string
-        case .startsWith: return .bool
+        case .startsWith, .between: return .bool
+        case .conditional:
+            let branches = arguments.dropFirst().filter { $0 != .null }
+            return branches.count == 2 && branches[0] != branches[1] ? .unknown : branches.first ?? .null
         case .coalesce: return arguments.first { $0 != .null && $0 != .unknown } ?? .unknown
         }
     }
@@ -131,6 +141,17 @@ enum ScalarFunction: String, CaseIterable {
                 case let (.enumeration(e), .string(prefix)): return .bool(e.name.hasPrefix(prefix))
                 default: throw FunctionError(text: "`starts_with` needs two strings")
                 }
+            }
+        case .conditional:
+            return { args in args[0].isTrue ? args[1] : args[2] }
+        case .between:
+            return { args in
+                guard let low = Comparison.ordered(.greaterEqual, args[0], args[1]),
+                      let high = Comparison.ordered(.lessEqual, args[0], args[2]) else {
+                    let other = Value.order(args[0], args[1]) == nil ? args[1] : args[2]
+                    throw FunctionError(text: "`between` cannot compare a \(args[0].typeName) with a \(other.typeName)")
+                }
+                return .bool(low && high)
             }
         }
     }

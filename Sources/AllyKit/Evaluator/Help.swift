@@ -45,15 +45,17 @@ public enum Help {
 
     Statements: partner agreement stakeholder (define), let, metric, trigger, update, remove,
       add party, remove party, scenario, use, drop scenario, diff, compare, load, save,
-      import, export
+      import, refresh, export
+    Reports: param, print, assert, .output, .once, .set, .params (`.help reports`)
     Stages: where sort take select extend summarize count distinct partners agreements
-      stakeholders parties balance centrality grid chart timeline
-    Functions: len lower upper round abs coalesce year month days_between starts_with
+      stakeholders parties balance centrality grid chart timeline kpis milestones
+    Functions: len lower upper round abs coalesce year month days_between starts_with if between
     Aggregates: count sum avg min max median hhi gini
     Measures: fit_score alignment capability category attainment on_time health_score
       quadrant balance centrality betweenness
     Commands: .help [TOPIC] .schema [TYPE] .format FORMAT .timer on|off .maxrows [N] .last
-      .today [DATE] .weights [DIM=W ...] .history [N] .quit
+      .today [DATE] .weights [DIM=W ...] .history [N] .output ["F"] .once "F" .set NAME VALUE
+      .params .quit
 
     `.help where`, `.help scenario`, `.help fit_score`, `.help partner` for details.
     """
@@ -86,7 +88,18 @@ public enum Help {
         "diff": "diff [A [B]] — what changed from A (default baseline) to B (default the current scenario): rows change, type, id, field, before, after; record fields per member (fit.mission); then triggers that fire or clear.",
         "compare": "compare A, B, ... [on METRIC, ...] — metrics side by side: one column per scenario, delta (last − first) and change (delta / first).",
         "metric": "metric NAME = PIPELINE — a named single value, re-evaluated in the current scenario each time it is used.\n  metric active_value = agreements | where status == active | summarize sum(value)",
-        "let": "let NAME = PIPELINE — bind a result. Entities keep their ids and are re-read in the current scenario when used.",
+        "let": "let NAME = PIPELINE — bind a result. Entities keep their ids and are re-read in the current scenario when used.\nlet NAME = EXPR — bind a value: `let cutoff = today + 30d`.",
+        "param": "param NAME = EXPR — a report input with its default: `param horizon = 90d`. `ally report.ally --set horizon=60d` (or `.set horizon 60d` in the shell) gives it another value, read as a literal of the same kind as the default; a bare name (`--set wanted=clinic`) is an enum case or id where it is compared with such a field, else text. `.params` lists them.",
+        "print": "print EXPR — a line of text as a result: `print \"Renewals in the next \" + horizon`. `+` with a string joins numbers, dates and durations in their printed form. A plain line in table mode, a paragraph in markdown, a JSON string in json, one cell in csv.",
+        "assert": "assert EXPR [, \"message\"] — fails the statement (exit 1; a script stops unless --keep-going) when EXPR is not true: `assertion failed: milestones overdue (overdue = 3)`, with the values of the names it uses.",
+        "refresh": "refresh partners|agreements|stakeholders from \"F.csv\"|\"F.json\" — the entities the file names get the values of its columns (other fields are kept); new ids are added as `import` adds them; none is removed. Validated as a whole: one bad row changes nothing. Confirms `added N, updated M, unchanged K`; `diff` shows what changed.",
+        "kpis": "agreements | kpis — one row per KPI: agreement, name, target, actual, higher_is_better, ratio (actual/target, or target/actual when lower is better, clamped to [0, 1], as in attainment). The agreement's fields stay in scope.",
+        "milestones": "agreements | milestones — one row per milestone: agreement, name, due, done, overdue (not done and due before today). The agreement's fields stay in scope; overdue milestones by partner: agreements | milestones | where overdue | parties | summarize overdue = count() by partner",
+        "output": ".output \"F\" — every following result goes to F (in the current format, written atomically) until `.output` alone. .once \"F\" — only the next result.",
+        "once": ".once \"F\" — only the next result goes to F (in the current format, written atomically).",
+        "set": ".set NAME VALUE — give a declared `param` a value (kept when the script declares it again).",
+        "params": ".params — the declared parameters: name, value, default, set.",
+        "reports": "A saved report: param horizon = 90d / print \"Renewals in the next \" + horizon / .once \"renewals.md\" / renewals within horizon / metric overdue = agreements | milestones | where overdue | count / assert overdue == 0, \"milestones overdue\". Run it with `ally --format markdown report.ally --set horizon=60d`; exit 1 when an assertion fails.",
         "update": "update PIPELINE set PATH = EXPR, ... — assign on every entity of the result, all or nothing.\n  update agreements | where form == mou set value = value * 0.9, status = under_review\n  update partner acme set fit.mission = 4",
         "remove": "remove PIPELINE — delete entities. A partner takes its stakeholders (and their ties) and its party entries; an agreement left with fewer than two parties becomes terminated.\nremove party P from A — take one party out.",
         "add": "add party PARTNER to AGREEMENT { role: lead, contributes: 500k, equity: 20%, votes: 2 } — append a party.",
@@ -97,7 +110,7 @@ public enum Help {
         "fit_score": "fit_score — weighted mean of the non-null fit scores (mission strategy culture reputation complementarity expertise reach innovation, each 0–5); weights from .weights, all 1 by default.",
         "hhi": "hhi(x) — Herfindahl-Hirschman index Σ (xᵢ/Σx)² × 10000 over non-null values; > 2500 is highly concentrated; null when Σx = 0.",
         "gini": "gini(x) — Σᵢ Σⱼ |xᵢ − xⱼ| / (2 n² x̄) over non-null values; 0 is equal, near 1 concentrated; null when n = 0 or x̄ = 0.",
-        "expressions": "Operators, loosest first: ?? (null default), or, and, not, == != < <= > >= in contains, + -, * /, unary -, .field and calls. Null: arithmetic gives null, comparisons are false except == null / != null. Literals: 12, 4.5, 1_000, 2.5M, 60%, 2026-03-01, 90d 12w 6mo 2y, \"text\", true, false, null, today, [a, b].",
+        "expressions": "Operators, loosest first: ?? (null default), or, and, not, == != < <= > >= in, not in, contains, + -, * /, unary -, .field and calls. Null: arithmetic gives null, comparisons are false except == null / != null. Literals: 12, 4.5, 1_000, 2.5M, 60%, 2026-03-01, 90d 12w 6mo 2y, \"text\", true, false, null, today, [a, b].",
         "weights": ".weights [DIM=W ...] — show or set the fit-score weights, e.g. `.weights mission=2 reach=0.5`; `.weights reset`.",
         "format": ".format table|csv|json|markdown — output format.",
         "timer": ".timer on|off — print `time: N ms` after each statement on stderr.",

@@ -328,6 +328,8 @@ struct PipelineCompiler {
             return CompiledPipeline(shape: .picture) {
                 .picture(.timeline, Analytics.timeline(try Self.entities(of: try input.run()), runtime: runtime))
             }
+        case .kpis, .milestones:
+            return try compileAgreementItems(stage, after: input)
         case .chart(let valueItem, let byItem):
             let value = try expressions(scope).compile(valueItem.expr)
             let label = try byItem.map { try expressions(scope).compile($0.expr) }

@@ -99,11 +99,12 @@ public struct ResultTable: Sendable, Equatable {
     }
 }
 
-/// What a statement shows: a table, a single value, a picture (with its data), or text
-/// (help, schema, messages).
+/// What a statement shows: a table, a single value, a picture (with its data), text (help,
+/// schema, messages), or a line a report prints (`print`), which each format writes its way.
 public enum QueryResult: Sendable {
     case scalar(Value)
     case table(ResultTable)
     case picture(PictureKind, ResultTable, today: Day)
     case text(String)
+    case line(String)
 }

@@ -81,6 +81,10 @@ public final class Session {
     private var evaluatingMetrics: Set<String> = []
     /// Files being loaded, innermost last, to refuse a load cycle.
     private var loading: [String] = []
+    /// Report inputs (`param`, `--set`, `.set`): Reports/Parameters.swift.
+    var parameters = ParameterStore()
+    /// Where `.output` and `.once` send results: Reports/OutputRedirection.swift.
+    let outputRedirection = OutputRedirection()
 
     public init(settings: Settings) {
         self.settings = settings
@@ -235,7 +239,9 @@ public final class Session {
                 // (A definition the decoder left to the parser only adds too.)
                 if case .define = statement.kind {} else { epoch += 1 }
                 current.portfolio.settle()
-                if let stop = attempt(statement.range, { try executeTopLevel(statement, file: file, sink: sink) }) { return stop }
+                if let stop = attempt(statement.range, {
+                    try redirectingOutput(sink) { sink in try executeTopLevel(statement, file: file, sink: sink) }
+                }) { return stop }
             case .definition(let definition):
                 if let stop = attempt(definition.range, timed: false, { try execute(definition, file: file, sink: sink) }) { return stop }
                 sincePublished += 1
@@ -343,11 +349,12 @@ public final class Session {
         var bindings: [String: Binding]
         var metricOrder: [String]
         var settings: Settings
+        var parameters: ParameterStore
     }
 
     private func snapshot() -> Snapshot {
         Snapshot(scenarios: scenarios.map { ($0, $0.portfolio, $0.log.count, $0.isLogging) }, current: current,
-                 bindings: bindings, metricOrder: metricOrder, settings: settings)
+                 bindings: bindings, metricOrder: metricOrder, settings: settings, parameters: parameters)
     }
 
     private func restore(_ snapshot: Snapshot) {
@@ -362,6 +369,7 @@ public final class Session {
         bindings = snapshot.bindings
         metricOrder = snapshot.metricOrder
         settings = snapshot.settings
+        parameters = snapshot.parameters
     }
 
     /// Runs one statement all-or-nothing.
@@ -382,7 +390,7 @@ public final class Session {
     }
 
     /// Commits a runtime's working portfolio to the current scenario.
-    private func commit(_ runtime: Runtime) {
+    func commit(_ runtime: Runtime) {
         current.record(runtime.portfolio.touched)
         var portfolio = runtime.portfolio
         portfolio.clearTouched()
@@ -614,6 +622,12 @@ public final class Session {
 
         case .dotCommand(let name, let arguments):
             return try DotCommands.run(name: name, arguments: arguments, session: self, file: file, sink: sink)
+
+        case .letExpression(let name, let expr): try bindExpression(name, expr, file: file)
+        case .param(let name, let expr): try declareParameter(name, expr, file: file)
+        case .print(let expr): try printLine(expr, file: file, sink: sink)
+        case .assert(let expr, let message): try checkAssertion(expr, message: message, file: file)
+        case .refresh(let type, let path): try refresh(type, path, file: file, sink: sink)
         }
         return .success
     }
@@ -693,7 +707,8 @@ public final class Session {
                                                        "stakeholder", "renewals", "path", "triggers", "scenarios", "today",
                                                        "true", "false", "null", "and", "or", "not", "in", "contains"]
 
-    private func checkBindingName(_ name: Name, file: SourceFile) throws {
+    func checkBindingName(_ name: Name, file: SourceFile) throws {
+        try refuseParameterRebinding(name, file: file)
         if FieldCatalog.allFieldNames.contains(name.text) {
             throw Diagnostic(.reservedName, "`\(name.text)` is a field name; a `let` or `metric` cannot shadow it",
                              at: name.range, in: file, help: "pick another name, e.g. `\(name.text)_total`")

@@ -74,6 +74,8 @@ struct StaticChecker {
                 }
                 try checkValue(field.value, as: member.type, field: member.name)
             }
+        case .param, .letExpression, .print, .assert:
+            try checkReportStatement(statement)
         case .dotCommand(let name, _):
             if !DotCommands.names.contains(name.text) {
                 throw Diagnostic(.usage, "unknown command `.\(name.text)`", at: name.range, in: file,

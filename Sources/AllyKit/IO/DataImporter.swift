@@ -40,7 +40,7 @@ struct DataImporter {
         }
     }
 
-    private struct RowError: Error {
+    struct RowError: Error {
         let row: Int
         let column: String?
         let message: String
@@ -197,7 +197,7 @@ struct DataImporter {
 
     /// Reads CSV records into rows and calls `row` with each, in order, until it returns false.
     /// An empty cell is nil; the export's formula guard is removed.
-    private static func readCSV(_ source: CSVSource, _ row: (Row) throws -> Bool) throws {
+    static func readCSV(_ source: CSVSource, _ row: (Row) throws -> Bool) throws {
         switch source {
         case .mapped(let file): try readCSV(file.bytes, release: file.release(before:), row)
         case .data(let data): try readCSV(data, release: nil, row)
@@ -237,7 +237,7 @@ struct DataImporter {
     }
 
     /// A JSON file's objects, read and imported one at a time.
-    private func jsonRecords<Bytes: RandomAccessCollection>(_ bytes: Bytes, release: ((Int) -> Void)?, _ handle: (Row) throws -> Void) throws
+    func jsonRecords<Bytes: RandomAccessCollection>(_ bytes: Bytes, release: ((Int) -> Void)?, _ handle: (Row) throws -> Void) throws
     where Bytes.Element == UInt8, Bytes.Index == Int {
         var number = 0
         try JSONReader.forEachElement(bytes, notAnArray: "the file must hold an array of objects", release: release) { item in

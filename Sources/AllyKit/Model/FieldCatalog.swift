@@ -265,15 +265,17 @@ public enum FieldCatalog {
     }
 
     static func attainment(_ a: Agreement) -> Double? {
-        var ratios: [Double] = []
-        for kpi in a.kpis {
-            guard let actual = kpi.actual else { continue }
-            let numerator = kpi.higherIsBetter ? actual : kpi.target
-            let denominator = kpi.higherIsBetter ? kpi.target : actual
-            let ratio = denominator == 0 ? 0 : numerator / denominator
-            ratios.append(min(1, max(0, ratio)))
-        }
+        let ratios = a.kpis.compactMap(attainmentRatio)
         return ratios.isEmpty ? nil : ratios.reduce(0, +) / Double(ratios.count)
+    }
+
+    /// One KPI's share of its target, as `attainment` averages it (and `kpis` rows show it).
+    static func attainmentRatio(_ kpi: KPI) -> Double? {
+        guard let actual = kpi.actual else { return nil }
+        let numerator = kpi.higherIsBetter ? actual : kpi.target
+        let denominator = kpi.higherIsBetter ? kpi.target : actual
+        let ratio = denominator == 0 ? 0 : numerator / denominator
+        return min(1, max(0, ratio))
     }
 
     static func onTime(_ a: Agreement, today: Day) -> Double? {

@@ -27,6 +27,8 @@ public struct Renderer {
             case .table: return tableScalar(value) + "\n"
             default: return ValueFormatter.plain(value) + "\n"
             }
+        case .line(let text):
+            return line(text)
         case .table(let table):
             return render(table)
         case .picture(let kind, let data, let today):
@@ -42,6 +44,25 @@ public struct Renderer {
         case .markdown: return markdown(table)
         case .table: return box(table)
         }
+    }
+
+    /// `print`: a plain line in table mode (control characters shown as their pictures, so
+    /// text from data never drives the terminal), a paragraph in markdown (blank lines around
+    /// it, or it would join a table next to it), a JSON string, one CSV cell.
+    func line(_ text: String) -> String {
+        switch format {
+        case .table: return String(String.UnicodeScalarView(text.unicodeScalars.map(Self.visibleInLine))) + "\n"
+        case .markdown: return "\n" + text + "\n\n"
+        case .json: return ValueFormatter.json(.string(text)) + "\n"
+        case .csv: return Self.csvCell(.string(text)) + "\r\n"
+        }
+    }
+
+    private static func visibleInLine(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        if scalar == "\n" || scalar == "\t" { return scalar }
+        // C1 controls (0x9B starts an escape sequence on some terminals).
+        if (0x80...0x9F).contains(scalar.value) { return "\u{FFFD}" }
+        return DiagnosticRenderer.visible(scalar)
     }
 
     private func tableScalar(_ value: Value) -> String {

@@ -25,12 +25,12 @@ public enum UnaryOperator: String, Sendable { case negate = "-", not }
 public enum BinaryOperator: String, Sendable {
     case coalesce = "??", or, and
     case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
-    case `in`, contains
+    case `in`, notIn = "not in", contains
     case add = "+", subtract = "-", multiply = "*", divide = "/"
 
     var isComparison: Bool {
         switch self {
-        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .in, .contains: return true
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .in, .notIn, .contains: return true
         default: return false
         }
     }
@@ -99,6 +99,9 @@ public enum StageKind: Sendable {
     case grid
     case chart(Item, by: Item?)
     case timeline
+    /// `agreements | kpis` and `agreements | milestones`: one row per list item.
+    case kpis
+    case milestones
 }
 
 public enum PipelineSource: Sendable {
@@ -142,6 +145,14 @@ public struct Statement: Sendable {
 public enum StatementKind: Sendable {
     case define(EntityType, id: Name, fields: [FieldInit])
     case letBinding(Name, Pipeline)
+    /// `let NAME = EXPR` where what follows `=` is not a pipeline (`let cutoff = today + 30d`).
+    case letExpression(Name, Expr)
+    /// `param NAME = EXPR`: a report input, its default overridden by `--set` or `.set`.
+    case param(Name, Expr)
+    /// `print EXPR`: a line of text as a result.
+    case print(Expr)
+    /// `assert EXPR [, "message"]`.
+    case assert(Expr, message: String?)
     case metric(Name, Pipeline)
     case trigger(Name, on: EntityType, typeRange: SourceRange, when: Expr)
     case query(Pipeline)
@@ -156,6 +167,8 @@ public enum StatementKind: Sendable {
     case load(PathLiteral)
     case save(PathLiteral)
     case importData(Name, PathLiteral)
+    /// `refresh TYPE from "F"`: update the entities a file names, add the new ones.
+    case refresh(Name, PathLiteral)
     case export(Pipeline, PathLiteral)
     case exportNetwork(PathLiteral)
     case dotCommand(Name, arguments: String)

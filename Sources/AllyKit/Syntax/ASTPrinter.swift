@@ -28,6 +28,11 @@ public enum ASTPrinter {
         case .importData(let type, let path): return "import \(type.text) from \(ValueFormatter.allyString(path.text))"
         case .export(let pipeline, let path): return "export \(print(pipeline)) to \(ValueFormatter.allyString(path.text))"
         case .exportNetwork(let path): return "export network to \(ValueFormatter.allyString(path.text))"
+        case .letExpression(let name, let expr): return "let \(name.text) = \(print(expr))"
+        case .param(let name, let expr): return "param \(name.text) = \(print(expr))"
+        case .print(let expr): return "print \(print(expr))"
+        case .assert(let expr, let message): return "assert \(print(expr))" + (message.map { ", " + ValueFormatter.allyString($0) } ?? "")
+        case .refresh(let type, let path): return "refresh \(type.text) from \(ValueFormatter.allyString(path.text))"
         case .dotCommand(let name, let arguments): return "." + name.text + (arguments.isEmpty ? "" : " " + arguments)
         }
     }
@@ -71,6 +76,8 @@ public enum ASTPrinter {
         case .centrality: return "centrality"
         case .grid: return "grid"
         case .timeline: return "timeline"
+        case .kpis: return "kpis"
+        case .milestones: return "milestones"
         case .chart(let value, let by): return "chart \(items([value]))" + (by.map { " by \(items([$0]))" } ?? "")
         }
     }

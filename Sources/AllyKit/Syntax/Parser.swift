@@ -252,7 +252,8 @@ public struct Parser {
     /// statement ::= definition | letStatement | metricStatement | triggerStatement | updateStatement
     ///             | addParty | removeParty | removeStatement | scenarioStatement | useStatement
     ///             | dropStatement | diffStatement | compareStatement | loadStatement | saveStatement
-    ///             | importStatement | exportStatement | DOT_COMMAND | pipeline
+    ///             | importStatement | refreshStatement | exportStatement | paramStatement
+    ///             | printStatement | assertStatement | DOT_COMMAND | pipeline
     private mutating func parseStatement() throws(Diagnostic) -> Statement {
         let start = current.range.lower
         let kind = try parseStatementKind()
@@ -299,6 +300,14 @@ public struct Parser {
             return .save(try parsePathLiteral())
         case "import":
             return try parseImportStatement()
+        case "param" where next.kind == .identifier && peek(2).kind == .assign:
+            return try parseParamStatement()
+        case "print" where startsOperand(next):
+            return try parsePrintStatement()
+        case "assert" where startsOperand(next):
+            return try parseAssertStatement()
+        case "refresh" where next.kind == .identifier:
+            return try parseRefreshStatement()
         case "export":
             return try parseExportStatement()
         default:
@@ -350,12 +359,25 @@ public struct Parser {
         }
     }
 
-    /// letStatement ::= 'let' IDENT '=' pipeline
+    /// letStatement ::= 'let' IDENT '=' ( pipeline | expr )
+    /// A pipeline when what follows `=` reads as one to the end of the statement; otherwise an
+    /// expression (`let cutoff = today + 30d`).
     private mutating func parseLetStatement() throws(Diagnostic) -> StatementKind {
         advance()
         let name = try expectName("a name")
         _ = try expect(.assign)
-        return .letBinding(name, try parsePipeline())
+        let (valueStart, nodesBefore) = (index, nodes)
+        if current.kind == .identifier, !Self.startsExpressionOnly(word(current)), peek().kind != .leftParen {
+            let pipeline = try parsePipeline()
+            if atStatementEnd { return .letBinding(name, pipeline) }
+            (index, nodes) = (valueStart, nodesBefore)
+        }
+        return .letExpression(name, try parseExpr())
+    }
+
+    /// Words that begin an expression but never a pipeline.
+    private static func startsExpressionOnly(_ word: String) -> Bool {
+        keywordLiteral(word) != nil || word == "not"
     }
 
     /// metricStatement ::= 'metric' IDENT '=' pipeline
@@ -537,6 +559,45 @@ public struct Parser {
         return .importData(type, try parsePathLiteral())
     }
 
+    // MARK: Reports
+
+    /// paramStatement ::= 'param' IDENT '=' expr
+    private mutating func parseParamStatement() throws(Diagnostic) -> StatementKind {
+        advance()
+        let name = try expectName("a parameter name")
+        _ = try expect(.assign)
+        return .param(name, try parseExpr())
+    }
+
+    /// printStatement ::= 'print' expr
+    private mutating func parsePrintStatement() throws(Diagnostic) -> StatementKind {
+        advance()
+        return .print(try parseExpr())
+    }
+
+    /// assertStatement ::= 'assert' expr ( ',' STRING )?
+    private mutating func parseAssertStatement() throws(Diagnostic) -> StatementKind {
+        advance()
+        let condition = try parseExpr()
+        guard current.kind == .comma else { return .assert(condition, message: nil) }
+        advance()
+        guard current.kind == .string else { throw unexpected(expected: "the assertion's message in quotes") }
+        return .assert(condition, message: try decodeString(advance()))
+    }
+
+    /// refreshStatement ::= 'refresh' entityPlural 'from' STRING
+    private mutating func parseRefreshStatement() throws(Diagnostic) -> StatementKind {
+        advance()
+        guard current.kind == .identifier, EntityType(plural: text(current)) != nil else {
+            var diagnostic = unexpected(expected: "`partners`, `agreements` or `stakeholders`")
+            if isWord("parties") { diagnostic.help = "parties are refreshed with their agreements (a `parties` column)" }
+            throw diagnostic
+        }
+        let type = Name(text(current), advance().range)
+        _ = try expectWord("from")
+        return .refresh(type, try parsePathLiteral())
+    }
+
     /// exportStatement ::= 'export' ( 'network' | pipeline ) 'to' STRING
     private mutating func parseExportStatement() throws(Diagnostic) -> StatementKind {
         advance()
@@ -605,12 +666,12 @@ public struct Parser {
 
     static let stageNames = ["where", "sort", "take", "select", "extend", "summarize", "count", "distinct",
                              "partners", "agreements", "stakeholders", "parties", "balance", "centrality",
-                             "grid", "chart", "timeline"]
+                             "grid", "chart", "timeline", "kpis", "milestones"]
 
     /// stage ::= 'where' expr | 'sort' sortKey ( ',' sortKey )* | 'take' expr | 'select' item ( ',' item )*
     ///         | 'extend' namedItem ( ',' namedItem )* | 'summarize' item ( ',' item )* ( 'by' item ( ',' item )* )?
     ///         | 'count' | 'distinct' item ( ',' item )* | entityPlural | 'parties' | 'balance'
-    ///         | 'centrality' | 'grid' | 'timeline' | 'chart' item ( 'by' item )?
+    ///         | 'centrality' | 'grid' | 'timeline' | 'kpis' | 'milestones' | 'chart' item ( 'by' item )?
     private mutating func parseStage() throws(Diagnostic) -> Stage {
         guard current.kind == .identifier else { throw unexpected(expected: "a stage name after `|`") }
         let nameToken = advance()
@@ -646,6 +707,8 @@ public struct Parser {
         case "centrality": kind = .centrality
         case "grid": kind = .grid
         case "timeline": kind = .timeline
+        case "kpis": kind = .kpis
+        case "milestones": kind = .milestones
         case "chart":
             let value = try parseItem(namedOnly: false)
             var by: Item?
@@ -782,6 +845,7 @@ public struct Parser {
     }
 
     /// comparison ::= additive ( comparisonOp additive )?
+    /// comparisonOp ::= '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not' 'in' | 'contains'
     private mutating func parseComparison() throws(Diagnostic) -> Expr {
         let left = try parseAdditive()
         let op: BinaryOperator
@@ -794,6 +858,9 @@ public struct Parser {
         case .greaterEqual: op = .greaterEqual
         case .assign: throw unexpectedAssign()
         case .identifier where isWord("in"): op = .in
+        case .identifier where isWord("not") && isWord("in", peek()):
+            advance()
+            op = .notIn
         case .identifier where isWord("contains"): op = .contains
         default: return left
         }
