@@ -135,7 +135,7 @@ public struct Completer {
             case "timer": return ["on", "off"]
             case "maxrows": return ["0", "40", "100"]
             case "schema": return EntityType.allCases.map(\.rawValue)
-            case "help": return Help.topics.sorted()
+            case "help": return Array(Set(Help.topics)).sorted()
             case "weights": return FitScores.dimensions.map { $0 + "=" } + ["reset"]
             case "set" where parts.count <= 1: return session.parameterNames
             default: return []
@@ -158,7 +158,12 @@ public struct Completer {
             return session.scenarioNames
         case ("add", "add"): return ["party"]
         case ("add", "party"), ("remove", "party"): return ids(.partner, word)
-        case ("add", "to") where words.contains("party"), ("remove", "from") where words.contains("party"): return ids(.agreement, word)
+        case ("add", "to") where words.contains("party"): return ids(.agreement, word)
+        case ("remove", "from") where words.contains("party"):
+            // Only the agreements the named partner is a party to.
+            guard let partyIndex = words.firstIndex(of: "party"), partyIndex + 1 < words.count else { return ids(.agreement, word) }
+            return agreements(ofParty: words[partyIndex + 1], prefix: word)
+        case ("renewals", "renewals"): return ["within"]
         case ("import", "import"): return ["partners", "agreements", "stakeholders", "parties"]
         case ("refresh", "refresh"): return EntityType.allCases.map(\.plural)
         case ("refresh", _) where words.count == 2: return ["from"]
@@ -176,8 +181,8 @@ public struct Completer {
             if (lastWord == "from" || lastWord == "to"), words.contains("path") { return ids(.partner, word) + ids(.stakeholder, word) }
             if lastWord == "path" { return ["from"] }
         }
-        // After `|`: a stage.
-        if last.kind == .pipe { return Parser.stageNames }
+        // After `|`: the stages that take the rows in scope.
+        if last.kind == .pipe { return Completer.stages(after: scopeType(Array(tokens.dropLast()), bytes: bytes).entity) }
         // Statement start words after `update`/`remove`/`export`/`let X =`/`metric X =`: sources.
         if ["update", "remove", "export"].contains(lastWord) && tokens.count == 1 || last.kind == .assign && ["let", "metric"].contains(first) {
             return ["partners", "agreements", "stakeholders", "partner", "agreement", "stakeholder", "renewals", "path",
@@ -215,9 +220,43 @@ public struct Completer {
             let type = words.compactMap { EntityType(plural: $0) }.first
             return (type.map { FieldCatalog.fields(of: $0).map(\.name) } ?? []) + ScalarFunction.allCases.map(\.rawValue)
         }
-        if first == "update", words.contains("set") { return scope.entity.map { FieldCatalog.storedFields(of: $0).map(\.name) } ?? [] }
+        if first == "update", words.contains("set") {
+            // `set FIELD = `: that field's values; else the fields that can be set.
+            if last.kind == .assign, tokens.count >= 2, tokens[tokens.count - 2].kind == .identifier, let type = scope.entity,
+               let field = FieldCatalog.field(text(tokens[tokens.count - 2]), of: type) {
+                switch field.type {
+                case .enumeration(let enumType): return enumType.cases
+                case .reference(let target): return ids(target, word)
+                case .bool: return ["true", "false"]
+                default: return ScalarFunction.allCases.map(\.rawValue) + session.bindingNames
+                }
+            }
+            return scope.entity.map { FieldCatalog.storedFields(of: $0).map(\.name) } ?? []
+        }
         if first == "update" { return ["set"] }
         return []
+    }
+
+    /// Stages that need a kind of row (PipelineCompiler's `requireInput`); every other stage takes any rows.
+    static let stagesNeedingRows: [String: EntityType] = [
+        "parties": .agreement, "balance": .agreement, "timeline": .agreement, "kpis": .agreement, "milestones": .agreement,
+        "centrality": .partner, "grid": .stakeholder,
+    ]
+
+    /// The stages that can follow rows of `entity` (nil: a table): a table takes no relation stage,
+    /// agreements no `agreements`.
+    static func stages(after entity: EntityType?) -> [String] {
+        Parser.stageNames.filter { stage in
+            if let needed = stagesNeedingRows[stage] { return needed == entity }
+            if let target = EntityType(plural: stage) { return entity != nil && !(entity == .agreement && target == .agreement) }
+            return true
+        }
+    }
+
+    /// The ids of the agreements `partner` is a party to that begin with `prefix` (the relation index).
+    private func agreements(ofParty partner: String, prefix: String) -> [String] {
+        guard session.portfolio.contains(.partner, partner) else { return ids(.agreement, prefix) }
+        return Array(session.portfolio.agreementIds(ofPartner: partner).filter { $0.hasPrefix(prefix) }.prefix(Completer.limit))
     }
 
     /// The ids of a type that `word` begins, in order: a range of the portfolio's tree, so a
@@ -257,23 +296,34 @@ public struct Completer {
                 case "balance": entity = nil; columns = Analytics.balanceColumns
                 case "centrality": entity = nil; columns = ["id", "name", "degree", "betweenness"]
                 case "select", "summarize", "distinct":
-                    // The projected labels: names before `=`, else simple names.
+                    // The projected labels: names before `=`, else the item's text; summarize's
+                    // `by` columns come first, as in its result.
                     var labels: [String] = []
+                    var byLabels: [String]?
                     var scan = index + 2
                     var depth = 0
                     var itemStart = scan
+                    func endItem() {
+                        guard itemStart < scan else { return }
+                        let item = label(tokens[itemStart..<scan], bytes)
+                        if byLabels != nil { byLabels!.append(item) } else { labels.append(item) }
+                    }
                     while scan < tokens.count, !(tokens[scan].kind == .pipe && depth == 0) {
                         switch tokens[scan].kind {
                         case .leftParen, .leftBracket: depth += 1
                         case .rightParen, .rightBracket: depth -= 1
                         case .comma where depth == 0:
-                            labels.append(label(tokens[itemStart..<scan], bytes))
+                            endItem()
+                            itemStart = scan + 1
+                        case .identifier where depth == 0 && stage == "summarize" && text(tokens[scan]) == "by":
+                            endItem()
+                            byLabels = []
                             itemStart = scan + 1
                         default: break
                         }
                         scan += 1
                     }
-                    if scan < tokens.count { labels.append(label(tokens[itemStart..<scan], bytes)); entity = nil; columns = labels }
+                    if scan < tokens.count { endItem(); entity = nil; columns = (byLabels ?? []) + labels }
                 case "extend":
                     var scan = index + 2
                     while scan + 1 < tokens.count, tokens[scan].kind != .pipe {

@@ -2,7 +2,8 @@
 /// aggregate, measure and field.
 public enum Help {
     public static var topics: [String] {
-        Array(pages.keys) + EntityType.allCases.flatMap { type in FieldCatalog.fields(of: type).map(\.name) }
+        Array(pages.keys) + ScalarFunction.allCases.map(\.rawValue) + AggregateFunction.allCases.map(\.rawValue)
+            + EntityType.allCases.flatMap { type in FieldCatalog.fields(of: type).map(\.name) }
     }
 
     public static func text(for topic: String?) -> String {

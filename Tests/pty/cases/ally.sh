@@ -318,3 +318,56 @@ case_long_table_shows_first_and_last_rows_and_last_shows_all() {
     expect_screen "(111 rows)"
     expect_line "ally>"
 }
+
+# ---- completion in context ----------------------------------------------------------------------
+
+case_completes_columns_made_by_summarize() {
+    start
+    pty_type "agreements | summarize amt = sum(value) by form | sort fo"; pty_send Tab; pty_type "X"
+    expect_line "ally> agreements | summarize amt = sum(value) by form | sort form X"
+    pty_send C-u; pty_type "agreements | summarize amt = sum(value) by form | sort am"; pty_send Tab; pty_type "X"
+    expect_line "ally> agreements | summarize amt = sum(value) by form | sort amt X"
+    pty_send C-u; pty_type "partners | select id, xq = name | where x"; pty_send Tab; pty_type "X"
+    expect_line "ally> partners | select id, xq = name | where xq X"
+}
+
+case_completes_enum_cases_after_set() {
+    start
+    pty_type "update agreements set status = termi"; pty_send Tab; pty_type "X"
+    expect_line "ally> update agreements set status = terminated X"
+}
+
+case_completes_within_after_renewals_and_timer_arguments() {
+    start
+    pty_type "renewals w"; pty_send Tab; pty_type "X"
+    expect_line "ally> renewals within X"
+    pty_send C-u; pty_type ".timer o"; pty_send Tab Tab
+    expect_screen "off  on"
+    pty_send C-u; pty_type ".help starts_w"; pty_send Tab; pty_type "X"
+    expect_line "ally> .help starts_with X"
+}
+
+case_completes_only_stages_that_take_the_rows() {
+    start
+    pty_type "partners | ti"; pty_send Tab; pty_type "X"
+    expect_line "ally> partners | tiX" # timeline takes agreements
+    pty_send C-u; pty_type "agreements | ti"; pty_send Tab; pty_type "X"
+    expect_line "ally> agreements | timeline X"
+    pty_send C-u; pty_type "partners | ce"; pty_send Tab; pty_type "X"
+    expect_line "ally> partners | centrality X"
+    pty_send C-u; pty_type "agreements | count"; pty_send Enter
+    expect_line "ally>"
+}
+
+case_completes_only_agreements_of_the_party_removed() {
+    write_rc
+    cat >>"$PTY_HOME/.allyrc" <<'ALLY'
+agreement rx_mou { title: "Mercy and MedTech", form: mou, parties: [mercy, medtech] }
+agreement rx_lab { title: "State lab", form: mou, parties: [mercy, stateu] }
+ALLY
+    pty_start || fail "no prompt"
+    pty_type "remove party medtech from rx"; pty_send Tab; pty_type "X"
+    expect_line "ally> remove party medtech from rx_mou X" # rx_lab is not medtech's
+    pty_send C-u; pty_type "remove party stateu from r"; pty_send Tab Tab
+    expect_screen "research  rx_lab"
+}
