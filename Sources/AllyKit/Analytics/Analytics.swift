@@ -227,8 +227,8 @@ enum Analytics {
 
     // MARK: Centrality
 
-    /// Degree and normalized shortest-path betweenness (Brandes) on the partner network
-    /// restricted to the given partners.
+    /// Degree and normalized shortest-path betweenness (Brandes, on every core: `Betweenness`)
+    /// on the partner network restricted to the given partners.
     static func centrality(_ partners: [Entity], runtime: Runtime) throws -> Table {
         let portfolio = runtime.portfolio
         var ids: [String] = []
@@ -245,44 +245,12 @@ enum Analytics {
             for neighbour in networkNeighbours(of: id, in: portfolio).keys {
                 if let other = position[neighbour] { adjacency[index].append(other) }
             }
+            // Neighbours come from a dictionary, in an order that changes from run to run; sorted,
+            // the sums are added in one order and the figures are the same bits every run.
+            adjacency[index].sort()
         }
         let n = ids.count
-        var betweenness = [Double](repeating: 0, count: n)
-        var sigma = [Double](repeating: 0, count: n)
-        var dist = [Int](repeating: -1, count: n)
-        var delta = [Double](repeating: 0, count: n)
-        var stack: [Int] = []
-        var queue: [Int] = []
-        stack.reserveCapacity(n)
-        queue.reserveCapacity(n)
-        for source in 0..<n {
-            try runtime.checkCancelled()
-            stack.removeAll(keepingCapacity: true)
-            queue.removeAll(keepingCapacity: true)
-            for touched in 0..<n { sigma[touched] = 0; dist[touched] = -1; delta[touched] = 0 }
-            sigma[source] = 1
-            dist[source] = 0
-            queue.append(source)
-            var head = 0
-            while head < queue.count {
-                let v = queue[head]
-                head += 1
-                stack.append(v)
-                for w in adjacency[v] {
-                    if dist[w] < 0 {
-                        dist[w] = dist[v] + 1
-                        queue.append(w)
-                    }
-                    if dist[w] == dist[v] + 1 { sigma[w] += sigma[v] }
-                }
-            }
-            while let w = stack.popLast() {
-                for v in adjacency[w] where dist[v] == dist[w] - 1 {
-                    delta[v] += sigma[v] / sigma[w] * (1 + delta[w])
-                }
-                if w != source { betweenness[w] += delta[w] }
-            }
-        }
+        let betweenness = try Betweenness.exact(adjacency, runtime: runtime)
         // Each unordered pair was counted from both ends; normalize by (n−1)(n−2)/2 pairs.
         let scale = n > 2 ? 1 / Double((n - 1) * (n - 2)) : 0
         let rows: [[Value]] = (0..<n).map { index in

@@ -55,8 +55,11 @@ struct PipelineCompiler {
 
     func compile(_ pipeline: Pipeline) throws -> CompiledPipeline {
         var current = try compileSource(pipeline.source, range: pipeline.sourceRange)
+        var upstream: (stage: Stage, input: CompiledPipeline)?
         for stage in pipeline.stages {
-            current = try compileStage(stage, after: current)
+            let compiled = IndexPlan.planned(stage, try compileStage(stage, after: current), input: current, upstream: upstream, compiler: self)
+            upstream = (stage, current)
+            current = compiled
         }
         return current
     }
