@@ -68,9 +68,17 @@ final class TerminalSink: OutputSink {
         colorError = !noColor && isatty(2) == 1
     }
 
+    /// Whether a result was written: in Markdown the next is set apart by a blank line (two
+    /// tables written one after the other would be read as one).
+    private var emittedResult = false
+
     func emit(_ result: QueryResult) {
         let renderer = Renderer(format: session.settings.format, width: Output.terminalWidth(), color: colorOut)
-        let text = renderer.render(result)
+        var text = renderer.render(result)
+        if session.settings.format == .markdown {
+            if emittedResult { text = "\n" + text }
+            emittedResult = true
+        }
         if interactive, let rows = Output.terminalRows(), text.utf8.lazy.filter({ $0 == 0x0A }).count > rows - 2,
            Pager.show(text) {
             return

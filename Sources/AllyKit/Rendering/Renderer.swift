@@ -21,7 +21,7 @@ public struct Renderer {
         case .scalar(let value):
             switch format {
             case .json: return ValueFormatter.json(value) + "\n"
-            case .table: return tableScalar(value) + "\n"
+            case .table: return TerminalText.visible(tableScalar(value)) + "\n"
             default: return ValueFormatter.plain(value) + "\n"
             }
         case .table(let table):
@@ -116,9 +116,24 @@ public struct Renderer {
 
     // MARK: Markdown
 
+    private static let markdownSpecial: Set<Unicode.Scalar> = ["\\", "`", "*", "_", "[", "]", "<", ">", "&", "|", "~"]
+
     func markdown(_ table: ResultTable) -> String {
+        // The characters that open inline Markdown (emphasis, code, links, HTML, entities,
+        // strikethrough) and the cell separator are escaped (GFM: a backslash before ASCII
+        // punctuation makes it literal), so `*x*`, backticks, `<b>`, `[a](b)`, `&amp;` and `|`
+        // read back as written; a line break (LF, CR or CRLF) is `<br>`, since a row is one line.
         func cell(_ text: String) -> String {
-            text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: "<br>")
+            var out = ""
+            var previous: Unicode.Scalar = " "
+            for scalar in text.unicodeScalars {
+                defer { previous = scalar }
+                if scalar == "\n", previous == "\r" { continue }
+                if scalar == "\n" || scalar == "\r" { out += "<br>"; continue }
+                if Self.markdownSpecial.contains(scalar) { out += "\\" }
+                out.unicodeScalars.append(scalar)
+            }
+            return out
         }
         var out = "| " + table.columns.map(cell).joined(separator: " | ") + " |\n"
         out += "|" + table.columns.indices.map { index in
@@ -131,6 +146,7 @@ public struct Renderer {
     }
 
     // MARK: Box-drawn table
+
 
     static func grouped(_ n: Double) -> String {
         // Tables show at most four decimals, rounded; JSON and CSV keep full precision.
@@ -173,10 +189,10 @@ public struct Renderer {
         var cells: [[String]] = table.rows.map { row in
             row.enumerated().map { column, value in
                 if case .number(let n) = value { return Renderer.grouped(n) }
-                return ValueFormatter.plain(value).replacingOccurrences(of: "\n", with: "⏎")
+                return TerminalText.visible(ValueFormatter.plain(value))
             }
         }
-        var widths = table.columns.map(Renderer.displayWidth)
+        var widths = table.columns.map { Renderer.displayWidth(TerminalText.visible($0)) }
         for row in cells {
             for (index, text) in row.enumerated() { widths[index] = max(widths[index], Renderer.displayWidth(text)) }
         }
@@ -187,7 +203,7 @@ public struct Renderer {
             widths[widest] -= 1
         }
         cells = cells.map { row in row.enumerated().map { Renderer.truncate($0.element, to: widths[$0.offset]) } }
-        let headers = table.columns.enumerated().map { Renderer.truncate($0.element, to: widths[$0.offset]) }
+        let headers = table.columns.enumerated().map { Renderer.truncate(TerminalText.visible($0.element), to: widths[$0.offset]) }
         let bold = color ? "\u{1B}[1m" : "", dim = color ? "\u{1B}[2m" : "", reset = color ? "\u{1B}[0m" : ""
         func line(_ left: String, _ middle: String, _ right: String) -> String {
             dim + left + widths.map { String(repeating: "─", count: $0 + 2) }.joined(separator: middle) + right + reset + "\n"
@@ -210,30 +226,7 @@ public struct Renderer {
         return out
     }
 
-    /// Terminal columns: East Asian wide characters take two.
-    static func displayWidth(_ text: String) -> Int {
-        var width = 0
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x0300...0x036F, 0x200B...0x200F, 0xFE00...0xFE0F: continue
-            case 0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFF00...0xFF60, 0x1F300...0x1FAFF:
-                width += 2
-            default: width += 1
-            }
-        }
-        return width
-    }
+    static func displayWidth(_ text: String) -> Int { TerminalText.width(text) }
 
-    static func truncate(_ text: String, to width: Int) -> String {
-        guard displayWidth(text) > width else { return text }
-        var out = ""
-        var used = 0
-        for character in text {
-            let w = displayWidth(String(character))
-            if used + w > width - 1 { break }
-            out.append(character)
-            used += w
-        }
-        return out + "…"
-    }
+    static func truncate(_ text: String, to width: Int) -> String { TerminalText.truncate(text, to: width) }
 }
