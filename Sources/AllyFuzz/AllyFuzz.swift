@@ -12,8 +12,10 @@
 //          its completeness test;
 //   run    every statement on an empty `Session`, results rendered in the session's format,
 //          with a time budget enforced through `Interrupt` (Ctrl-C's flag);
-//   check  `Session.check` (parse and resolve only), diagnostics rendered.
-// Unset: the first input byte picks the mode (byte % 3) and is not part of the source.
+//   check  `Session.check` (parse and resolve only), diagnostics rendered;
+//   json   the JSON reader (a whole document, and an import file element by element);
+//   csv    the CSV reader, record by record, and its cells read as list and JSON fields.
+// Unset: the first input byte picks the mode (byte % 5) and is not part of the source.
 //
 // The run mode never touches the file system outside a private sandbox folder: `load`,
 // `save`, `import` and `export` are allowed only with a plain relative file name, and
@@ -24,7 +26,7 @@ import Foundation
 import Synchronization
 
 enum FuzzMode: String, CaseIterable {
-    case parse, run, check
+    case parse, run, check, json, csv
 }
 
 /// Inputs larger than this are skipped: the fuzzer looks for crashes, not for slow big inputs.
@@ -155,6 +157,10 @@ func fuzzOne(_ input: UnsafeRawBufferPointer, mode fixed: FuzzMode?, report: Boo
         let file = SourceFile(name: "<fuzz>", bytes: bytes)
         diagnostics = Session(settings: Settings(today: fuzzToday)).check(file)
         for diagnostic in diagnostics { _ = DiagnosticRenderer.render(diagnostic) }
+    case .json:
+        ReaderProbe.readJSON(bytes)
+    case .csv:
+        ReaderProbe.readCSV(bytes)
     case .run:
         let file = SourceFile(name: "<fuzz>", bytes: bytes, directory: sandbox)
         guard filePathsAreSafe(Parser.parse(file).statements) else { return -1 }

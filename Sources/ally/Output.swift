@@ -70,6 +70,9 @@ final class TerminalSink: OutputSink {
 
     /// The previous table or picture, for `.last`.
     private var lastResult: QueryResult?
+    /// Whether a result was written: in Markdown the next is set apart by a blank line (two
+    /// tables written one after the other would be read as one).
+    private var emittedResult = false
 
     func emit(_ result: QueryResult) {
         if case .text = result {} else if case .scalar = result {} else { lastResult = result }
@@ -80,7 +83,11 @@ final class TerminalSink: OutputSink {
 
     private func show(_ result: QueryResult, maxRows: Int) {
         let renderer = Renderer(format: session.settings.format, width: Output.terminalWidth(), color: colorOut, maxRows: maxRows)
-        let text = renderer.render(result)
+        var text = renderer.render(result)
+        if session.settings.format == .markdown {
+            if emittedResult { text = "\n" + text }
+            emittedResult = true
+        }
         if interactive, let rows = Output.terminalRows(), text.utf8.lazy.filter({ $0 == 0x0A }).count > rows - 2,
            Pager.show(text) {
             return

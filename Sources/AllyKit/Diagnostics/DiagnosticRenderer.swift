@@ -15,11 +15,10 @@ public enum DiagnosticRenderer {
         out += "\(gutter)\(blue)-->\(reset) \(file.name):\(line):\(column)\n"
         let text = file.lineText(line)
         let (endLine, endColumn) = file.location(of: max(diagnostic.range.lower, diagnostic.range.upper))
-        // Tabs in the line would misplace the caret; show them as single spaces. Other control
-        // characters (a stray NUL, an escape) would reach the terminal raw: show their Control
-        // Pictures symbols (␀, ␛), one column each. The caret is placed by screen columns, so
-        // wide characters (CJK, emoji) before it count as two.
-        var scalars = Array(text.unicodeScalars.map(Self.visible))
+        // Control characters (a tab, a stray NUL, an escape, a bidi override) would reach the
+        // terminal raw or move what follows: each is shown visibly (`TerminalText.visible`).
+        // The caret is placed by screen cells, so what comes before it is measured as shown.
+        var scalars = Array(text.unicodeScalars)
         var caretStart = column - 1
         var caretEnd = max(caretStart, endLine == line ? endColumn - 1 : scalars.count)
         // A very long line is shown as a window around the caret.
@@ -33,10 +32,11 @@ public enum DiagnosticRenderer {
             caretStart = caretStart - from + head.count
             caretEnd = min(caretEnd - from + head.count, scalars.count)
         }
-        let shown = String(String.UnicodeScalarView(scalars))
+        let pieces = scalars.map { TerminalText.visible($0) ?? String($0) }
+        let shown = pieces.joined()
         func screenWidth(_ lower: Int, _ upper: Int) -> Int {
-            let low = max(0, min(lower, scalars.count)), high = max(low, min(upper, scalars.count))
-            return Renderer.displayWidth(String(String.UnicodeScalarView(scalars[low..<high])))
+            let low = max(0, min(lower, pieces.count)), high = max(low, min(upper, pieces.count))
+            return TerminalText.width(pieces[low..<high].joined())
         }
         let lead = screenWidth(0, caretStart)
         let width = max(1, screenWidth(caretStart, caretEnd))
@@ -46,13 +46,6 @@ public enum DiagnosticRenderer {
         if let help = diagnostic.help { out += "\(gutter) \(blue)=\(reset) help: \(clip(help))\n" }
         for note in diagnostic.notes { out += "\(gutter) \(blue)=\(reset) note: \(clip(note))\n" }
         return out
-    }
-
-    static func visible(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
-        if scalar == "\t" { return " " }
-        if scalar.value < 0x20 { return Unicode.Scalar(0x2400 + scalar.value)! }
-        if scalar.value == 0x7F { return "\u{2421}" }
-        return scalar
     }
 
     /// Messages quote source text; a megabyte-long name should not fill the terminal.

@@ -73,9 +73,17 @@ struct DataImporter {
         let format = url.pathExtension.lowercased()
         let name = url.lastPathComponent
         /// The 1-based line of a byte offset (counted in place: the file may be large).
-        func line(at offset: Int) -> Int {
-            if let mapped { return mapped.bytes.prefix(offset).reduce(1) { $1 == 0x0A ? $0 + 1 : $0 } }
-            return data.prefix(offset).reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        /// `line L, column C` of a byte offset (the column counts characters, not bytes).
+        func position(at offset: Int) -> String {
+            func locate<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+                var line = 1, column = 1
+                for byte in bytes.prefix(offset) {
+                    if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+                }
+                return "line \(line), column \(column)"
+            }
+            if let mapped { return locate(mapped.bytes) }
+            return locate(data)
         }
         do {
             func rows<Prepared: Sendable>(_: Prepared.Type) throws -> RowSource<Prepared> {
@@ -119,7 +127,7 @@ struct DataImporter {
             let location = failure.column.map { "\(name): row \(failure.row), column `\($0)`" } ?? "\(name): row \(failure.row)"
             throw Diagnostic(.importError, "\(location): \(failure.message); nothing was imported", at: range, in: file, help: failure.help)
         } catch let failure as JSONFailure {
-            throw Diagnostic(.importError, "\(name): line \(line(at: failure.offset)): \(failure.message); nothing was imported",
+            throw Diagnostic(.importError, "\(name): \(failure.isSyntax ? position(at: failure.offset) + ": " : "")\(failure.message); nothing was imported",
                              at: range, in: file)
         }
     }
@@ -133,6 +141,9 @@ struct DataImporter {
         let number: Int
         let columns: [String]
         let cells: [Value?]
+        /// A JSON record: its strings are values, not cells to split (a list field's `"a; b"` is
+        /// one item, as in a definition).
+        var isJSON = false
     }
 
     /// Calls `handle` with each row in file order: what the reading thread made of it (when it
@@ -246,7 +257,7 @@ struct DataImporter {
                 throw RowError(row: number, column: nil, message: "is not an object", help: nil)
             }
             try runtime.checkCancelled()
-            try handle(Row(number: number, columns: record.keys, cells: record.values.map { $0 }))
+            try handle(Row(number: number, columns: record.keys, cells: record.values.map { $0 }, isJSON: true))
         }
     }
 
@@ -418,7 +429,7 @@ struct DataImporter {
                         validated[slot] = true
                         continue
                     }
-                    slots[slot] = try DataImporter.convert(raw, to: fieldType, row: row.number, column: name)
+                    slots[slot] = try DataImporter.convert(raw, to: fieldType, row: row.number, column: name, json: row.isJSON)
                     validated[slot] = false
                 }
             }
@@ -559,7 +570,7 @@ struct DataImporter {
                 }
                 guard let raw = row.cells[index] else { continue }
                 guard let member = members[index] else { agreementId = raw.idText; continue }
-                record[member.name] = try DataImporter.convert(raw, to: member.type, row: row.number, column: column)
+                record[member.name] = try DataImporter.convert(raw, to: member.type, row: row.number, column: column, json: row.isJSON)
             }
             return (agreementId, record)
         }
@@ -731,7 +742,9 @@ struct DataImporter {
 
 
     /// A CSV cell (text) or JSON value, read as a field's type.
-    static func convert(_ raw: Value, to type: FieldType, row: Int, column: String) throws -> Value {
+    /// `json`: `raw` is a JSON value, so a string for a list field is one item (as in a
+    /// definition), not a cell of `;`-separated items or of JSON.
+    static func convert(_ raw: Value, to type: FieldType, row: Int, column: String, json: Bool = false) throws -> Value {
         func fail(_ message: String, help: String? = nil) -> RowError {
             RowError(row: row, column: column, message: message, help: help)
         }
@@ -782,6 +795,8 @@ struct DataImporter {
             return .enumeration(value)
         case .reference(let entityType):
             return .reference(entityType, text.trimmedSpaces)
+        case .list(let element) where json:
+            return .list([try convert(raw, to: element, row: row, column: column, json: true)])
         case .list(let element):
             if text.hasPrefix("[") {
                 do { return try convert(try JSONReader.parse(Array(text.utf8)), to: type, row: row, column: column) } catch is JSONFailure {}

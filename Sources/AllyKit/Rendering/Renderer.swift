@@ -24,7 +24,7 @@ public struct Renderer {
         case .scalar(let value):
             switch format {
             case .json: return ValueFormatter.json(value) + "\n"
-            case .table: return tableScalar(value) + "\n"
+            case .table: return TerminalText.visible(tableScalar(value)) + "\n"
             default: return ValueFormatter.plain(value) + "\n"
             }
         case .line(let text):
@@ -51,18 +51,14 @@ public struct Renderer {
     /// it, or it would join a table next to it), a JSON string, one CSV cell.
     func line(_ text: String) -> String {
         switch format {
-        case .table: return String(String.UnicodeScalarView(text.unicodeScalars.map(Self.visibleInLine))) + "\n"
+        case .table:
+            // Its own line breaks stay line breaks; every other control is shown (TerminalText).
+            return text.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalText.visible(String($0)) }
+                .joined(separator: "\n") + "\n"
         case .markdown: return "\n" + text + "\n\n"
         case .json: return ValueFormatter.json(.string(text)) + "\n"
         case .csv: return Self.csvCell(.string(text)) + "\r\n"
         }
-    }
-
-    private static func visibleInLine(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
-        if scalar == "\n" || scalar == "\t" { return scalar }
-        // C1 controls (0x9B starts an escape sequence on some terminals).
-        if (0x80...0x9F).contains(scalar.value) { return "\u{FFFD}" }
-        return DiagnosticRenderer.visible(scalar)
     }
 
     private func tableScalar(_ value: Value) -> String {
@@ -140,9 +136,24 @@ public struct Renderer {
 
     // MARK: Markdown
 
+    private static let markdownSpecial: Set<Unicode.Scalar> = ["\\", "`", "*", "_", "[", "]", "<", ">", "&", "|", "~"]
+
     func markdown(_ table: ResultTable) -> String {
+        // The characters that open inline Markdown (emphasis, code, links, HTML, entities,
+        // strikethrough) and the cell separator are escaped (GFM: a backslash before ASCII
+        // punctuation makes it literal), so `*x*`, backticks, `<b>`, `[a](b)`, `&amp;` and `|`
+        // read back as written; a line break (LF, CR or CRLF) is `<br>`, since a row is one line.
         func cell(_ text: String) -> String {
-            text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: "<br>")
+            var out = ""
+            var previous: Unicode.Scalar = " "
+            for scalar in text.unicodeScalars {
+                defer { previous = scalar }
+                if scalar == "\n", previous == "\r" { continue }
+                if scalar == "\n" || scalar == "\r" { out += "<br>"; continue }
+                if Self.markdownSpecial.contains(scalar) { out += "\\" }
+                out.unicodeScalars.append(scalar)
+            }
+            return out
         }
         var out = "| " + table.columns.map(cell).joined(separator: " | ") + " |\n"
         out += "|" + table.columns.indices.map { index in
@@ -155,6 +166,7 @@ public struct Renderer {
     }
 
     // MARK: Box-drawn table
+
 
     static func grouped(_ n: Double) -> String {
         // Tables show at most four decimals, rounded; JSON and CSV keep full precision.
@@ -201,10 +213,10 @@ public struct Renderer {
         var cells: [[String]] = shown.map { row in
             row.enumerated().map { column, value in
                 if case .number(let n) = value { return Renderer.grouped(n) }
-                return ValueFormatter.plain(value).replacingOccurrences(of: "\n", with: "⏎")
+                return TerminalText.visible(ValueFormatter.plain(value))
             }
         }
-        var widths = table.columns.map(Renderer.displayWidth)
+        var widths = table.columns.map { Renderer.displayWidth(TerminalText.visible($0)) }
         for row in cells {
             for (index, text) in row.enumerated() { widths[index] = max(widths[index], Renderer.displayWidth(text)) }
         }
@@ -215,7 +227,7 @@ public struct Renderer {
             widths[widest] -= 1
         }
         cells = cells.map { row in row.enumerated().map { Renderer.truncate($0.element, to: widths[$0.offset]) } }
-        let headers = table.columns.enumerated().map { Renderer.truncate($0.element, to: widths[$0.offset]) }
+        let headers = table.columns.enumerated().map { Renderer.truncate(TerminalText.visible($0.element), to: widths[$0.offset]) }
         let bold = color ? "\u{1B}[1m" : "", dim = color ? "\u{1B}[2m" : "", reset = color ? "\u{1B}[0m" : ""
         func line(_ left: String, _ middle: String, _ right: String) -> String {
             dim + left + widths.map { String(repeating: "─", count: $0 + 2) }.joined(separator: middle) + right + reset + "\n"
@@ -246,30 +258,7 @@ public struct Renderer {
         return out
     }
 
-    /// Terminal columns: East Asian wide characters take two.
-    static func displayWidth(_ text: String) -> Int {
-        var width = 0
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x0300...0x036F, 0x200B...0x200F, 0xFE00...0xFE0F: continue
-            case 0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFF00...0xFF60, 0x1F300...0x1FAFF:
-                width += 2
-            default: width += 1
-            }
-        }
-        return width
-    }
+    static func displayWidth(_ text: String) -> Int { TerminalText.width(text) }
 
-    static func truncate(_ text: String, to width: Int) -> String {
-        guard displayWidth(text) > width else { return text }
-        var out = ""
-        var used = 0
-        for character in text {
-            let w = displayWidth(String(character))
-            if used + w > width - 1 { break }
-            out.append(character)
-            used += w
-        }
-        return out + "…"
-    }
+    static func truncate(_ text: String, to width: Int) -> String { TerminalText.truncate(text, to: width) }
 }

@@ -13,6 +13,8 @@ public struct Parser {
     private var lexicalErrors: [Int: Diagnostic] = [:]
     private var lexicalErrorsSeen = 0
     private var depth = 0
+    /// Where the thread's stack gets too short for another nesting level (`StackGuard`).
+    private let stackFloor = StackGuard.floor()
     static let maximumDepth = 256
     /// Operators, members and stages one statement may hold. Long chains (`a + a + ...`) build
     /// deep trees that compiling and running would walk recursively; this keeps them shallow
@@ -238,12 +240,14 @@ public struct Parser {
     private mutating func nested<T>(_ body: (inout Parser) throws(Diagnostic) -> T) throws(Diagnostic) -> T {
         depth += 1
         defer { depth -= 1 }
-        if depth > Parser.maximumDepth { throw tooDeep() }
+        if depth > Parser.maximumDepth || StackGuard.isBelow(stackFloor) { throw tooDeep() }
         return try body(&self)
     }
 
     private func tooDeep() -> Diagnostic {
-        error(.tooDeep, "nesting is deeper than \(Parser.maximumDepth) levels", at: current.range,
+        let reason = depth > Parser.maximumDepth ? "nesting is deeper than \(Parser.maximumDepth) levels"
+            : "nesting is too deep for the stack left (\(depth) levels)"
+        return error(.tooDeep, reason, at: current.range,
               help: "split the expression with `let` or `extend`")
     }
 

@@ -303,7 +303,7 @@ struct RenderingTests {
     func caretPlacement() {
         let file = SourceFile(name: "t", text: "\tname == é + 1\nx")
         let rendered = DiagnosticRenderer.render(Diagnostic(.typeMismatch, "m", at: SourceRange(9, 15), in: file))
-        #expect(rendered.contains("1 |  name == é + 1\n  |" + String(repeating: " ", count: 10) + "^^^^^\n"))
+        #expect(rendered.contains("1 | ␉name == é + 1\n  |" + String(repeating: " ", count: 10) + "^^^^^\n"))
         let multi = DiagnosticRenderer.render(Diagnostic(.typeMismatch, "m", at: SourceRange(1, 17), in: file))
         #expect(multi.contains("  |  " + String(repeating: "^", count: 13) + "\n"))
         let wide = SourceFile(name: "w", text: "x = \"東京\" + 1")
