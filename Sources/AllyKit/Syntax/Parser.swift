@@ -98,7 +98,8 @@ public struct Parser {
     }
 
     /// The next statement, a syntax error (after which the parser has skipped to the next
-    /// statement), or nil at the end of the source.
+    /// statement), or nil at the end of the source: the `script` rule, a statement at a time.
+    /// script ::= separator* ( statement ( separator+ statement )* separator* )?
     public mutating func nextStatement() -> Result<Statement, Diagnostic>? {
         guard nextStatementStart() != nil else { return nil }
         if current.kind == .identifier, let definitions {
@@ -199,6 +200,8 @@ public struct Parser {
         }
     }
 
+    /// The end of a statement: a separator, or what closes the script or the block.
+    /// separator ::= NEWLINE | ';'
     private mutating func expectStatementEnd() throws(Diagnostic) {
         guard atStatementEnd else { throw unexpected(expected: "the end of the statement") }
     }
@@ -251,7 +254,7 @@ public struct Parser {
 
     /// statement ::= definition | letStatement | metricStatement | triggerStatement | updateStatement
     ///             | addParty | removeParty | removeStatement | scenarioStatement | useStatement
-    ///             | dropStatement | diffStatement | compareStatement | loadStatement | saveStatement
+    ///             | dropStatement | loadStatement | saveStatement
     ///             | importStatement | exportStatement | DOT_COMMAND | pipeline
     private mutating func parseStatement() throws(Diagnostic) -> Statement {
         let start = current.range.lower
@@ -292,11 +295,9 @@ public struct Parser {
         case "drop":
             return try parseDropStatement()
         case "load" where next.kind == .string:
-            advance()
-            return .load(try parsePathLiteral())
+            return try parseLoadStatement()
         case "save" where next.kind == .string:
-            advance()
-            return .save(try parsePathLiteral())
+            return try parseSaveStatement()
         case "import":
             return try parseImportStatement()
         case "export":
@@ -320,14 +321,23 @@ public struct Parser {
 
     /// definition ::= entityName IDENT fieldBlock
     private mutating func parseDefinition() throws(Diagnostic) -> StatementKind {
-        let typeToken = advance()
-        let type = EntityType(rawValue: word(typeToken))!
+        let type = parseEntityName()
         let id = try expectName("an id")
         let fields = try parseFieldBlock()
         return .define(type, id: id, fields: fields)
     }
 
+    /// entityName ::= 'partner' | 'agreement' | 'stakeholder'
+    private mutating func parseEntityName() -> EntityType {
+        let typeToken = advance()
+        guard let type = EntityType(rawValue: word(typeToken)) else {
+            preconditionFailure("parseStatementKind calls parseDefinition only on an entity name")
+        }
+        return type
+    }
+
     /// fieldBlock ::= '{' fieldSeparator* ( field ( fieldSeparator+ field )* fieldSeparator* )? '}'
+    /// fieldSeparator ::= ',' | ';' | NEWLINE
     /// field ::= IDENT ':' expr
     private mutating func parseFieldBlock() throws(Diagnostic) -> [FieldInit] {
         try nested { (parser: inout Parser) throws(Diagnostic) -> [FieldInit] in
@@ -348,6 +358,18 @@ public struct Parser {
                 }
             }
         }
+    }
+
+    /// loadStatement ::= 'load' STRING
+    private mutating func parseLoadStatement() throws(Diagnostic) -> StatementKind {
+        advance()
+        return .load(try parsePathLiteral())
+    }
+
+    /// saveStatement ::= 'save' STRING
+    private mutating func parseSaveStatement() throws(Diagnostic) -> StatementKind {
+        advance()
+        return .save(try parsePathLiteral())
     }
 
     /// letStatement ::= 'let' IDENT '=' pipeline
@@ -567,7 +589,7 @@ public struct Parser {
     }
 
     /// source ::= entityPlural | entityName IDENT | 'renewals' ( 'within' expr )?
-    ///          | 'path' 'from' IDENT 'to' IDENT | 'triggers' | 'scenarios' | IDENT
+    ///          | 'path' 'from' IDENT 'to' IDENT | 'triggers' | 'scenarios' | diffSource | compareSource | IDENT
     private mutating func parseSource() throws(Diagnostic) -> (PipelineSource, SourceRange) {
         guard current.kind == .identifier else { throw unexpected(expected: "a statement or a query") }
         let token = advance()
@@ -782,6 +804,7 @@ public struct Parser {
     }
 
     /// comparison ::= additive ( comparisonOp additive )?
+    /// comparisonOp ::= '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'contains'
     private mutating func parseComparison() throws(Diagnostic) -> Expr {
         let left = try parseAdditive()
         let op: BinaryOperator
