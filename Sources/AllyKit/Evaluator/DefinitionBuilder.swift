@@ -31,7 +31,7 @@ struct DefinitionBuilder {
             switch type {
             case .enumeration(let enumType):
                 if let value = enumType.value(named: name) { return .enumeration(value) }
-                if runtime.session.hasBinding(name) { break }
+                if runtime.names.hasBinding(name) { break }
                 throw error(.unknownEnumCase, "`\(name)` is not a valid \(field()): not a \(enumType.rawValue)", expr.range,
                             help: Suggestions.help(for: name, in: enumType.cases) ?? "cases are: \(enumType.cases.joined(separator: ", "))")
             case .reference(let entityType):

@@ -127,7 +127,7 @@ struct ExpressionCompiler {
         if scope.columns.contains(name) { return true }
         if let type = scope.entityType, FieldCatalog.field(name, of: type) != nil { return true }
         if aggregates != nil { return false }
-        return runtime.session.hasBinding(name)
+        return runtime.names.hasBinding(name)
     }
 
     // MARK: Names
@@ -151,8 +151,8 @@ struct ExpressionCompiler {
             }, type: staticType)
         }
         if let word = try compileParameterWord(name, range, hint: hint) { return word }
-        if runtime.session.hasBinding(name) {
-            return try runtime.session.compileBindingReference(name, range, file: file, runtime: runtime)
+        if runtime.names.hasBinding(name) {
+            return try runtime.names.compileBindingReference(name, range, file: file, runtime: runtime)
         }
         switch hint {
         case .enumeration(let enumType)?:
@@ -169,12 +169,12 @@ struct ExpressionCompiler {
             break
         }
         if let type = scope.entityType {
-            let candidates = scope.visibleNames + runtime.session.bindingNames
+            let candidates = scope.visibleNames + runtime.names.bindingNames
             throw error(.unknownField, "`\(name)` is not a field of \(type.rawValue)", range,
                         help: Suggestions.help(for: name, in: candidates))
         }
         throw error(.unknownName, "unknown name `\(name)`", range,
-                    help: Suggestions.help(for: name, in: scope.visibleNames + runtime.session.bindingNames))
+                    help: Suggestions.help(for: name, in: scope.visibleNames + runtime.names.bindingNames))
     }
 
     func compileMember(_ base: Expr, _ member: Name) throws -> Compiled {

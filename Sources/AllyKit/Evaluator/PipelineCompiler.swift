@@ -86,7 +86,7 @@ struct PipelineCompiler {
                 return .entities(type, [entity])
             }
         case .binding(let name):
-            return try runtime.session.compileBindingSource(name, file: file, runtime: runtime)
+            return try runtime.names.compileBindingSource(name, file: file, runtime: runtime)
         case .renewals(let within):
             var horizon = Compiled(run: { _ in .duration(Duration(180, .days)) }, type: .duration)
             if let within {
@@ -107,20 +107,20 @@ struct PipelineCompiler {
                 .table(try Analytics.path(from: from, to: to, runtime: runtime, file: self.file))
             }
         case .diff(let first, let second):
-            let session = runtime.session
+            let names = runtime.names
             let resolve = { () throws -> (Scenario, Scenario) in
-                (try first.map { try session.requireScenario($0, file: self.file) } ?? session.scenarios[0],
-                 try second.map { try session.requireScenario($0, file: self.file) } ?? session.current)
+                (try first.map { try names.requireScenario($0, file: self.file) } ?? names.baselineScenario,
+                 try second.map { try names.requireScenario($0, file: self.file) } ?? names.currentScenario)
             }
             if !runtime.checkOnly { _ = try resolve() }
             return CompiledPipeline(shape: .table(columns: PortfolioDiff.columns, types: [.string, .string, .string, .string, .unknown, .unknown], base: nil)) {
                 let (a, b) = try resolve()
-                let result = try session.diff(a, b)
+                let result = try names.scenarioQueries.diff(a, b)
                 return .table(Table(columns: result.columns, rows: result.rows))
             }
         case .compare(let names, let metrics):
-            let session = runtime.session
-            let resolve = { () throws -> [Scenario] in try names.map { try session.requireScenario($0, file: self.file) } }
+            let lookup = runtime.names
+            let resolve = { () throws -> [Scenario] in try names.map { try lookup.requireScenario($0, file: self.file) } }
             if !runtime.checkOnly { _ = try resolve() }
             let columns = ["metric"] + names.map(\.text) + ["delta", "change"]
             var seen = Set<String>()
@@ -128,17 +128,17 @@ struct PipelineCompiler {
                 throw error(.invalidValue, "`\(name.text)` is compared twice", name.range)
             }
             return CompiledPipeline(shape: .table(columns: columns, types: [.string] + names.map { _ in .unknown } + [.number, .number], base: nil)) {
-                let result = try session.compare(try resolve(), metrics: metrics, file: self.file)
+                let result = try lookup.scenarioQueries.compare(try resolve(), metrics: metrics, file: self.file)
                 return .table(Table(columns: result.columns, rows: result.rows))
             }
         case .triggers:
             return CompiledPipeline(shape: .table(columns: ["trigger", "type", "id"], types: [.string, .string, .string], base: nil)) {
-                .table(try runtime.session.firingTriggers(runtime: runtime))
+                .table(try runtime.names.scenarioQueries.firingTriggers(runtime: runtime))
             }
         case .scenarios:
             return CompiledPipeline(shape: .table(columns: ["name", "parent", "changed", "current"],
                                                   types: [.string, .string, .number, .bool], base: nil)) {
-                .table(runtime.session.scenarioTable())
+                .table(runtime.names.scenarioQueries.scenarioTable())
             }
         }
     }

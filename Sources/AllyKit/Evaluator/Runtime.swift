@@ -2,12 +2,13 @@ import Synchronization
 
 /// The state a running statement reads: the working copy of the portfolio, the session date
 /// and weights, and the session's bindings. Compiled expressions capture it and read it
-/// when rows run, so one compiled pipeline always sees the statement's current data.
+/// when rows run, so one compiled pipeline always sees the statement's current data. Names
+/// beyond the portfolio (bindings, scenarios) are asked of `names`, never of the session.
 final class Runtime: EntityContext {
     var portfolio: Portfolio
     var today: Day
     var weights: [Double]
-    unowned let session: Session
+    unowned let names: NameLookup
     /// Metric values computed during the current statement, so a metric used per row runs once.
     var metricCache: [String: Value] = [:]
     /// Metrics and lets being evaluated, to catch a definition that uses itself.
@@ -15,8 +16,8 @@ final class Runtime: EntityContext {
     /// When true, names are resolved without data (for `ally check`): ids are not looked up.
     var checkOnly = false
 
-    init(session: Session, portfolio: Portfolio, today: Day, weights: [Double]) {
-        self.session = session
+    init(names: NameLookup, portfolio: Portfolio, today: Day, weights: [Double]) {
+        self.names = names
         self.portfolio = portfolio
         self.today = today
         self.weights = weights

@@ -2,7 +2,8 @@
 /// Definitions are checked for field names and enum cases; `let` and `metric` names are
 /// registered with their shapes so that later statements can use them.
 struct StaticChecker {
-    let session: Session
+    /// Where `let` and `metric` names are registered as they are checked (the session restores its own).
+    let bindings: BindingRegistry
     let runtime: Runtime
     let file: SourceFile
 
@@ -32,15 +33,15 @@ struct StaticChecker {
         case .letBinding(let name, let pipeline):
             let compiled = try pipelines().compile(pipeline)
             switch compiled.shape {
-            case .entities(let type): session.bindings[name.text] = .entities(type, [])
-            case .scalar: session.bindings[name.text] = .scalar(.null)
+            case .entities(let type): bindings[name.text] = .entities(type, [])
+            case .scalar: bindings[name.text] = .scalar(.null)
             case .table(let columns, _, _):
-                session.bindings[name.text] = .table(Table(columns: columns, rows: []), compiled.shape)
-            case .picture: session.bindings[name.text] = .scalar(.null)
+                bindings[name.text] = .table(Table(columns: columns, rows: []), compiled.shape)
+            case .picture: bindings[name.text] = .scalar(.null)
             }
         case .metric(let name, let pipeline):
             _ = try pipelines().compile(pipeline)
-            session.bindings[name.text] = .metric(pipeline, file)
+            bindings[name.text] = .metric(pipeline, file)
         case .trigger(_, let type, _, let condition):
             _ = try ExpressionCompiler(runtime: runtime, file: file, scope: Scope(entityType: type)).compile(condition)
         case .query(let pipeline), .remove(let pipeline), .export(let pipeline, _):
@@ -90,7 +91,7 @@ struct StaticChecker {
     private func checkValue(_ expr: Expr, as type: FieldType, field: String) throws {
         switch (expr.kind, type) {
         case (.name(let name), .enumeration(let enumType)):
-            if enumType.value(named: name) == nil, !session.hasBinding(name) {
+            if enumType.value(named: name) == nil, !bindings.hasBinding(name) {
                 throw Diagnostic(.unknownEnumCase, "`\(name)` is not a valid \(field): not a \(enumType.rawValue)", at: expr.range, in: file,
                                  help: Suggestions.help(for: name, in: enumType.cases))
             }

@@ -177,7 +177,7 @@ extension Session {
             }
         }
         bindings[name.text] = .scalar(input.value)
-        metricOrder.removeAll { $0 == name.text }
+        bindings.metricOrder.removeAll { $0 == name.text }
         parameters.record(.init(name: name.text, defaultText: file.text(defaultExpr.range), defaultInput: defaultInput,
                                 input: input, isSet: text != nil))
     }
@@ -279,7 +279,7 @@ extension ExpressionCompiler {
     /// A parameter holding a bare name, where the other side of a comparison (or the target
     /// of `set`) is an enum or reference field: that field's case or id, checked. nil elsewhere.
     func compileParameterWord(_ name: String, _ range: SourceRange, hint: StaticType?) throws -> Compiled? {
-        guard let word = runtime.session.parameters.word(of: name) else { return nil }
+        guard let word = runtime.names.parameterWord(name) else { return nil }
         switch hint {
         case .enumeration(let enumType)?:
             guard let value = enumType.value(named: word) else {

@@ -12,7 +12,7 @@ extension Session {
         try checkBindingName(name, file: file)
         let (value, _) = try evaluate(expr, file: file)
         bindings[name.text] = .scalar(value)
-        metricOrder.removeAll { $0 == name.text }
+        bindings.metricOrder.removeAll { $0 == name.text }
     }
 
     /// `print EXPR`: one line of text as a result; a value that is not a string prints in its
@@ -75,17 +75,17 @@ extension StaticChecker {
         switch statement.kind {
         case .param(let name, let expr):
             var value = Value.null
-            if case .name(let word) = expr.kind, !session.hasBinding(word) {
+            if case .name(let word) = expr.kind, !bindings.hasBinding(word) {
                 value = .string(word)
             } else {
                 _ = try expressions.compile(expr)
                 if let literal = ParameterStore.literalDefault(expr) { value = literal.value }
             }
-            if let text = session.parameters.overrides[name.text], let given = ParameterInput.parse(text) { value = given.value }
-            session.bindings[name.text] = .scalar(value)
+            if let text = runtime.names.parameterOverride(name.text), let given = ParameterInput.parse(text) { value = given.value }
+            bindings[name.text] = .scalar(value)
         case .letExpression(let name, let expr):
             let compiled = try expressions.compile(expr)
-            session.bindings[name.text] = .scalar(ParameterStore.literalDefault(expr)?.value ?? (compiled.type == .string ? .string("") : .null))
+            bindings[name.text] = .scalar(ParameterStore.literalDefault(expr)?.value ?? (compiled.type == .string ? .string("") : .null))
         case .print(let expr):
             _ = try expressions.compile(expr)
         case .assert(let expr, _):

@@ -6,7 +6,21 @@ final class Scenario {
     let parent: Scenario?
     /// The parent's log length when this scenario was forked.
     let forkPosition: Int
-    var portfolio: Portfolio
+    /// What the scenario holds: its portfolio, but for while a change edits it in place.
+    private var held: Portfolio
+    /// The working copy a change edits in place (`lend(to:)`), which then is the scenario's
+    /// real current state: a query that runs meanwhile (a definition's value that reads a
+    /// metric built on `diff`) reads it there, never what the scenario holds in between.
+    private unowned(unsafe) var borrower: Runtime?
+    /// The scenario's current state, wherever it is being edited.
+    var portfolio: Portfolio {
+        get { borrower?.portfolio ?? held }
+        // In place, so that settling or compacting the portfolio copies no tree node.
+        _modify {
+            precondition(borrower == nil, "a scenario lent to a change is written only through it")
+            yield &held
+        }
+    }
     /// Keys changed in this scenario, in order (with repeats). Baseline starts logging only
     /// once something forks from it: changes before the first fork are never diffed.
     var log: [EntityKey] = []
@@ -18,7 +32,7 @@ final class Scenario {
         self.name = name
         self.parent = parent
         self.depth = parent.map { $0.depth + 1 } ?? 0
-        self.portfolio = portfolio
+        self.held = portfolio
         self.forkPosition = parent?.log.count ?? 0
         self.isLogging = parent != nil
     }
@@ -27,6 +41,22 @@ final class Scenario {
     func fork(named name: String) -> Scenario {
         isLogging = true
         return Scenario(name: name, parent: self, portfolio: portfolio)
+    }
+
+    /// Moves the portfolio into `runtime` (which gives back what it held), so that the runtime
+    /// holds the only reference and edits copy no tree node; until `takeBack(from:)` the
+    /// scenario's state is read there.
+    func lend(to runtime: Runtime) {
+        precondition(borrower == nil, "a scenario is lent to one change at a time")
+        swap(&runtime.portfolio, &held)
+        borrower = runtime
+    }
+
+    /// Ends `lend(to:)`: the runtime's portfolio comes back, and the runtime gets what it held.
+    func takeBack(from runtime: Runtime) {
+        precondition(borrower === runtime, "a scenario is taken back from the change it was lent to")
+        borrower = nil
+        swap(&runtime.portfolio, &held)
     }
 
     func record(_ keys: [EntityKey]) {

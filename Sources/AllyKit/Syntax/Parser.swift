@@ -100,7 +100,8 @@ public struct Parser {
     }
 
     /// The next statement, a syntax error (after which the parser has skipped to the next
-    /// statement), or nil at the end of the source.
+    /// statement), or nil at the end of the source: the `script` rule, a statement at a time.
+    /// script ::= separator* ( statement ( separator+ statement )* separator* )?
     public mutating func nextStatement() -> Result<Statement, Diagnostic>? {
         guard nextStatementStart() != nil else { return nil }
         if current.kind == .identifier, let definitions {
@@ -201,6 +202,8 @@ public struct Parser {
         }
     }
 
+    /// The end of a statement: a separator, or what closes the script or the block.
+    /// separator ::= NEWLINE | ';'
     private mutating func expectStatementEnd() throws(Diagnostic) {
         guard atStatementEnd else { throw unexpected(expected: "the end of the statement") }
     }
@@ -255,9 +258,9 @@ public struct Parser {
 
     /// statement ::= definition | letStatement | metricStatement | triggerStatement | updateStatement
     ///             | addParty | removeParty | removeStatement | scenarioStatement | useStatement
-    ///             | dropStatement | diffStatement | compareStatement | loadStatement | saveStatement
-    ///             | importStatement | refreshStatement | exportStatement | paramStatement
-    ///             | printStatement | assertStatement | DOT_COMMAND | pipeline
+    ///             | dropStatement | loadStatement | saveStatement | importStatement | refreshStatement
+    ///             | exportStatement | paramStatement | printStatement | assertStatement
+    ///             | DOT_COMMAND | pipeline
     private mutating func parseStatement() throws(Diagnostic) -> Statement {
         let start = current.range.lower
         let kind = try parseStatementKind()
@@ -297,11 +300,9 @@ public struct Parser {
         case "drop":
             return try parseDropStatement()
         case "load" where next.kind == .string:
-            advance()
-            return .load(try parsePathLiteral())
+            return try parseLoadStatement()
         case "save" where next.kind == .string:
-            advance()
-            return .save(try parsePathLiteral())
+            return try parseSaveStatement()
         case "import":
             return try parseImportStatement()
         case "param" where next.kind == .identifier && peek(2).kind == .assign:
@@ -333,14 +334,23 @@ public struct Parser {
 
     /// definition ::= entityName IDENT fieldBlock
     private mutating func parseDefinition() throws(Diagnostic) -> StatementKind {
-        let typeToken = advance()
-        let type = EntityType(rawValue: word(typeToken))!
+        let type = parseEntityName()
         let id = try expectName("an id")
         let fields = try parseFieldBlock()
         return .define(type, id: id, fields: fields)
     }
 
+    /// entityName ::= 'partner' | 'agreement' | 'stakeholder'
+    private mutating func parseEntityName() -> EntityType {
+        let typeToken = advance()
+        guard let type = EntityType(rawValue: word(typeToken)) else {
+            preconditionFailure("parseStatementKind calls parseDefinition only on an entity name")
+        }
+        return type
+    }
+
     /// fieldBlock ::= '{' fieldSeparator* ( field ( fieldSeparator+ field )* fieldSeparator* )? '}'
+    /// fieldSeparator ::= ',' | ';' | NEWLINE
     /// field ::= IDENT ':' expr
     private mutating func parseFieldBlock() throws(Diagnostic) -> [FieldInit] {
         try nested { (parser: inout Parser) throws(Diagnostic) -> [FieldInit] in
@@ -361,6 +371,18 @@ public struct Parser {
                 }
             }
         }
+    }
+
+    /// loadStatement ::= 'load' STRING
+    private mutating func parseLoadStatement() throws(Diagnostic) -> StatementKind {
+        advance()
+        return .load(try parsePathLiteral())
+    }
+
+    /// saveStatement ::= 'save' STRING
+    private mutating func parseSaveStatement() throws(Diagnostic) -> StatementKind {
+        advance()
+        return .save(try parsePathLiteral())
     }
 
     /// letStatement ::= 'let' IDENT '=' ( pipeline | expr )
@@ -632,7 +654,7 @@ public struct Parser {
     }
 
     /// source ::= entityPlural | entityName IDENT | 'renewals' ( 'within' expr )?
-    ///          | 'path' 'from' IDENT 'to' IDENT | 'triggers' | 'scenarios' | IDENT
+    ///          | 'path' 'from' IDENT 'to' IDENT | 'triggers' | 'scenarios' | diffSource | compareSource | IDENT
     private mutating func parseSource() throws(Diagnostic) -> (PipelineSource, SourceRange) {
         guard current.kind == .identifier else { throw unexpected(expected: "a statement or a query") }
         let token = advance()

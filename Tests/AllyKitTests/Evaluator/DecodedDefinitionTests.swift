@@ -11,12 +11,12 @@ struct DecodedDefinitionTests {
     static func outcome(_ text: String, decode: Bool, prefetch: Bool, keepGoing: Bool,
                         base: String = "", share: Double? = nil, session: Session = Session(settings: Settings(today: testToday)))
     -> (RunStatus, [String], PortfolioSnapshot) {
-        session.readerDecodedShare = share
+        session.runner.readerDecodedShare = share
         if !base.isEmpty {
             let status = session.run(SourceFile(name: "base.ally", text: base), sink: CollectingSink())
             precondition(status == .success, "the base script fails")
         }
-        session.decodesDefinitions = decode
+        session.runner.decodesDefinitions = decode
         let sink = CollectingSink()
         let status = session.run(SourceFile(name: "d.ally", text: text), sink: sink, keepGoing: keepGoing, prefetch: prefetch)
         return (status, sink.rendered, PortfolioSnapshot(session.portfolio))
@@ -137,7 +137,7 @@ struct DecodedDefinitionTests {
         let text = Self.base + script + "partners | count\n"
         let session = Session(settings: Settings(today: testToday))
         Self.expectSame(text, prefetch: true, keepGoing: keepGoing, share: 0, session: session)
-        #expect(session.leftUndecoded > 0)
+        #expect(session.runner.leftUndecoded > 0)
     }
 
     @Test("a wrong guess of where a definition ends hands the rest of the script to the running thread")
@@ -147,7 +147,7 @@ struct DecodedDefinitionTests {
         let left = Self.outcome(text, decode: true, prefetch: true, keepGoing: true, share: 0, session: session)
         let general = Self.outcome(text, decode: false, prefetch: false, keepGoing: true)
         #expect(left.1 == general.1)
-        #expect(session.undecodedResyncs == 1, "\(session.undecodedResyncs)")
+        #expect(session.runner.undecodedResyncs == 1, "\(session.runner.undecodedResyncs)")
         #expect(general.1.count > 2, "\(general.1)")
     }
 
@@ -233,7 +233,7 @@ struct DecodedDefinitionTests {
         let text = lines.joined(separator: "\n") + "\n"
         let general = Self.outcome(text, decode: false, prefetch: true, keepGoing: keepGoing)
         let session = Session(settings: Settings(today: testToday))
-        session.partnersPublishedEvery = 1
+        session.runner.partnersPublishedEvery = 1
         // (Every definition decoded, and so confirmed, on the reading thread.)
         let decoded = Self.outcome(text, decode: true, prefetch: true, keepGoing: keepGoing, share: 1, session: session)
         #expect(decoded.0 == general.0)
@@ -241,7 +241,7 @@ struct DecodedDefinitionTests {
         #expect(decoded.2 == general.2, "\(decoded.2.firstDifference(from: general.2) ?? "")")
         #expect(general.1.contains { $0.contains("p3") && $0.contains("does not exist") }, "\(general.1)")
         // Not vacuous: most partners named were confirmed ahead.
-        #expect(session.partnersConfirmedAhead > 1_000, "\(session.partnersConfirmedAhead) confirmed ahead")
+        #expect(session.runner.partnersConfirmedAhead > 1_000, "\(session.runner.partnersConfirmedAhead) confirmed ahead")
     }
 
     @Test("a confirmation is stamped with the epoch of the copy it was found in, and none carries into a new epoch")

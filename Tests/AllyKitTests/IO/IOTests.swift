@@ -713,7 +713,7 @@ struct ExportTests {
         #expect(folder.read("q.csv") == Renderer(format: .csv).csv(ResultTable(columns: table.columns, rows: table.rows)))
         // Entity sets stream too: the same text as the materialized export table.
         harness.expectSuccess("export stakeholders to \"s.csv\"", directory: folder.path)
-        let runtime = Runtime(session: harness.session, portfolio: harness.session.portfolio, today: testToday, weights: harness.session.settings.weights)
+        let runtime = Runtime(names: harness.session, portfolio: harness.session.portfolio, today: testToday, weights: harness.session.settings.weights)
         let entities = harness.session.portfolio.allEntities(.stakeholder)
         let expected = DataExporter.exportTable(.entities(.stakeholder, entities), runtime: runtime, flattenForCSV: true)
         #expect(folder.read("s.csv") == Renderer(format: .csv).csv(expected))

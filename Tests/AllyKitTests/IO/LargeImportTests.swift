@@ -351,7 +351,7 @@ struct LargeImportTests {
         let imported = Harness()
         // An import leaves its relation-index entries to be settled a batch at a time: small
         // batches here, so that the files below settle many times, and fail after some did.
-        imported.session.current.portfolio.deferredEditsLimit = 97
+        imported.session.scenarios.current.portfolio.deferredEditsLimit = 97
         // Parties first fail (a bad last row: every row is rolled back), then import in two
         // halves (every other row), so that the second adds parties to agreements that have
         // some, then fail again on top of those (rolled back to them).

@@ -225,12 +225,12 @@ struct ScenarioTests {
         harness.expectSuccess("scenario s\nupdate partner p0123 set stage = engaged")
         let table = harness.table("diff")
         #expect(plainRows(table) == [["changed", "partner", "p0123", "stage", "prospect", "engaged"]])
-        let baseline = harness.session.scenarios[0], child = harness.session.current
+        let baseline = harness.session.scenarios.baseline, child = harness.session.scenarios.current
         #expect(Scenario.candidateKeys(baseline, child) == [EntityKey(.partner, "p0123")])
-        #expect(harness.session.changedCount(child) == 1)
+        #expect(harness.session.scenarioQueries.changedCount(child) == 1)
         // a change to a stakeholder's ties also records the stakeholders it touched, and nothing else
         harness.expectSuccess("update stakeholder s0007 set knows = [s0008]")
-        #expect(Scenario.candidateKeys(baseline, harness.session.current)
+        #expect(Scenario.candidateKeys(baseline, harness.session.scenarios.current)
             == [EntityKey(.partner, "p0123"), EntityKey(.stakeholder, "s0007"), EntityKey(.stakeholder, "s0008")])
     }
 

@@ -1,0 +1,91 @@
+import Foundation
+
+/// The statements that read or write files: `load`, `save`, `import`, `export`.
+extension Session {
+    func executeLoad(_ path: PathLiteral, file: SourceFile, sink: OutputSink) throws {
+        let url = resolve(path, file: file)
+        let loading = runner.loading
+        if loading.contains(url.path) || loading.count >= 32 {
+            throw Diagnostic(.cycle, loading.contains(url.path) ? "\(path.text) is already being loaded (a load cycle)"
+                             : "loads are nested more than 32 deep", at: path.range, in: file)
+        }
+        let loaded = try readSource(url, range: path.range, file: file)
+        let saved = snapshot()
+        runner.loading.append(url.path)
+        defer { runner.loading.removeLast() }
+        let status = run(loaded, sink: ForwardingSink(sink), keepGoing: false)
+        if status == .failed || status == .interrupted {
+            restore(saved)
+            throw Diagnostic(status == .interrupted ? .cancelled : .fileError,
+                             status == .interrupted ? "interrupted" : "`load` stopped at the error above; nothing was loaded",
+                             at: path.range, in: file)
+        }
+    }
+
+    func executeSave(_ path: PathLiteral, file: SourceFile, sink: OutputSink) throws {
+        let url = resolve(path, file: file)
+        let portfolio = scenarios.current.portfolio
+        let text = ScriptWriter.script(for: portfolio, metrics: bindings.metricOrder.compactMap { name in
+            if case .metric(let pipeline, let source)? = bindings[name] { return (name, source.text(pipeline.range)) }
+            return nil
+        })
+        try AtomicFile.write(text, to: url, range: path.range, file: file)
+        sink.confirm("saved \(portfolio.count(.partner)) partners, \(portfolio.count(.agreement)) agreements, \(portfolio.count(.stakeholder)) stakeholders to \(path.text)")
+    }
+
+    /// An import edits the portfolio in place and undoes its own rows if one fails.
+    func executeImport(_ type: Name, _ path: PathLiteral, file: SourceFile, sink: OutputSink) throws {
+        let url = resolve(path, file: file)
+        let count = try inPlace { runtime in
+            try DataImporter(runtime: runtime, file: file, range: path.range).importFile(url, kind: type.text)
+        }
+        sink.confirm("imported \(count) \(type.text)")
+    }
+
+    func executeExport(_ pipeline: Pipeline, _ path: PathLiteral, file: SourceFile, sink: OutputSink) throws {
+        let runtime = makeRuntime()
+        let compiled = try PipelineCompiler(runtime: runtime, file: file).compile(pipeline)
+        let url = resolve(path, file: file)
+        try DataExporter.export(compiled, runtime: runtime, to: url, range: path.range, file: file)
+        sink.confirm("exported to \(path.text)")
+    }
+
+    func executeExportNetwork(_ path: PathLiteral, file: SourceFile, sink: OutputSink) throws {
+        let runtime = makeRuntime()
+        let url = resolve(path, file: file)
+        let text = NetworkExporter.dot(runtime.portfolio)
+        try AtomicFile.write(text, to: url, range: path.range, file: file)
+        sink.confirm("exported the partner network to \(path.text)")
+    }
+
+    // MARK: Paths
+
+    func resolve(_ path: PathLiteral, file: SourceFile) -> URL {
+        if path.text.hasPrefix("/") { return URL(fileURLWithPath: path.text) }
+        let expanded = path.text.hasPrefix("~/") ? NSString(string: path.text).expandingTildeInPath : path.text
+        if expanded.hasPrefix("/") { return URL(fileURLWithPath: expanded) }
+        let base = file.directory ?? FileManager.default.currentDirectoryPath
+        return URL(fileURLWithPath: base).appendingPathComponent(expanded).standardizedFileURL
+    }
+
+    func readSource(_ url: URL, range: SourceRange, file: SourceFile) throws -> SourceFile {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw Diagnostic(.fileError, "cannot read \(url.path): it is a directory", at: range, in: file)
+        }
+        do {
+            return try SourceFile(contentsOf: url.path)
+        } catch {
+            throw Diagnostic(.fileError, "cannot read \(url.path): \(Self.reason(error))", at: range, in: file)
+        }
+    }
+
+    static func reason(_ error: Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if nsError.domain == NSCocoaErrorDomain, nsError.code == NSFileReadNoSuchFileError { return "no such file" }
+        return nsError.localizedDescription
+    }
+}
