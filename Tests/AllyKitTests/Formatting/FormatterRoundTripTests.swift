@@ -69,7 +69,13 @@ struct FormatterRoundTripTests {
         }
         #expect(twice == once, "\(name): formatting is not idempotent")
         if runIt {
-            #expect(outcome(text, directory: directory) == outcome(once, directory: directory), "\(name): results changed")
+            // In a copy of the script's folder: scripts that `save` or `export` write beside
+            // themselves, and the repository must not be changed by a test.
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ally-fmt-run-\(getpid())-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            var folder: String? = nil
+            if let directory, (try? FileManager.default.copyItem(atPath: directory, toPath: scratch.path)) != nil { folder = scratch.path }
+            #expect(outcome(text, directory: folder) == outcome(once, directory: folder), "\(name): results changed")
         }
     }
 
