@@ -14,7 +14,7 @@ struct AllyCommand: ParsableCommand {
         Exit status: 0 success, 1 a statement failed, 2 usage error, 130 interrupted.
         """,
         version: AllyVersion.text,
-        subcommands: [RunCommand.self, CheckCommand.self, GenerateCommand.self],
+        subcommands: [RunCommand.self, CheckCommand.self, GenerateCommand.self, FmtCommand.self, LSPCommand.self],
         defaultSubcommand: RunCommand.self
     )
 

@@ -1,0 +1,210 @@
+import Foundation
+
+/// What the language server knows about one open document, built from the lexer's tokens in
+/// one pass: where names are defined and used, where statements start, and how byte offsets
+/// map to the editor's lines and UTF-16 columns.
+public final class DocumentIndex {
+    public enum DefinitionKind: String, Sendable {
+        case letBinding = "let", metric, trigger, scenario, partner, agreement, stakeholder
+    }
+
+    public struct Definition {
+        public let name: String
+        public let kind: DefinitionKind
+        /// The name's range.
+        public let nameRange: SourceRange
+        /// The whole statement's range (through the closing `}` of a definition).
+        public let range: SourceRange
+        /// The file it is in (this one, or one it loads).
+        public let file: SourceFile
+    }
+
+    public let file: SourceFile
+    /// Every token but newlines, in order.
+    public private(set) var tokens: [Token] = []
+    public private(set) var comments: [SourceRange] = []
+    public private(set) var definitions: [Definition] = []
+    /// Byte offsets where a top-level statement starts.
+    public private(set) var statementStarts: [Int] = [0]
+    /// Files named by `load "..."`, as paths.
+    public private(set) var loadedPaths: [String] = []
+    private var lineStarts: [Int] = [0]
+
+    public init(file: SourceFile, loadDepth: Int = 2) {
+        self.file = file
+        scan()
+        guard loadDepth > 0 else { return }
+        for path in loadedPaths {
+            guard let loaded = try? SourceFile(contentsOf: path) else { continue }
+            definitions += DocumentIndex(file: loaded, loadDepth: loadDepth - 1).definitions.filter { $0.file === loaded }
+        }
+    }
+
+    public func text(_ range: SourceRange) -> String {
+        String(decoding: file.bytes[range.lower..<range.upper], as: UTF8.self)
+    }
+
+    private static let definitionWords: [String: DefinitionKind] = [
+        "let": .letBinding, "metric": .metric, "trigger": .trigger, "scenario": .scenario,
+        "partner": .partner, "agreement": .agreement, "stakeholder": .stakeholder,
+    ]
+
+    private func scan() {
+        let bytes = file.bytes
+        for (offset, byte) in bytes.enumerated() where byte == 0x0A { lineStarts.append(offset + 1) }
+        var lexer = Lexer(file: file)
+        var depth = 0
+        var atStart = true
+        var gapStart = 0
+        var pendingDefinitions: [(String, DefinitionKind, SourceRange, Int, Int)] = []  // name, kind, name range, start, depth
+        while true {
+            let token = lexer.nextRaw()
+            if let comment = Self.comment(in: bytes, gapStart, token.range.lower) { comments.append(comment) }
+            gapStart = token.range.upper
+            if token.kind == .endOfFile { break }
+            if token.kind == .newline {
+                // A statement ends at a newline outside brackets, unless the next line continues it.
+                if depth == 0, let last = tokens.last, !Lexer.continuesAfter(last, bytes: bytes) { atStart = true }
+                continue
+            }
+            if atStart && token.kind != .pipe {
+                if depth == 0 { statementStarts.append(token.range.lower) }
+                closeDefinitions(&pendingDefinitions, at: tokens.last?.range.upper ?? 0, depth: depth)
+            }
+            let statementStart = atStart && depth == 0
+            atStart = token.kind == .semicolon
+            switch token.kind {
+            case .leftParen, .leftBracket, .leftBrace: depth += 1
+            case .rightParen, .rightBracket, .rightBrace: depth = max(0, depth - 1)
+            default: break
+            }
+            if statementStart, token.kind == .identifier, let kind = Self.definitionWords[text(token.range)] {
+                // The name follows: read it on the next token.
+                pendingDefinitions.append(("", kind, SourceRange(token.range.lower, token.range.lower), token.range.lower, -1))
+            } else if let last = pendingDefinitions.last, last.4 == -1 {
+                pendingDefinitions.removeLast()
+                if token.kind == .identifier { pendingDefinitions.append((text(token.range), last.1, token.range, last.3, depth)) }
+            }
+            if statementStart, token.kind == .identifier, text(token.range) == "load" {
+                var peekLexer = lexer
+                let next = peekLexer.nextRaw()
+                if next.kind == .string { loadedPaths.append(resolve(text(next.range))) }
+            }
+            tokens.append(token)
+        }
+        closeDefinitions(&pendingDefinitions, at: tokens.last?.range.upper ?? 0, depth: 0)
+        statementStarts = Array(Set(statementStarts)).sorted()
+    }
+
+    private func closeDefinitions(_ pending: inout [(String, DefinitionKind, SourceRange, Int, Int)], at end: Int, depth: Int) {
+        guard depth == 0 else { return }
+        for (name, kind, nameRange, start, nameDepth) in pending where nameDepth >= 0 && !name.isEmpty {
+            definitions.append(Definition(name: name, kind: kind, nameRange: nameRange, range: SourceRange(start, max(start, end)), file: file))
+        }
+        pending.removeAll()
+    }
+
+    private func resolve(_ literal: String) -> String {
+        let path = String(literal.dropFirst().dropLast())
+        if path.hasPrefix("/") { return path }
+        return ((file.directory ?? FileManager.default.currentDirectoryPath) as NSString).appendingPathComponent(path)
+    }
+
+    private static func comment(in bytes: UnsafeRawBufferPointer, _ lower: Int, _ upper: Int) -> SourceRange? {
+        var cursor = lower
+        while cursor < upper, bytes[cursor] != UInt8(ascii: "#") { cursor += 1 }
+        guard cursor < upper else { return nil }
+        var end = upper
+        while end > cursor, [0x20, 0x09, 0x0D, 0x0A].contains(bytes[end - 1]) { end -= 1 }
+        return SourceRange(cursor, end)
+    }
+
+    // MARK: Looking things up
+
+    /// The token covering `offset` (or ending at it).
+    public func token(at offset: Int) -> Token? {
+        var low = 0, high = tokens.count
+        while low < high {
+            let middle = (low + high) / 2
+            if tokens[middle].range.upper < offset { low = middle + 1 } else { high = middle }
+        }
+        guard low < tokens.count, tokens[low].range.lower <= offset else { return nil }
+        return tokens[low]
+    }
+
+    public func definition(named name: String) -> Definition? {
+        definitions.first { $0.name == name }
+    }
+
+    /// Every use of `name` in this document, its definition included.
+    public func references(to name: String) -> [SourceRange] {
+        let utf8 = Array(name.utf8)
+        return tokens.filter { $0.kind == .identifier && file.bytes[$0.range.lower..<$0.range.upper].elementsEqual(utf8) }.map(\.range)
+    }
+
+    /// Where the statement holding `offset` starts.
+    public func statementStart(before offset: Int) -> Int {
+        var low = 0, high = statementStarts.count
+        while low < high {
+            let middle = (low + high) / 2
+            if statementStarts[middle] <= offset { low = middle + 1 } else { high = middle }
+        }
+        return low == 0 ? 0 : statementStarts[low - 1]
+    }
+
+    // MARK: Positions (LSP counts lines from 0 and columns in UTF-16 code units)
+
+    public func position(of offset: Int) -> (line: Int, character: Int) {
+        var low = 0, high = lineStarts.count
+        while low < high {
+            let middle = (low + high) / 2
+            if lineStarts[middle] <= offset { low = middle + 1 } else { high = middle }
+        }
+        let line = max(0, low - 1)
+        let prefix = file.bytes[lineStarts[line]..<min(offset, file.bytes.count)]
+        return (line, String(decoding: prefix, as: UTF8.self).utf16.count)
+    }
+
+    /// UTF-16 units in `range` of the text, counted from its UTF-8 bytes without decoding.
+    public func utf16Count(_ range: Range<Int>) -> Int {
+        var count = 0
+        for index in range {
+            let byte = file.bytes[index]
+            if byte & 0xC0 != 0x80 { count += byte >= 0xF0 ? 2 : 1 }
+        }
+        return count
+    }
+
+    /// The positions of ascending offsets, walking the text once (for semantic tokens).
+    public func positions(ofAscending offsets: [Int]) -> [(line: Int, character: Int)] {
+        var result: [(line: Int, character: Int)] = []
+        result.reserveCapacity(offsets.count)
+        var line = 0, cursor = 0, character = 0
+        for offset in offsets {
+            if line + 1 < lineStarts.count, lineStarts[line + 1] <= offset {
+                while line + 1 < lineStarts.count, lineStarts[line + 1] <= offset { line += 1 }
+                cursor = lineStarts[line]
+                character = 0
+            }
+            character += utf16Count(cursor..<offset)
+            cursor = offset
+            result.append((line, character))
+        }
+        return result
+    }
+
+    public func offset(line: Int, character: Int) -> Int {
+        guard line < lineStarts.count else { return file.bytes.count }
+        let start = lineStarts[max(0, line)]
+        let end = line + 1 < lineStarts.count ? lineStarts[line + 1] - 1 : file.bytes.count
+        var units = 0
+        var offset = start
+        let text = String(decoding: file.bytes[start..<end], as: UTF8.self)
+        for scalar in text.unicodeScalars {
+            if units >= character { break }
+            units += scalar.utf16.count
+            offset += scalar.utf8.count
+        }
+        return offset
+    }
+}
