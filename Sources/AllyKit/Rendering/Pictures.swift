@@ -16,7 +16,8 @@ enum Pictures {
         func entry(_ quadrant: String) -> (Int, [String]) {
             guard let row = data.rows.first(where: { ValueFormatter.plain($0[0]) == quadrant }) else { return (0, []) }
             let names: [String]
-            if case .list(let items) = row[2] { names = items.map(ValueFormatter.plain) } else { names = [] }
+            // Names are data: shown through TerminalText, so none drives the terminal.
+            if case .list(let items) = row[2] { names = items.map { TerminalText.visible(ValueFormatter.plain($0)) } } else { names = [] }
             return (Int(row[1].number ?? 0), names)
         }
         // 20 columns of axis labels, then three borders around two cells.
@@ -76,7 +77,7 @@ enum Pictures {
 
     /// One bar per label, scaled to the widest value; eighth blocks give sub-character precision.
     static func chart(_ data: ResultTable, width: Int, color: Bool) -> String {
-        let labels = data.rows.map { ValueFormatter.plain($0[0]).isEmpty ? "(none)" : ValueFormatter.plain($0[0]) }
+        let labels = data.rows.map { ValueFormatter.plain($0[0]).isEmpty ? "(none)" : TerminalText.visible(ValueFormatter.plain($0[0])) }
         let values = data.rows.map { row in row[1].number.flatMap { $0.isFinite ? $0 : nil } }
         let labelWidth = min(28, labels.map(Renderer.displayWidth).max() ?? 0)
         let valueTexts = values.map { $0.map(Renderer.grouped) ?? "" }
