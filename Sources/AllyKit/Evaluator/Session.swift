@@ -504,8 +504,9 @@ public final class Session {
 
         case .query(let pipeline):
             let runtime = makeRuntime()
-            let relation = try PipelineCompiler(runtime: runtime, file: file).compile(pipeline).run()
-            sink.emit(result(of: relation, runtime: runtime))
+            let compiled = try PipelineCompiler(runtime: runtime, file: file).compile(pipeline)
+            runtime.warnings.forEach(sink.report)
+            sink.emit(result(of: try compiled.run(), runtime: runtime))
 
         case .update(let pipeline, let assignments):
             let runtime = makeRuntime()
