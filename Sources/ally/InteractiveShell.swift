@@ -23,6 +23,10 @@ final class SessionBackend: ShellBackend {
     func run(_ text: String) -> Bool {
         Interrupt.clear()
         let source = SourceFile(name: "<shell>", text: text, directory: FileManager.default.currentDirectoryPath)
+        if let hint = Self.newcomerHint(for: source, session: session) {
+            sink.report(hint)
+            return true
+        }
         let status = session.run(source, sink: sink, keepGoing: true)
         Interrupt.clear()
         return status != .quit
@@ -36,6 +40,32 @@ final class SessionBackend: ShellBackend {
     }
 
     func interrupt() { Interrupt.request() }
+
+    /// What a first hour types at the prompt that only other shells understand: `help`, `exit`,
+    /// `quit`, `?` (unless the analyst has a `let` or `metric` of that name), and a line that
+    /// starts with `|`, which continues a statement in a script but at the prompt comes after
+    /// the previous statement has already run.
+    static func newcomerHint(for source: SourceFile, session: Session) -> Diagnostic? {
+        let text = source.text(SourceRange(0, source.bytes.count))
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let start = text.utf8.count - text.drop { $0.isWhitespace }.utf8.count
+        let range = SourceRange(start, start + trimmed.utf8.count)
+        switch trimmed {
+        case "help", "?", "HELP", "Help":
+            guard !session.bindingNames.contains(trimmed) else { return nil }
+            return Diagnostic(.unknownStatement, "shell commands start with a dot", at: range, in: source,
+                              help: "type `.help` for the statements and commands, `.help NAME` for one of them")
+        case "exit", "quit", "EXIT", "QUIT", "Exit", "Quit", "bye", "\\q":
+            guard !session.bindingNames.contains(trimmed) else { return nil }
+            return Diagnostic(.unknownStatement, "shell commands start with a dot", at: range, in: source,
+                              help: "type `.quit` (or press Ctrl-D) to leave")
+        default:
+            guard trimmed.hasPrefix("|") else { return nil }
+            return Diagnostic(.unexpectedToken, "a line cannot start with `|` at the prompt: the line before it has already run",
+                              at: SourceRange(start, start + 1), in: source,
+                              help: "end the previous line with `|` to go on to the next line (`partners |`, Enter, `where ...`)")
+        }
+    }
 }
 
 /// The interactive shell: runs the start-up file, then reads statements until Ctrl-D or `.quit`.

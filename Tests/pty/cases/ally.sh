@@ -289,6 +289,30 @@ case_errors_show_caret_and_prompt_follows() {
     expect_line "ally>"
 }
 
+case_help_exit_quit_and_question_mark_point_to_dot_commands() {
+    start
+    pty_type "help"; pty_send Enter
+    expect_screen "type \`.help\` for the statements"
+    pty_type "?"; pty_send Enter
+    expect_screen "\`.help NAME\`"
+    pty_type "exit"; pty_send Enter
+    expect_screen "type \`.quit\` (or press Ctrl-D) to leave"
+    pty_type "quit"; pty_send Enter
+    expect_line "ally>"
+    pty_alive || fail "quit without a dot left the shell"
+    pty_type "partners | summarize n = count()"; pty_send Enter
+    expect_screen "(1 row)"
+}
+
+case_line_starting_with_pipe_says_to_end_the_previous_line_with_pipe() {
+    start
+    pty_type "partners"; pty_send Enter
+    pty_type "| where kind == academic"; pty_send Enter
+    expect_screen "a line cannot start with \`|\` at the prompt"
+    expect_screen "end the previous line with \`|\`"
+    expect_line "ally>"
+}
+
 case_help_and_schema() {
     start
     pty_type ".help balance"; pty_send Enter
