@@ -68,9 +68,26 @@ final class SessionBackend: ShellBackend {
     }
 }
 
+extension ShellLauncher {
+    /// One line before the first prompt: what is loaded (after the start-up file) and how to get help.
+    static func startupLine(session: Session, loaded: String) -> String {
+        let portfolio = session.portfolio
+        func counted(_ type: EntityType) -> String {
+            let count = portfolio.count(type)
+            return "\(count) \(count == 1 ? type.rawValue : type.plural)"
+        }
+        let contents = portfolio.count(.partner) + portfolio.count(.agreement) + portfolio.count(.stakeholder) == 0
+            ? "no partners yet"
+            : [EntityType.partner, .agreement, .stakeholder].map(counted).joined(separator: ", ")
+        return "\(AllyVersion.text): \(loaded) (\(contents)), today \(session.settings.today). "
+            + "Type .help for help, .quit to leave."
+    }
+}
+
 /// The interactive shell: runs the start-up file, then reads statements until Ctrl-D or `.quit`.
 enum ShellLauncher {
-    static func run(session: Session, sink: TerminalSink, noRc: Bool) -> Int32 {
+    /// `loaded`: what the session started from, as the start-up line names it ("the sample portfolio").
+    static func run(session: Session, sink: TerminalSink, noRc: Bool, loaded: String) -> Int32 {
         // Ctrl-C belongs to the shell from here on.
         Signals.uninstall()
         if !noRc {
@@ -83,6 +100,7 @@ enum ShellLauncher {
                             sink: ForwardingSink(sink), keepGoing: true)
             }
         }
+        Output.writeError(startupLine(session: session, loaded: loaded) + "\n")
         let shell = InteractiveShell(backend: SessionBackend(session: session, sink: sink))
         return shell.run()
     }

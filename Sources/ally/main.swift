@@ -139,7 +139,8 @@ struct RunCommand: ParsableCommand {
         if interactive {
             // (The shell has no script to declare parameters yet: `.set` sets them there.)
             try Self.preset(options.parameters, for: [], in: session)
-            throw ExitCode(ShellLauncher.run(session: session, sink: sink, noRc: options.noRc))
+            let loaded = options.data.map { "data from \($0)" } ?? (options.empty ? "no data (--empty)" : "the sample portfolio")
+            throw ExitCode(ShellLauncher.run(session: session, sink: sink, noRc: options.noRc, loaded: loaded))
         }
         var failed = false
         var sources: [SourceFile] = []

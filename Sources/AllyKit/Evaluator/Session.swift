@@ -512,7 +512,7 @@ public final class Session {
             let runtime = makeRuntime()
             let count = try update(pipeline, assignments, runtime: runtime, file: file)
             commit(runtime)
-            sink.confirm("updated \(count.0) \(count.0 == 1 ? count.1.rawValue : count.1.plural)")
+            sink.confirm(Confirmations.updated(changed: count.changed, matched: count.matched, type: count.type))
 
         case .remove(let pipeline):
             let runtime = makeRuntime()
@@ -522,9 +522,9 @@ public final class Session {
                                  at: pipeline.range, in: file)
             }
             let entities = try PipelineCompiler.entities(of: try compiled.run())
-            let removed = try PortfolioEditor(runtime: runtime, file: file).remove(entities.map { EntityKey($0.type, $0.id) })
+            let removal = try PortfolioEditor(runtime: runtime, file: file).remove(entities.map { EntityKey($0.type, $0.id) })
             commit(runtime)
-            sink.confirm("removed \(removed) \(removed == 1 ? type.rawValue : type.plural)")
+            sink.confirm(Confirmations.removed(removal, type: type))
 
         case .addParty(let partner, let agreement, let fields):
             let runtime = makeRuntime()
@@ -611,8 +611,8 @@ public final class Session {
             let runtime = makeRuntime()
             let compiled = try PipelineCompiler(runtime: runtime, file: file).compile(pipeline)
             let url = resolve(path, file: file)
-            try DataExporter.export(compiled, runtime: runtime, to: url, range: path.range, file: file)
-            sink.confirm("exported to \(path.text)")
+            let rows = try DataExporter.export(compiled, runtime: runtime, to: url, range: path.range, file: file)
+            sink.confirm(Confirmations.exported(rows: rows, to: path.text))
 
         case .exportNetwork(let path):
             let runtime = makeRuntime()
@@ -635,7 +635,7 @@ public final class Session {
 
     // MARK: Updates
 
-    private func update(_ pipeline: Pipeline, _ assignments: [Assignment], runtime: Runtime, file: SourceFile) throws -> (Int, EntityType) {
+    private func update(_ pipeline: Pipeline, _ assignments: [Assignment], runtime: Runtime, file: SourceFile) throws -> (changed: Int, matched: Int, type: EntityType) {
         let compiled = try PipelineCompiler(runtime: runtime, file: file).compile(pipeline)
         guard let type = PipelineCompiler.entityType(of: compiled.shape) else {
             throw Diagnostic(.wrongInput, "`update` needs partners, agreements or stakeholders, not \(compiled.shape.description)",
@@ -699,7 +699,7 @@ public final class Session {
         if type == .partner, changed.filter({ if case .partner(let p) = $0 { return p.home } else { return false } }).count > 1 {
             throw Diagnostic(.invalidValue, "at most one partner has `home: true`", at: pipeline.range, in: file)
         }
-        return (changed.count, type)
+        return (zip(entities, changed).filter { $0 != $1 }.count, entities.count, type)
     }
 
     // MARK: Bindings
