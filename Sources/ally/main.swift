@@ -19,8 +19,13 @@ struct AllyCommand: ParsableCommand {
     )
 
     static func main() {
+        let arguments = CommandLineArguments.normalized(Array(CommandLine.arguments.dropFirst()))
+        if CommandLineArguments.asksForHelp(arguments) {
+            Output.writeOut(CommandLineArguments.help())
+            Foundation.exit(0)
+        }
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             try command.run()
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
@@ -134,7 +139,8 @@ struct RunCommand: ParsableCommand {
         if interactive {
             // (The shell has no script to declare parameters yet: `.set` sets them there.)
             try Self.preset(options.parameters, for: [], in: session)
-            throw ExitCode(ShellLauncher.run(session: session, sink: sink, noRc: options.noRc))
+            let loaded = options.data.map { "data from \($0)" } ?? (options.empty ? "no data (--empty)" : "the sample portfolio")
+            throw ExitCode(ShellLauncher.run(session: session, sink: sink, noRc: options.noRc, loaded: loaded))
         }
         var failed = false
         var sources: [SourceFile] = []
@@ -184,6 +190,9 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Scripts to check.", valueName: "FILE.ally"))
     var files: [String]
 
+    @Option(help: ArgumentHelp("The date `today` is checked with (also $ALLY_TODAY); default: today.", valueName: "YYYY-MM-DD"))
+    var today: String?
+
     @Option(name: .customLong("set"), help: ArgumentHelp("Check with a `param` given this value (repeatable).", valueName: "NAME=VALUE"))
     var parameters: [String] = []
 
@@ -198,7 +207,7 @@ struct CheckCommand: ParsableCommand {
         let color = isatty(2) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         for file in files {
             let session = Session(settings: Settings(today: Day(daysSinceEpoch: 0)))
-            session.settings.today = (try? SharedOptions.parse([]).sessionDate()) ?? session.settings.today
+            session.settings.today = try SharedOptions.parse(today.map { ["--today", $0] } ?? []).sessionDate()
             let source = try Output.readSource(file)
             try RunCommand.preset(parameters, for: [source], in: session)
             for diagnostic in session.check(source) {

@@ -290,6 +290,7 @@ struct ExpressionCompiler {
             r = try compile(right)
         }
         let file = self.file
+        warnAboutImpossibleCase(op, left, l, right, r)
         switch op {
         case .and:
             return Compiled(run: { row in .bool(try l.run(row).isTrue && r.run(row).isTrue) }, type: .bool)

@@ -169,7 +169,7 @@ enum AggregateFunction: String, CaseIterable {
         case .min: return "min(x) → smallest"
         case .max: return "max(x) → largest"
         case .median: return "median(x) → middle value (mean of the two middle values for an even count)"
-        case .hhi: return "hhi(x) → Σ (xᵢ/Σx)² × 10000: concentration, > 2500 is highly concentrated; null when Σx = 0"
+        case .hhi: return "hhi(x) → Σ (xᵢ/Σx)² × 10000: concentration; above 1,800 is highly concentrated (2023 US merger guidelines); null when Σx = 0"
         case .gini: return "gini(x) → Σᵢ Σⱼ |xᵢ − xⱼ| / (2 n² x̄): inequality from 0 to 1; null when n = 0 or x̄ = 0"
         }
     }

@@ -109,7 +109,7 @@ public enum Help {
         "import": "import partners|agreements|stakeholders|parties from \"F.csv\"|\"F.json\" — validated as a whole: one bad row imports nothing. CSV: header names stored fields (fit.mission for one score); lists are ;-separated; an empty cell is the default, \"\" an empty string; parties, decisions, kpis and milestones as JSON text.",
         "export": "export PIPELINE to \"F.csv\"|\"F.json\"|\"F.md\" — an entity set without select writes every stored field. export network to \"F.dot\" — the partner network for Graphviz.",
         "fit_score": "fit_score — weighted mean of the non-null fit scores (mission strategy culture reputation complementarity expertise reach innovation, each 0–5); weights from .weights, all 1 by default.",
-        "hhi": "hhi(x) — Herfindahl-Hirschman index Σ (xᵢ/Σx)² × 10000 over non-null values; > 2500 is highly concentrated; null when Σx = 0.",
+        "hhi": "hhi(x) — Herfindahl-Hirschman index Σ (xᵢ/Σx)² × 10000 over non-null values; above 1,800 is highly concentrated under the 2023 US merger guidelines (which replaced the older 2,500); null when Σx = 0.",
         "gini": "gini(x) — Σᵢ Σⱼ |xᵢ − xⱼ| / (2 n² x̄) over non-null values; 0 is equal, near 1 concentrated; null when n = 0 or x̄ = 0.",
         "expressions": "Operators, loosest first: ?? (null default), or, and, not, == != < <= > >= in, not in, contains, + -, * /, unary -, .field and calls. Null: arithmetic gives null, comparisons are false except == null / != null. Literals: 12, 4.5, 1_000, 2.5M, 60%, 2026-03-01, 90d 12w 6mo 2y, \"text\", true, false, null, today, [a, b].",
         "weights": ".weights [DIM=W ...] — show or set the fit-score weights, e.g. `.weights mission=2 reach=0.5`; `.weights reset`.",

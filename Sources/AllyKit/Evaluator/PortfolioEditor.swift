@@ -208,28 +208,40 @@ struct PortfolioEditor {
 
     /// Removes entities with their cascades: a partner takes its stakeholders (and their
     /// ties) and its party entries; an agreement left with fewer than two parties is
-    /// terminated. Returns how many entities were removed.
+    /// terminated. Returns what went, cascade included.
     @discardableResult
-    func remove(_ keys: [EntityKey]) throws -> Int {
-        var removed = 0
+    func remove(_ keys: [EntityKey]) throws -> Removal {
+        var removal = Removal()
         for key in keys {
             try runtime.checkCancelled()
             guard runtime.portfolio.contains(key.type, key.id) else { continue }
             if key.type == .partner {
-                for stakeholder in runtime.portfolio.stakeholderIds(ofPartner: key.id) {
+                for stakeholder in runtime.portfolio.stakeholderIds(ofPartner: key.id)
+                where runtime.portfolio.contains(.stakeholder, stakeholder) {
                     runtime.portfolio.removeEntity(EntityKey(.stakeholder, stakeholder))
+                    removal.stakeholders += 1
                 }
                 for agreementId in runtime.portfolio.agreementIds(ofPartner: key.id) {
                     guard var agreement = runtime.portfolio.agreements[agreementId] else { continue }
+                    let wasTerminated = agreement.status == EnumType.status.value("terminated")
                     agreement.parties.removeAll { $0.partner == key.id }
                     terminateIfAlone(&agreement)
+                    if !wasTerminated, agreement.status == EnumType.status.value("terminated") { removal.terminated += 1 }
                     runtime.portfolio.put(agreement)
                 }
             }
             runtime.portfolio.removeEntity(key)
-            removed += 1
+            removal.removed += 1
         }
-        return removed
+        return removal
+    }
+
+    /// What a `remove` took: the entities named, the stakeholders of removed partners, and the
+    /// agreements it left with fewer than two parties (terminated, not removed).
+    struct Removal {
+        var removed = 0
+        var stakeholders = 0
+        var terminated = 0
     }
 
     func terminateIfAlone(_ agreement: inout Agreement) {

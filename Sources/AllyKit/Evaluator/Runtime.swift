@@ -15,6 +15,9 @@ final class Runtime: EntityContext {
     var evaluating: Set<String> = []
     /// When true, names are resolved without data (for `ally check`): ids are not looked up.
     var checkOnly = false
+    /// Warnings found while compiling the statement (a quoted value no enum case can match),
+    /// reported before it runs; the statement still runs.
+    var warnings: [Diagnostic] = []
 
     init(names: NameLookup, portfolio: Portfolio, today: Day, weights: [Double]) {
         self.names = names

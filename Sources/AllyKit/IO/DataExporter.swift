@@ -3,34 +3,35 @@ import Foundation
 /// `export PIPELINE to "F.csv|.json|.md"`. An entity set exported without `select` writes
 /// every stored field, in the shape `import` reads back.
 enum DataExporter {
-    static func export(_ relation: Relation, runtime: Runtime, to url: URL, range: SourceRange, file: SourceFile) throws {
+    /// Returns how many rows the file holds.
+    @discardableResult
+    static func export(_ relation: Relation, runtime: Runtime, to url: URL, range: SourceRange, file: SourceFile) throws -> Int {
         let format = try self.format(of: url, range: range, file: file)
         if format == "csv", case .entities(let type, let entities) = relation {
             // Each entity's row is built as it is written, not all of them first.
-            try exportCSV(columns: exportColumns(type, flattenForCSV: true), rows: { row in
+            return try exportCSV(columns: exportColumns(type, flattenForCSV: true), rows: { row in
                 for entity in entities { try row(exportRow(entity, type: type, runtime: runtime, flattenForCSV: true)) }
             }, to: url, range: range, file: file)
-            return
         }
         let table = exportTable(relation, runtime: runtime, flattenForCSV: format == "csv")
         if format == "csv" {
-            try exportCSV(columns: table.columns, rows: { row in try table.rows.forEach(row) }, to: url, range: range, file: file)
-            return
+            return try exportCSV(columns: table.columns, rows: { row in try table.rows.forEach(row) }, to: url, range: range, file: file)
         }
         let text = Renderer(format: format == "json" ? .json : .markdown).render(.table(table))
         try AtomicFile.write(text, to: url, range: range, file: file)
+        return table.rows.count
     }
 
     /// `export PIPELINE to F`: a CSV export of a `select` writes its rows as they are
     /// evaluated (a million stakeholders' rows are never all held); anything else runs first.
-    static func export(_ compiled: CompiledPipeline, runtime: Runtime, to url: URL, range: SourceRange, file: SourceFile) throws {
+    @discardableResult
+    static func export(_ compiled: CompiledPipeline, runtime: Runtime, to url: URL, range: SourceRange, file: SourceFile) throws -> Int {
         // The file name is checked before anything runs.
         if try format(of: url, range: range, file: file) == "csv", let stream = compiled.stream,
            case .table(let columns, _, _) = compiled.shape {
-            try exportCSV(columns: columns, rows: stream, to: url, range: range, file: file)
-            return
+            return try exportCSV(columns: columns, rows: stream, to: url, range: range, file: file)
         }
-        try export(try compiled.run(), runtime: runtime, to: url, range: range, file: file)
+        return try export(try compiled.run(), runtime: runtime, to: url, range: range, file: file)
     }
 
     private static func format(of url: URL, range: SourceRange, file: SourceFile) throws -> String {
@@ -45,13 +46,20 @@ enum DataExporter {
     /// CSV written a megabyte at a time as it is rendered, never held whole; a row that fails
     /// leaves the file as it was.
     private static func exportCSV(columns: [String], rows: RowStream,
-                                  to url: URL, range: SourceRange, file: SourceFile) throws {
-        try AtomicFile.write(to: url, range: range, file: file) { emit in
-            try Renderer.csv(columns: columns, rows: rows, chunkSize: 1 << 20) { piece in
-                var piece = piece
-                try piece.withUTF8 { try emit(UnsafeRawBufferPointer($0)) }
+                                  to url: URL, range: SourceRange, file: SourceFile) throws -> Int {
+        var count = 0
+        try withoutActuallyEscaping(rows) { rows in
+            let counted: RowStream = { row in
+                try withoutActuallyEscaping(row) { row in try rows { values in count += 1; try row(values) } }
+            }
+            try AtomicFile.write(to: url, range: range, file: file) { emit in
+                try Renderer.csv(columns: columns, rows: counted, chunkSize: 1 << 20) { piece in
+                    var piece = piece
+                    try piece.withUTF8 { try emit(UnsafeRawBufferPointer($0)) }
+                }
             }
         }
+        return count
     }
 
     /// The columns of an entity export: every stored field; for CSV the fit record becomes

@@ -91,14 +91,13 @@ public struct Lexer {
         func token(_ kind: Token.Kind) -> Token { Token(kind, SourceRange(start, position)) }
         switch byte {
         case 0x0A: return token(.newline)
-        case UInt8(ascii: "|"): return token(.pipe)
+        case UInt8(ascii: "|") where peek() != UInt8(ascii: "|"): return token(.pipe)
         case UInt8(ascii: "="):
             if peek() == UInt8(ascii: "=") { position += 1; return token(.equalEqual) }
             return token(.assign)
         case UInt8(ascii: "!"):
             if peek() == UInt8(ascii: "=") { position += 1; return token(.bangEqual) }
-            error(.invalidCharacter, "unexpected `!`", start, position, help: "use `!=` for not equal, or `not` to negate")
-            return token(.invalid)
+            return sqlHabit(start)
         case UInt8(ascii: "<"):
             if peek() == UInt8(ascii: "=") { position += 1; return token(.lessEqual) }
             return token(.less)
@@ -137,6 +136,8 @@ public struct Lexer {
         case 0:
             error(.invalidCharacter, "NUL byte in the source", start, position)
             return token(.invalid)
+        case UInt8(ascii: "|"), UInt8(ascii: "&"), UInt8(ascii: "'"):
+            return sqlHabit(start)
         default:
             if Lexer.isIdentifierStart(byte) {
                 var cursor = position
@@ -157,6 +158,15 @@ public struct Lexer {
             }
             return token(.invalid)
         }
+    }
+
+    /// A character SQL uses that Ally does not (`&&`, `||`, `!`, `'`): an invalid token with the Ally way.
+    private mutating func sqlHabit(_ start: Int) -> Token {
+        let (length, message, help) = SQLHabits.operatorHabit(bytes, at: start)
+            ?? (1, "unexpected character `\(Character(Unicode.Scalar(bytes[start])))`", "")
+        position = start + length
+        error(.invalidCharacter, message, start, position, help: help.isEmpty ? nil : help)
+        return Token(.invalid, SourceRange(start, position))
     }
 
     static func isIdentifierStart(_ byte: UInt8) -> Bool {

@@ -117,9 +117,21 @@ public struct Parser {
             try expectStatementEnd()
             return .success(statement)
         } catch {
+            let habit = sqlHabit(statementStart: start)
             synchronize(from: start)
-            return .failure(error)
+            return .failure(habit ?? error)
         }
+    }
+
+    /// A failed statement written as SQL would write it (`select ... from`, `limit 5`, `is null`):
+    /// the error that shows the Ally way, from the one table of such habits.
+    private mutating func sqlHabit(statementStart start: Int) -> Diagnostic? {
+        fill(through: index + 8)
+        let failedAt = index
+        let last = min(tokens.count - 1, max(index + 8, start + 40))
+        let words = tokens[start...last].map { SQLHabits.Word(kind: $0.kind, text: text($0), range: $0.range) }
+        guard let (range, message, help) = SQLHabits.diagnose(words, statementStart: 0, failedAt: failedAt - start) else { return nil }
+        return error(.unexpectedToken, message, at: range, help: help)
     }
 
     // MARK: Token helpers

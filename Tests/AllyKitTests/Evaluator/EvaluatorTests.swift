@@ -663,6 +663,11 @@ struct ChangeTests {
         let harness = Harness(smallPortfolio)
         harness.expectSuccess("update agreements | where status == active set value = value * 2, tags = [\"doubled\"]")
         #expect(harness.sink.confirmations == ["updated 2 agreements"])
+        // Counts what changed: setting the values again changes nothing, and says so.
+        harness.expectSuccess("update agreements | where status == active set tags = [\"doubled\"]")
+        #expect(harness.sink.confirmations.last == "nothing changed: the 2 agreements already had those values")
+        harness.expectSuccess("update agreements | where id == \"nobody\" set tags = []")
+        #expect(harness.sink.confirmations.last == "no agreement matched: nothing changed")
         #expect(harness.rows("agreements | select id, value, tags") == [
             ["devices", "800000", #"["doubled"]"#], ["research", "2400000", #"["doubled"]"#], ["screening", "50000", "[]"],
         ])
@@ -757,7 +762,7 @@ struct ChangeTests {
     func removePartnerCascades() {
         let harness = Harness(smallPortfolio)
         harness.expectSuccess("remove partner stateu")
-        #expect(harness.sink.confirmations == ["removed 1 partner"])
+        #expect(harness.sink.confirmations == ["removed 1 partner; 1 stakeholder removed with it, 1 agreement terminated (fewer than two parties left)"])
         #expect(harness.column("partners | select id") == ["county", "medtech", "mercy"])
         #expect(harness.column("stakeholders | select id") == ["ann", "cat", "dan"])
         #expect(harness.rows("stakeholders | select id, knows") == [["ann", "[]"], ["cat", "[]"], ["dan", "[]"]])
@@ -787,7 +792,7 @@ struct ChangeTests {
         let harness = Harness(smallPortfolio)
         #expect(harness.error("remove partners | count")?.code == .wrongInput)
         harness.expectSuccess("remove partners | where id == \"nobody\"")
-        #expect(harness.sink.confirmations == ["removed 0 partners"])
+        #expect(harness.sink.confirmations == ["removed nothing"])
     }
 
     @Test("add party appends; remove party terminates an agreement left with fewer than two parties")

@@ -273,7 +273,7 @@ case_prompt_shows_scenario_and_changes() {
     pty_type "scenario no_medtech"; pty_send Enter
     expect_line "ally[no_medtech]>"
     pty_type "remove partner medtech"; pty_send Enter
-    expect_screen "removed 1 partner"
+    expect_screen "removed 1 partner; 1 agreement terminated"
     expect_line "ally[no_medtech*]>"
     pty_type "use baseline"; pty_send Enter
     expect_line "ally>"
@@ -286,6 +286,36 @@ case_errors_show_caret_and_prompt_follows() {
     expect_screen "did you mean \`region\`?"
     expect_line "ally>"
     pty_type "partners | count"; pty_send Enter
+    expect_line "ally>"
+}
+
+case_startup_line_says_what_is_loaded_and_how_to_get_help() {
+    start
+    expect_screen "no data (--empty) (3 partners, 1 agreement, 1 stakeholder), today 2026-01-15. Type .help for help, .quit to leave."
+    expect_line "ally>"
+}
+
+case_help_exit_quit_and_question_mark_point_to_dot_commands() {
+    start
+    pty_type "help"; pty_send Enter
+    expect_screen "type \`.help\` for the statements"
+    pty_type "?"; pty_send Enter
+    expect_screen "\`.help NAME\`"
+    pty_type "exit"; pty_send Enter
+    expect_screen "type \`.quit\` (or press Ctrl-D) to leave"
+    pty_type "quit"; pty_send Enter
+    expect_line "ally>"
+    pty_alive || fail "quit without a dot left the shell"
+    pty_type "partners | summarize n = count()"; pty_send Enter
+    expect_screen "(1 row)"
+}
+
+case_line_starting_with_pipe_says_to_end_the_previous_line_with_pipe() {
+    start
+    pty_type "partners"; pty_send Enter
+    pty_type "| where kind == academic"; pty_send Enter
+    expect_screen "a line cannot start with \`|\` at the prompt"
+    expect_screen "end the previous line with \`|\`"
     expect_line "ally>"
 }
 

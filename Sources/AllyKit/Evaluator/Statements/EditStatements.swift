@@ -5,7 +5,7 @@ extension Session {
         let runtime = makeRuntime()
         let count = try update(pipeline, assignments, runtime: runtime, file: file)
         commit(runtime)
-        sink.confirm("updated \(count.0) \(count.0 == 1 ? count.1.rawValue : count.1.plural)")
+        sink.confirm(Confirmations.updated(changed: count.changed, matched: count.matched, type: count.type))
     }
 
     func executeRemove(_ pipeline: Pipeline, file: SourceFile, sink: OutputSink) throws {
@@ -16,9 +16,9 @@ extension Session {
                              at: pipeline.range, in: file)
         }
         let entities = try PipelineCompiler.entities(of: try compiled.run())
-        let removed = try PortfolioEditor(runtime: runtime, file: file).remove(entities.map { EntityKey($0.type, $0.id) })
+        let removal = try PortfolioEditor(runtime: runtime, file: file).remove(entities.map { EntityKey($0.type, $0.id) })
         commit(runtime)
-        sink.confirm("removed \(removed) \(removed == 1 ? type.rawValue : type.plural)")
+        sink.confirm(Confirmations.removed(removal, type: type))
     }
 
     func executeAddParty(partner: Name, agreement: Name, fields: [FieldInit], file: SourceFile, sink: OutputSink) throws {
@@ -36,7 +36,7 @@ extension Session {
     }
 
     /// Every value is computed from the rows as they were, then all are applied.
-    private func update(_ pipeline: Pipeline, _ assignments: [Assignment], runtime: Runtime, file: SourceFile) throws -> (Int, EntityType) {
+    private func update(_ pipeline: Pipeline, _ assignments: [Assignment], runtime: Runtime, file: SourceFile) throws -> (changed: Int, matched: Int, type: EntityType) {
         let compiled = try PipelineCompiler(runtime: runtime, file: file).compile(pipeline)
         guard let type = PipelineCompiler.entityType(of: compiled.shape) else {
             throw Diagnostic(.wrongInput, "`update` needs partners, agreements or stakeholders, not \(compiled.shape.description)",
@@ -100,6 +100,6 @@ extension Session {
         if type == .partner, changed.filter({ if case .partner(let p) = $0 { return p.home } else { return false } }).count > 1 {
             throw Diagnostic(.invalidValue, "at most one partner has `home: true`", at: pipeline.range, in: file)
         }
-        return (changed.count, type)
+        return (zip(entities, changed).filter { $0 != $1 }.count, entities.count, type)
     }
 }

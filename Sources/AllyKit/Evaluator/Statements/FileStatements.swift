@@ -46,8 +46,8 @@ extension Session {
         let runtime = makeRuntime()
         let compiled = try PipelineCompiler(runtime: runtime, file: file).compile(pipeline)
         let url = resolve(path, file: file)
-        try DataExporter.export(compiled, runtime: runtime, to: url, range: path.range, file: file)
-        sink.confirm("exported to \(path.text)")
+        let rows = try DataExporter.export(compiled, runtime: runtime, to: url, range: path.range, file: file)
+        sink.confirm(Confirmations.exported(rows: rows, to: path.text))
     }
 
     func executeExportNetwork(_ path: PathLiteral, file: SourceFile, sink: OutputSink) throws {

@@ -2,8 +2,9 @@
 extension Session {
     func executeQuery(_ pipeline: Pipeline, file: SourceFile, sink: OutputSink) throws {
         let runtime = makeRuntime()
-        let relation = try PipelineCompiler(runtime: runtime, file: file).compile(pipeline).run()
-        sink.emit(result(of: relation, runtime: runtime))
+        let compiled = try PipelineCompiler(runtime: runtime, file: file).compile(pipeline)
+        runtime.warnings.forEach(sink.report)
+        sink.emit(result(of: try compiled.run(), runtime: runtime))
     }
 
     func result(of relation: Relation, runtime: Runtime) -> QueryResult {
