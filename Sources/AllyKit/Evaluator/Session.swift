@@ -66,6 +66,8 @@ enum Binding {
 public final class Session {
     public var settings: Settings
     var scenarios: [Scenario]
+    /// Side notes a statement leaves for stderr (how `centrality` computed), shown once it ends.
+    var statementNotes: [String] = []
     var current: Scenario
     var bindings: [String: Binding] = [:]
     /// Metric names in definition order, for `compare` without `on`.
@@ -204,8 +206,10 @@ public final class Session {
         /// definition cannot, and a million of them need not read the clock).
         func attempt(_ range: SourceRange, timed: Bool = true, _ body: () throws -> RunStatus) -> RunStatus? {
             let started = timed || settings.timer ? DispatchTime.now() : nil
+            defer { statementNotes.removeAll() }
             do {
                 if try body() == .quit { return .quit }
+                statementNotes.forEach(sink.note)
             } catch let diagnostic as Diagnostic {
                 if diagnostic.code == .cancelled {
                     sink.report(Diagnostic(.cancelled, "interrupted: the statement changed nothing", at: .none))
