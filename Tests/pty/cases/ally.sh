@@ -201,6 +201,24 @@ case_ctrl_c_cancels_running_statement() {
     expect_line "ally>"
 }
 
+case_ctrl_c_cancels_sampled_centrality() {
+    # 20,000 partners, 5,000 sampled sources: many seconds; Ctrl-C stops every worker thread.
+    "$PTY_BIN" generate --partners 20000 --seed 3 --today 2026-01-15 >"$PTY_HOME/big.ally" || fail "generate failed"
+    PTY_ARGS+=(--data "$PTY_HOME/big.ally")
+    PTY_TIMEOUT=120 pty_start || fail "no prompt"
+    pty_type "partners | centrality sample 5000 | count"; pty_send Enter
+    sleep 2
+    expect_absent "interrupted"
+    local sent
+    sent=$(now_ms)
+    pty_send C-c
+    PTY_TIMEOUT=3 expect_screen "interrupted: the statement changed nothing"
+    local waited=$(($(now_ms) - sent))
+    ((waited < 1000)) || fail "the statement stopped ${waited} ms after Ctrl-C (over 1 s)"
+    expect_line "ally>"
+    expect_alive
+}
+
 # SIGTERM and SIGHUP end the shell as they end other shells (exit 128 + the signal number),
 # with the history of the session saved.
 signal_leaves_and_saves_history() {  # signal_leaves_and_saves_history SIGNAL STATUS
