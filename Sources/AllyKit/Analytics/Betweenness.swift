@@ -48,7 +48,7 @@ enum Betweenness {
                     for index in (block * count / blocks)..<((block + 1) * count / blocks) {
                         if Interrupt.isRequested { cancelled.store(true, ordering: .relaxed); return }
                         scratch.accumulate(from: sources[index], adjacency, into: sums, distances, reached)
-                        Progress.advance(1)
+                        WorkProgress.advance(1)
                     }
                 }
             }

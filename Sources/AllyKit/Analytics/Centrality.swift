@@ -30,7 +30,7 @@ extension Analytics {
                 "note: betweenness and closeness estimated from \(sources.count.formatted()) of \(n.formatted()) partners as sources, "
                 + "seed \(seed)\(automatic); `centrality exact` computes them exactly")
         }
-        let sums = try Progress.run("centrality", unit: "sources", total: sources.count) {
+        let sums = try WorkProgress.run("centrality", unit: "sources", total: sources.count) {
             try Betweenness.run(adjacency, sources: sources, runtime: runtime)
         }
         let closeness = closenessValues(adjacency, sums: sums, sources: sources)

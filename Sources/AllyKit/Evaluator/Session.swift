@@ -66,6 +66,7 @@ enum Binding {
 public final class Session {
     public var settings: Settings
     var scenarios: [Scenario]
+    static let progressBytes = 1 << 20
     /// Side notes a statement leaves for stderr (how `centrality` computed), shown once it ends.
     var statementNotes: [String] = []
     var current: Scenario
@@ -154,6 +155,10 @@ public final class Session {
     }
 
     func run(_ file: SourceFile, sink: OutputSink, keepGoing: Bool, prefetch: Bool?) -> RunStatus {
+        // A script big enough to take a while shows how far its loading is (bytes, `WorkProgress`).
+        let showsProgress = file.bytes.count >= Session.progressBytes
+        if showsProgress { WorkProgress.begin("loading \(file.name)", unit: "bytes", total: file.bytes.count) }
+        defer { if showsProgress { WorkProgress.end() } }
         // A script or shell line that added or removed many entities leaves sparse trees: compact
         // them once it is done (not inside a `load`, whose caller's statement is still running).
         defer { if loading.isEmpty { current.portfolio.compactIfSparse() } }
@@ -247,6 +252,7 @@ public final class Session {
                     try redirectingOutput(sink) { sink in try executeTopLevel(statement, file: file, sink: sink) }
                 }) { return stop }
             case .definition(let definition):
+                if showsProgress { WorkProgress.set(definition.range.upper) }
                 if let stop = attempt(definition.range, timed: false, { try execute(definition, file: file, sink: sink) }) { return stop }
                 sincePublished += 1
                 if let partners, sincePublished >= partnersPublishedEvery {

@@ -6,7 +6,7 @@ import Synchronization
 /// says when it is done (`end`). A listener polls `snapshot()` on its own clock; `end` calls
 /// the listener's `finished` before returning, so an indicator is erased before any result is
 /// printed. Nobody listening costs the atomic add alone.
-public enum Progress {
+public enum WorkProgress {
     /// What a front end sees of the running work.
     public struct Snapshot: Sendable {
         public var what: String
