@@ -120,6 +120,7 @@ struct RunCommand: ParsableCommand {
         let interactive = files.isEmpty && commands.isEmpty && isatty(0) == 1
         let sink = TerminalSink(session: session, interactive: interactive)
         Signals.installForScripts()
+        ProgressLine.startIfWanted()
 
         // Start-up data: the sample, a data file, or nothing.
         if let data = options.data {

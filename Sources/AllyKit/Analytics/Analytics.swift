@@ -225,40 +225,6 @@ enum Analytics {
         return Table(columns: columns, rows: rows)
     }
 
-    // MARK: Centrality
-
-    /// Degree and normalized shortest-path betweenness (Brandes, on every core: `Betweenness`)
-    /// on the partner network restricted to the given partners.
-    static func centrality(_ partners: [Entity], runtime: Runtime) throws -> Table {
-        let portfolio = runtime.portfolio
-        var ids: [String] = []
-        var names: [String] = []
-        for case .partner(let partner) in partners {
-            ids.append(partner.id)
-            names.append(partner.name)
-        }
-        var position: [String: Int] = [:]
-        for (index, id) in ids.enumerated() { position[id] = index }
-        var adjacency = [[Int]](repeating: [], count: ids.count)
-        for (index, id) in ids.enumerated() {
-            try runtime.checkCancelled()
-            for neighbour in networkNeighbours(of: id, in: portfolio).keys {
-                if let other = position[neighbour] { adjacency[index].append(other) }
-            }
-            // Neighbours come from a dictionary, in an order that changes from run to run; sorted,
-            // the sums are added in one order and the figures are the same bits every run.
-            adjacency[index].sort()
-        }
-        let n = ids.count
-        let betweenness = try Betweenness.exact(adjacency, runtime: runtime)
-        // Each unordered pair was counted from both ends; normalize by (n−1)(n−2)/2 pairs.
-        let scale = n > 2 ? 1 / Double((n - 1) * (n - 2)) : 0
-        let rows: [[Value]] = (0..<n).map { index in
-            [.string(ids[index]), .string(names[index]), .number(Double(adjacency[index].count)), .number(betweenness[index] * scale)]
-        }
-        return Table(columns: ["id", "name", "degree", "betweenness"], rows: rows)
-    }
-
     // MARK: Picture data
 
     /// Rows `quadrant, count, names`, in the order manage_closely, keep_satisfied, keep_informed, monitor.

@@ -146,6 +146,10 @@ public struct Completer {
         let first = words.first ?? ""
         let lastWord = last.kind == .identifier ? text(last) : ""
 
+        // `centrality exact`, `centrality sample N seed S`.
+        if lastWord == "centrality", tokens.count >= 2, tokens[tokens.count - 2].kind == .pipe { return ["exact", "sample"] }
+        if last.kind == .number, tokens.count >= 2, words[tokens.count - 2] == "sample" { return ["seed"] }
+
         // Scenario names, metric names.
         switch (first, lastWord) {
         case ("use", _), ("diff", _): return session.scenarioNames
@@ -294,7 +298,7 @@ public struct Completer {
                 case "stakeholders": entity = .stakeholder; columns = []
                 case "parties": entity = nil; columns = Analytics.partyColumns
                 case "balance": entity = nil; columns = Analytics.balanceColumns
-                case "centrality": entity = nil; columns = ["id", "name", "degree", "betweenness"]
+                case "centrality": entity = nil; columns = Analytics.centralityColumns
                 case "select", "summarize", "distinct":
                     // The projected labels: names before `=`, else the item's text; summarize's
                     // `by` columns come first, as in its result.

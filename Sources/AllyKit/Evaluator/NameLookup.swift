@@ -17,4 +17,6 @@ protocol NameLookup: AnyObject {
     func parameterWord(_ name: String) -> String?
     /// The `--set`/`.set` text given for a parameter, if any.
     func parameterOverride(_ name: String) -> String?
+    /// A side note for stderr, shown when the statement succeeds (`centrality` says how it computed).
+    func addStatementNote(_ note: String)
 }

@@ -314,12 +314,11 @@ struct PipelineCompiler {
                 let agreements = try Self.entities(of: try input.run())
                 return .table(isBalance ? Analytics.balance(agreements) : Analytics.parties(agreements))
             }
-        case .centrality:
+        case .centrality(let method):
             try requireInput(input.shape, .partner, stage)
-            return CompiledPipeline(shape: .table(columns: ["id", "name", "degree", "betweenness"],
-                                                  types: [.string, .string, .number, .number], base: nil)) {
+            return CompiledPipeline(shape: .table(columns: Analytics.centralityColumns, types: Analytics.centralityTypes, base: nil)) {
                 let partners = try Self.entities(of: try input.run())
-                return .table(try Analytics.centrality(partners, runtime: runtime))
+                return .table(try Analytics.centrality(partners, method: method, runtime: runtime))
             }
         case .grid:
             try requireInput(input.shape, .stakeholder, stage)

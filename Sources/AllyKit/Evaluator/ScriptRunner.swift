@@ -41,8 +41,14 @@ final class ScriptRunner {
     /// Runs a script statement by statement; stops at the first failing statement unless
     /// `keepGoing`. `prefetch` forces (or forbids) parsing ahead on a second thread, which by
     /// default large scripts do.
+    /// Scripts at least this large show how far their loading is (`WorkProgress`, in bytes).
+    static let progressBytes = 1 << 20
+
     func run(_ file: SourceFile, sink: OutputSink, keepGoing: Bool, prefetch: Bool?) -> RunStatus {
         let scenarios = session.scenarios
+        let showsProgress = file.bytes.count >= Self.progressBytes
+        if showsProgress { WorkProgress.begin("loading \(file.name)", unit: "bytes", total: file.bytes.count) }
+        defer { if showsProgress { WorkProgress.end() } }
         // A script or shell line that added or removed many entities leaves sparse trees: compact
         // them once it is done (not inside a `load`, whose caller's statement is still running).
         defer { if loading.isEmpty { scenarios.current.portfolio.compactIfSparse() } }
@@ -84,6 +90,7 @@ final class ScriptRunner {
                     try session.redirectingOutput(sink) { sink in try session.executeTopLevel(statement, file: file, sink: sink) }
                 }) { return stop }
             case .definition(let definition):
+                if showsProgress { WorkProgress.set(definition.range.upper) }
                 if let stop = attempt(definition.range, timed: false, file: file, sink: sink, keepGoing: keepGoing, status: &status, {
                     try session.execute(definition, epoch: epoch, file: file, sink: sink)
                 }) { return stop }
@@ -104,8 +111,10 @@ final class ScriptRunner {
     private func attempt(_ range: SourceRange, timed: Bool = true, file: SourceFile, sink: OutputSink, keepGoing: Bool,
                          status: inout RunStatus, _ body: () throws -> RunStatus) -> RunStatus? {
         let started = timed || session.settings.timer ? DispatchTime.now() : nil
+        defer { session.statementNotes.removeAll() }
         do {
             if try body() == .quit { return .quit }
+            session.statementNotes.forEach(sink.note)
         } catch let diagnostic as Diagnostic {
             if diagnostic.code == .cancelled {
                 sink.report(Diagnostic(.cancelled, "interrupted: the statement changed nothing", at: .none))

@@ -10,6 +10,8 @@ public final class Session {
     public var settings: Settings
     let scenarios = ScenarioStore()
     let bindings = BindingRegistry()
+    /// Side notes a statement leaves for stderr (how `centrality` computed), shown once it ends.
+    var statementNotes: [String] = []
     /// Report inputs (`param`, `--set`, `.set`): Reports/Parameters.swift.
     var parameters = ParameterStore()
     /// Where `.output` and `.once` send results: Reports/OutputRedirection.swift.
@@ -248,6 +250,7 @@ extension Session: NameLookup {
     }
 
     func parameterWord(_ name: String) -> String? { parameters.word(of: name) }
+    func addStatementNote(_ note: String) { statementNotes.append(note) }
     func parameterOverride(_ name: String) -> String? { parameters.overrides[name] }
 
     var baselineScenario: Scenario { scenarios.baseline }

@@ -95,13 +95,21 @@ public enum StageKind: Sendable {
     case relation(EntityType)
     case parties
     case balance
-    case centrality
+    case centrality(CentralityMethod)
     case grid
     case chart(Item, by: Item?)
     case timeline
     /// `agreements | kpis` and `agreements | milestones`: one row per list item.
     case kpis
     case milestones
+}
+
+/// How `centrality` computes betweenness: exact up to `Analytics.automaticSampleAbove`
+/// partners and sampled above it (`automatic`), always exact, or from N sampled sources.
+public enum CentralityMethod: Sendable, Equatable {
+    case automatic
+    case exact
+    case sample(Int, seed: UInt64)
 }
 
 public enum PipelineSource: Sendable {

@@ -73,7 +73,9 @@ public enum ASTPrinter {
         case .relation(let type): return type.plural
         case .parties: return "parties"
         case .balance: return "balance"
-        case .centrality: return "centrality"
+        case .centrality(.automatic): return "centrality"
+        case .centrality(.exact): return "centrality exact"
+        case .centrality(.sample(let count, let seed)): return "centrality sample \(count) seed \(seed)"
         case .grid: return "grid"
         case .timeline: return "timeline"
         case .kpis: return "kpis"

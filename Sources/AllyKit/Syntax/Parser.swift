@@ -709,7 +709,7 @@ public struct Parser {
     /// stage ::= 'where' expr | 'sort' sortKey ( ',' sortKey )* | 'take' expr | 'select' item ( ',' item )*
     ///         | 'extend' namedItem ( ',' namedItem )* | 'summarize' item ( ',' item )* ( 'by' item ( ',' item )* )?
     ///         | 'count' | 'distinct' item ( ',' item )* | entityPlural | 'parties' | 'balance'
-    ///         | 'centrality' | 'grid' | 'timeline' | 'kpis' | 'milestones' | 'chart' item ( 'by' item )?
+    ///         | 'centrality' centralityMethod? | 'grid' | 'timeline' | 'kpis' | 'milestones' | 'chart' item ( 'by' item )?
     private mutating func parseStage() throws(Diagnostic) -> Stage {
         guard current.kind == .identifier else { throw unexpected(expected: "a stage name after `|`") }
         let nameToken = advance()
@@ -742,7 +742,7 @@ public struct Parser {
         case "stakeholders": kind = .relation(.stakeholder)
         case "parties": kind = .parties
         case "balance": kind = .balance
-        case "centrality": kind = .centrality
+        case "centrality": kind = .centrality(try parseCentralityMethod())
         case "grid": kind = .grid
         case "timeline": kind = .timeline
         case "kpis": kind = .kpis
@@ -762,6 +762,32 @@ public struct Parser {
         }
         let end = tokens[max(0, index - 1)].range.upper
         return Stage(kind: kind, nameRange: nameToken.range, range: SourceRange(nameToken.range.lower, end))
+    }
+
+    /// centralityMethod ::= 'exact' | 'sample' NUMBER ( 'seed' NUMBER )?
+    private mutating func parseCentralityMethod() throws(Diagnostic) -> CentralityMethod {
+        if isWord("exact") { advance(); return .exact }
+        guard isWord("sample") else { return .automatic }
+        advance()
+        let count = try parseWholeNumber(what: "the number of sampled sources", range: 1...Int(Int32.max))
+        var seed = 1
+        if isWord("seed") {
+            advance()
+            seed = try parseWholeNumber(what: "the seed", range: 0...Int(Int32.max))
+        }
+        return .sample(count, seed: UInt64(seed))
+    }
+
+    /// A NUMBER token that must be a whole number in `range` (a count or a seed in the syntax).
+    private mutating func parseWholeNumber(what: String, range: ClosedRange<Int>) throws(Diagnostic) -> Int {
+        guard current.kind == .number else { throw unexpected(expected: "\(what) (a whole number)") }
+        let token = advance()
+        let value = try decodeNumber(token)
+        guard value.rounded() == value, value >= Double(range.lowerBound), value <= Double(range.upperBound) else {
+            throw error(.invalidValue, "\(what) must be a whole number from \(range.lowerBound) to \(range.upperBound), not `\(text(token))`",
+                        at: token.range, help: "for example `centrality sample 1000 seed 7`")
+        }
+        return Int(value)
     }
 
     /// sortKey ::= expr ( 'asc' | 'desc' )?

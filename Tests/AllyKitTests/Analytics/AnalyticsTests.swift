@@ -122,7 +122,7 @@ struct AnalyticsTests {
     func centrality() {
         let harness = Harness(Self.network)
         let table = harness.table("partners | centrality")
-        #expect(table.columns == ["id", "name", "degree", "betweenness"])
+        #expect(table.columns == ["id", "name", "degree", "betweenness", "closeness", "community"])
         #expect(table.rows.count == Self.expected.count)
         for (row, expected) in zip(table.rows, Self.expected) {
             #expect(ValueFormatter.plain(row[0]) == expected.0)
@@ -149,7 +149,7 @@ struct AnalyticsTests {
     @Test("two partners or fewer have betweenness 0")
     func smallNetworks() {
         let harness = Harness(Self.network)
-        #expect(harness.rows("partners | where id in [\"a\", \"b\"] | centrality") == [["a", "A", "1", "0"], ["b", "B", "1", "0"]])
+        #expect(harness.rows("partners | where id in [\"a\", \"b\"] | centrality") == [["a", "A", "1", "0", "1", "1"], ["b", "B", "1", "0", "1", "1"]])
         #expect(harness.table("partners | where id == \"none\" | centrality").rows.isEmpty)
     }
 
@@ -290,5 +290,44 @@ struct LargeRelationTests {
         #expect(harness.number("partners | where country == \"DE\" | stakeholders | count")
                 == harness.number("stakeholders | where org.country == \"DE\" | count"))
     }
-}
 
+    // MARK: Centrality methods
+
+    /// Two triangles joined by one link (c—d): two communities, c and d the brokers.
+    static let bridge = """
+    partner a { name: "A", kind: clinic }
+    partner b { name: "B", kind: clinic }
+    partner c { name: "C", kind: clinic }
+    partner d { name: "D", kind: clinic }
+    partner e { name: "E", kind: clinic }
+    partner f { name: "F", kind: clinic }
+    agreement t1 { title: "T1", form: consortium, status: active, parties: [a, b, c] }
+    agreement t2 { title: "T2", form: consortium, status: active, parties: [d, e, f] }
+    agreement br { title: "BR", form: mou, status: active, parties: [c, d] }
+    """
+
+    @Test("sampling every source is exact; a smaller sample says so in a note and is reproducible")
+    func sampledCentrality() {
+        let harness = Harness(Self.bridge)
+        let exact = harness.rows("partners | centrality exact")
+        #expect(harness.rows("partners | centrality") == exact)
+        #expect(harness.rows("partners | centrality sample 6") == exact)
+        #expect(harness.rows("partners | centrality | select id, community") == [["a", "1"], ["b", "1"], ["c", "1"], ["d", "2"], ["e", "2"], ["f", "2"]])
+        #expect(!harness.sink.rendered.contains { $0.hasPrefix("note note: betweenness") })
+        let sampled = harness.rows("partners | centrality sample 3 seed 5")
+        #expect(sampled == harness.rows("partners | centrality sample 3 seed 5"))
+        #expect(sampled != exact)
+        #expect(harness.sink.rendered.contains { $0.hasPrefix("note note: betweenness and closeness estimated from 3 of 6 partners") })
+    }
+
+    @Test("`centrality sample` needs a whole number; Tab offers the methods")
+    func centralitySyntax() {
+        let harness = Harness(Self.bridge)
+        #expect(harness.run("partners | centrality sample 2.5").0 == .failed)
+        #expect(harness.sink.diagnostics.last?.message.contains("must be a whole number") == true)
+        #expect(harness.run("partners | centrality sample").0 == .failed)
+        let completer = Completer(session: harness.session)
+        #expect(completer.complete("partners | centrality ", cursor: 22).candidates == ["exact", "sample"])
+        #expect(completer.complete("partners | centrality sample 10 ", cursor: 32).candidates == ["seed"])
+    }
+}

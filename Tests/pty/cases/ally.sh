@@ -201,6 +201,53 @@ case_ctrl_c_cancels_running_statement() {
     expect_line "ally>"
 }
 
+case_ctrl_c_cancels_sampled_centrality() {
+    # 20,000 partners, 5,000 sampled sources: many seconds; Ctrl-C stops every worker thread.
+    "$PTY_BIN" generate --partners 20000 --seed 3 --today 2026-01-15 >"$PTY_HOME/big.ally" || fail "generate failed"
+    PTY_ARGS+=(--data "$PTY_HOME/big.ally")
+    PTY_TIMEOUT=120 pty_start || fail "no prompt"
+    pty_type "partners | centrality sample 5000 | count"; pty_send Enter
+    sleep 2
+    expect_absent "interrupted"
+    local sent
+    sent=$(now_ms)
+    pty_send C-c
+    PTY_TIMEOUT=3 expect_screen "interrupted: the statement changed nothing"
+    local waited=$(($(now_ms) - sent))
+    ((waited < 1000)) || fail "the statement stopped ${waited} ms after Ctrl-C (over 1 s)"
+    expect_line "ally>"
+    expect_alive
+}
+
+# ---- progress on long work (issue #26 §3) ----------------------------------------------------
+
+case_progress_line_while_centrality_runs() {
+    "$PTY_BIN" generate --partners 20000 --seed 3 --today 2026-01-15 >"$PTY_HOME/big.ally" || fail "generate failed"
+    PTY_ARGS+=(--data "$PTY_HOME/big.ally")
+    PTY_TIMEOUT=120 pty_start || fail "no prompt"
+    pty_type "partners | centrality sample 1500 | count"; pty_send Enter
+    PTY_TIMEOUT=20 expect_screen "centrality: "
+    expect_screen " sources, "
+    PTY_TIMEOUT=240 expect_screen "20,000"
+    expect_line "ally>"
+    expect_absent "centrality: "
+}
+
+case_no_progress_line_with_ally_progress_0_or_stderr_a_file() {
+    "$PTY_BIN" generate --partners 20000 --seed 3 --today 2026-01-15 >"$PTY_HOME/big.ally" || fail "generate failed"
+    # stderr a file (not a terminal): the note only, no indicator.
+    "$PTY_BIN" --today 2026-01-15 --data "$PTY_HOME/big.ally" -c "partners | centrality sample 800 | count" \
+        >"$PTY_HOME/out" 2>"$PTY_HOME/err" || fail "ally failed"
+    ! grep -q $'\r' "$PTY_HOME/err" || fail "a progress line was written to a file"
+    grep -q "estimated from 800 of 20,000" "$PTY_HOME/err" || fail "no note on stderr"
+    PTY_ARGS+=(--data "$PTY_HOME/big.ally")
+    PTY_TIMEOUT=120 pty_start ALLY_PROGRESS=0 || fail "no prompt"
+    pty_type "partners | centrality sample 1500 | count"; pty_send Enter
+    sleep 3
+    expect_absent "centrality: "
+    PTY_TIMEOUT=240 expect_screen "20,000"
+}
+
 # SIGTERM and SIGHUP end the shell as they end other shells (exit 128 + the signal number),
 # with the history of the session saved.
 signal_leaves_and_saves_history() {  # signal_leaves_and_saves_history SIGNAL STATUS
