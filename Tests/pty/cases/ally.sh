@@ -183,7 +183,7 @@ case_ctrl_c_cancels_running_statement() {
     "$PTY_BIN" generate --partners 10000 --seed 3 --today 2026-01-15 >"$PTY_HOME/big.ally" || fail "generate failed"
     PTY_ARGS+=(--data "$PTY_HOME/big.ally")
     PTY_TIMEOUT=90 pty_start || fail "no prompt"
-    pty_type "let hubs = partners | centrality | where betweenness > 0 | count"; pty_send Enter
+    pty_type "let hubs = partners | centrality exact | where betweenness > 0 | count"; pty_send Enter
     sleep 1
     expect_absent "interrupted"
     local sent
@@ -273,11 +273,11 @@ case_sigterm_while_running_cancels_and_leaves() {
     "$PTY_BIN" generate --partners 10000 --seed 3 --today 2026-01-15 >"$PTY_HOME/big.ally" || fail "generate failed"
     PTY_ARGS+=(--data "$PTY_HOME/big.ally")
     PTY_TIMEOUT=90 pty_start || fail "no prompt"
-    pty_type "partners | centrality | count"; pty_send Enter
+    pty_type "partners | centrality exact | count"; pty_send Enter
     sleep 1
     pty_signal TERM
     PTY_TIMEOUT=3 expect_exit 143
-    [[ $(cat "$PTY_HOME/history" 2>/dev/null) == "partners | centrality | count" ]] ||
+    [[ $(cat "$PTY_HOME/history" 2>/dev/null) == "partners | centrality exact | count" ]] ||
         fail "history file holds: $(cat -A "$PTY_HOME/history" 2>/dev/null)"
 }
 
