@@ -27,7 +27,7 @@ enum Betweenness {
 
     /// Brandes from every node in `sources` (ascending). Throws `cancelled` within one source's
     /// work of Ctrl-C, on every thread.
-    static func run(_ adjacency: [[Int]], sources: [Int], runtime: Runtime) throws -> Sums {
+    static func run(_ adjacency: PartnerNetwork, sources: [Int], runtime: Runtime) throws -> Sums {
         let n = adjacency.count
         guard n > 0, !sources.isEmpty else {
             return Sums(betweenness: .init(repeating: 0, count: n), distanceSum: .init(repeating: 0, count: n),
@@ -41,6 +41,7 @@ enum Betweenness {
         let count = sources.count
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
             var scratch = Scratch(nodes: n)
+            defer { scratch.deallocate() }
             while !cancelled.load(ordering: .relaxed) {
                 let block = nextBlock.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard block < blocks else { return }
@@ -97,52 +98,72 @@ enum Betweenness {
         }
     }
 
-    /// One thread's per-source arrays, reset between sources.
+    /// One thread's per-source arrays, reset between sources. (Raw memory, as `Partials`: the
+    /// search's inner loops then check no bounds and no exclusive access.)
     private struct Scratch {
-        var sigma: [Double], dist: [Int], delta: [Double], stack: [Int], queue: [Int]
+        let sigma: UnsafeMutableBufferPointer<Double>, delta: UnsafeMutableBufferPointer<Double>
+        let dist: UnsafeMutableBufferPointer<Int32>
+        /// Nodes in the order the search reached them; the queue and, read backwards, the stack.
+        let order: UnsafeMutableBufferPointer<Int32>
+        var reachedCount = 0
+
         init(nodes n: Int) {
-            sigma = [Double](repeating: 0, count: n)
-            dist = [Int](repeating: -1, count: n)
-            delta = [Double](repeating: 0, count: n)
-            stack = []
-            queue = []
-            stack.reserveCapacity(n)
-            queue.reserveCapacity(n)
+            sigma = .allocate(capacity: n)
+            sigma.initialize(repeating: 0)
+            delta = .allocate(capacity: n)
+            delta.initialize(repeating: 0)
+            dist = .allocate(capacity: n)
+            dist.initialize(repeating: -1)
+            order = .allocate(capacity: n)
+            order.initialize(repeating: 0)
         }
 
+        func deallocate() { sigma.deallocate(); delta.deallocate(); dist.deallocate(); order.deallocate() }
+
         /// Brandes' single-source step: shortest-path counts forward, dependencies backward.
-        mutating func accumulate(from source: Int, _ adjacency: [[Int]], into sums: UnsafeMutableBufferPointer<Double>,
+        /// The queue is the order array read forwards; the stack is the same array read back.
+        mutating func accumulate(from source: Int, _ adjacency: PartnerNetwork, into sums: UnsafeMutableBufferPointer<Double>,
                                  _ distances: UnsafeMutableBufferPointer<Int>, _ reached: UnsafeMutableBufferPointer<Int>) {
             // Only the nodes reached from the last source were touched: reset those.
-            for touched in stack { sigma[touched] = 0; dist[touched] = -1; delta[touched] = 0 }
-            stack.removeAll(keepingCapacity: true)
-            queue.removeAll(keepingCapacity: true)
-            sigma[source] = 1
-            dist[source] = 0
-            queue.append(source)
-            var head = 0
-            while head < queue.count {
-                let v = queue[head]
-                head += 1
-                stack.append(v)
-                distances[v] += dist[v]
-                reached[v] += 1
-                for w in adjacency[v] {
-                    if dist[w] < 0 {
-                        dist[w] = dist[v] + 1
-                        queue.append(w)
-                    }
-                    if dist[w] == dist[v] + 1 { sigma[w] += sigma[v] }
-                }
+            for index in 0..<reachedCount {
+                let touched = Int(order[index])
+                sigma[touched] = 0; dist[touched] = -1; delta[touched] = 0
             }
-            var index = stack.count
-            while index > 0 {
-                index -= 1
-                let w = stack[index]
-                for v in adjacency[w] where dist[v] == dist[w] - 1 {
-                    delta[v] += sigma[v] / sigma[w] * (1 + delta[w])
+            adjacency.start.withUnsafeBufferPointer { start in
+                adjacency.targets.withUnsafeBufferPointer { targets in
+                    sigma[source] = 1
+                    dist[source] = 0
+                    order[0] = Int32(source)
+                    var tail = 1, head = 0
+                    while head < tail {
+                        let v = Int(order[head])
+                        head += 1
+                        let next = dist[v] + 1
+                        distances[v] += Int(dist[v])
+                        reached[v] += 1
+                        for edge in start[v]..<start[v + 1] {
+                            let w = Int(targets[edge])
+                            if dist[w] < 0 {
+                                dist[w] = next
+                                order[tail] = Int32(w)
+                                tail += 1
+                            }
+                            if dist[w] == next { sigma[w] += sigma[v] }
+                        }
+                    }
+                    reachedCount = tail
+                    var index = tail
+                    while index > 0 {
+                        index -= 1
+                        let w = Int(order[index])
+                        let previous = dist[w] - 1
+                        for edge in start[w]..<start[w + 1] {
+                            let v = Int(targets[edge])
+                            if dist[v] == previous { delta[v] += sigma[v] / sigma[w] * (1 + delta[w]) }
+                        }
+                        if w != source { sums[w] += delta[w] }
+                    }
                 }
-                if w != source { sums[w] += delta[w] }
             }
         }
     }

@@ -34,31 +34,39 @@ extension Analytics {
             try Betweenness.run(adjacency, sources: sources, runtime: runtime)
         }
         let closeness = closenessValues(adjacency, sums: sums, sources: sources)
-        let community = try communities(adjacency, runtime: runtime)
+        let community = try Louvain.communities(adjacency, runtime: runtime)
         // Each unordered pair is counted from both ends; normalized by (n−1)(n−2)/2 pairs, and
         // scaled by n/k for k sampled sources (Brandes and Pich; NetworkX's `k=`).
         let scale = n > 2 ? Double(n) / Double(sources.count) / Double((n - 1) * (n - 2)) : 0
         let rows: [[Value]] = (0..<n).map { index in
-            [.string(ids[index]), .string(names[index]), .number(Double(adjacency[index].count)),
+            [.string(ids[index]), .string(names[index]), .number(Double(adjacency.degree(index))),
              .number(sums.betweenness[index] * scale), closeness[index].map(Value.number) ?? .null, .number(Double(community[index]))]
         }
         return Table(columns: centralityColumns, rows: rows)
     }
 
-    /// Neighbour positions per partner, ascending (so that sums are added in one order and the
-    /// figures are the same bits every run).
-    static func partnerNetwork(_ ids: [String], runtime: Runtime) throws -> [[Int]] {
-        var position: [String: Int] = [:]
-        for (index, id) in ids.enumerated() { position[id] = index }
-        var adjacency = [[Int]](repeating: [], count: ids.count)
-        for (index, id) in ids.enumerated() {
-            if index % 4096 == 0 { try runtime.checkCancelled() }
-            for neighbour in networkNeighbours(of: id, in: runtime.portfolio).keys {
-                if let other = position[neighbour] { adjacency[index].append(other) }
-            }
-            adjacency[index].sort()
+    /// The network among `ids`: partners linked when they share a live agreement. One pass
+    /// over the agreements (no lookup by id), so its cost is the portfolio's agreements and
+    /// parties, whichever partners are asked about.
+    static func partnerNetwork(_ ids: [String], runtime: Runtime) throws -> PartnerNetwork {
+        var position: [String: Int32] = [:]
+        position.reserveCapacity(ids.count)
+        for (index, id) in ids.enumerated() { position[id] = Int32(index) }
+        var links: [(Int32, Int32)] = []
+        var parties: [Int32] = []
+        var seen = 0
+        var cancelled = false
+        runtime.portfolio.boxes(of: .agreement).forEach { _, entity in
+            seen += 1
+            if seen % 4096 == 0, Interrupt.isRequested { cancelled = true; return false }
+            guard case .agreement(let agreement) = entity, agreement.isLive else { return true }
+            parties.removeAll(keepingCapacity: true)
+            for party in agreement.parties { if let node = position[party.partner] { parties.append(node) } }
+            for a in parties { for b in parties where a != b { links.append((a, b)) } }
+            return true
         }
-        return adjacency
+        if cancelled { try runtime.checkCancelled() }
+        return PartnerNetwork(nodes: ids.count, links: links)
     }
 
     /// Every node (exact), or k distinct nodes drawn uniformly with a seeded SplitMix64
@@ -84,7 +92,7 @@ extension Analytics {
     /// 0 for an isolated partner. With sampled sources, Σd is estimated from the sources in v's
     /// component (Eppstein and Wang): Σd ≈ (r−1)/k_v · Σ_{sampled s≠v} d(s, v); null when no
     /// source fell in v's component.
-    static func closenessValues(_ adjacency: [[Int]], sums: Betweenness.Sums, sources: [Int]) -> [Double?] {
+    static func closenessValues(_ adjacency: PartnerNetwork, sums: Betweenness.Sums, sources: [Int]) -> [Double?] {
         let n = adjacency.count
         guard n > 1 else { return [Double?](repeating: 0, count: n) }
         let sizes = sources.count == n ? sums.reachedBy : componentSizes(adjacency)
@@ -101,7 +109,7 @@ extension Analytics {
     }
 
     /// The size of each node's connected component.
-    static func componentSizes(_ adjacency: [[Int]]) -> [Int] {
+    static func componentSizes(_ adjacency: PartnerNetwork) -> [Int] {
         let n = adjacency.count
         var component = [Int](repeating: -1, count: n)
         var sizes: [Int] = []
@@ -114,96 +122,13 @@ extension Analytics {
             while head < queue.count {
                 let v = queue[head]
                 head += 1
-                for w in adjacency[v] where component[w] < 0 {
-                    component[w] = sizes.count
-                    queue.append(w)
+                for w in adjacency.neighbours(of: v) where component[Int(w)] < 0 {
+                    component[Int(w)] = sizes.count
+                    queue.append(Int(w))
                 }
             }
             sizes.append(queue.count)
         }
         return component.map { sizes[$0] }
-    }
-
-    /// Louvain (Blondel et al. 2008) without randomness: nodes visited in id order, each moved
-    /// to the neighbouring community with the largest modularity gain (only a strict gain moves
-    /// it), rounds until nothing moves, then communities merged into nodes and again, until a
-    /// level moves nothing. So the same network always gives the same partition. Communities
-    /// are numbered 1, 2, … by size, largest first (ties: the one whose first partner comes first).
-    static func communities(_ adjacency: [[Int]], runtime: Runtime) throws -> [Int] {
-        let n = adjacency.count
-        let twiceLinks = Double(adjacency.reduce(0) { $0 + $1.count })
-        var membership = Array(0..<n)
-        guard twiceLinks > 0 else { return numberedBySize(membership) }
-        var graph: [[(node: Int, weight: Double)]] = adjacency.map { $0.map { (node: $0, weight: 1) } }
-        var selfWeight = [Double](repeating: 0, count: n)
-        while true {
-            let community = try louvainLevel(graph, selfWeight: selfWeight, twiceLinks: twiceLinks, runtime: runtime)
-            var index = [Int](repeating: -1, count: graph.count)
-            var count = 0
-            for c in community where index[c] < 0 { index[c] = count; count += 1 }
-            guard count < graph.count else { break }
-            for node in 0..<n { membership[node] = index[community[membership[node]]] }
-            var merged = [[Int: Double]](repeating: [:], count: count)
-            var mergedSelfWeight = [Double](repeating: 0, count: count)
-            for v in graph.indices {
-                let cv = index[community[v]]
-                mergedSelfWeight[cv] += selfWeight[v]
-                for (w, weight) in graph[v] {
-                    let cw = index[community[w]]
-                    if cv == cw { mergedSelfWeight[cv] += weight / 2 } else { merged[cv][cw, default: 0] += weight }
-                }
-            }
-            graph = merged.map { $0.sorted { $0.key < $1.key }.map { (node: $0.key, weight: $0.value) } }
-            selfWeight = mergedSelfWeight
-        }
-        return numberedBySize(membership)
-    }
-
-    /// One Louvain level: each node's community (a node index) after local moves.
-    private static func louvainLevel(_ graph: [[(node: Int, weight: Double)]], selfWeight: [Double], twiceLinks: Double,
-                                     runtime: Runtime) throws -> [Int] {
-        let size = graph.count
-        let degree = (0..<size).map { v in graph[v].reduce(2 * selfWeight[v]) { $0 + $1.weight } }
-        var community = Array(0..<size)
-        var total = degree
-        var weightTo = [Double](repeating: 0, count: size)
-        var touched: [Int] = []
-        for _ in 0..<100 {
-            var moved = false
-            for v in 0..<size {
-                if v % 4096 == 0 { try runtime.checkCancelled() }
-                let own = community[v]
-                touched.removeAll(keepingCapacity: true)
-                for (w, weight) in graph[v] {
-                    let c = community[w]
-                    if weightTo[c] == 0 { touched.append(c) }
-                    weightTo[c] += weight
-                }
-                total[own] -= degree[v]
-                var best = own
-                var bestGain = weightTo[own] - total[own] * degree[v] / twiceLinks
-                for c in touched {
-                    let gain = weightTo[c] - total[c] * degree[v] / twiceLinks
-                    if gain > bestGain + 1e-12 { best = c; bestGain = gain }
-                }
-                total[best] += degree[v]
-                for c in touched { weightTo[c] = 0 }
-                if best != own { community[v] = best; moved = true }
-            }
-            if !moved { break }
-        }
-        return community
-    }
-
-    private static func numberedBySize(_ label: [Int]) -> [Int] {
-        var size: [Int: Int] = [:], first: [Int: Int] = [:]
-        for (node, l) in label.enumerated() {
-            size[l, default: 0] += 1
-            if first[l] == nil { first[l] = node }
-        }
-        let order = size.keys.sorted { a, b in size[a]! != size[b]! ? size[a]! > size[b]! : first[a]! < first[b]! }
-        var number: [Int: Int] = [:]
-        for (index, l) in order.enumerated() { number[l] = index + 1 }
-        return label.map { number[$0]! }
     }
 }
