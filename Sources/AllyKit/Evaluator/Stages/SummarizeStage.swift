@@ -3,7 +3,8 @@
 extension PipelineCompiler {
     /// summarize ITEM, ... [by EXPR, ...]: by-columns then aggregates, groups sorted by the
     /// by-columns ascending with nulls last.
-    func compileSummarize(_ items: [Item], by: [Item], scope: Scope, input: CompiledPipeline) throws -> CompiledPipeline {
+    func compileSummarize(_ items: [Item], by: [Item], after input: CompiledPipeline) throws -> CompiledPipeline {
+        let scope = Scope(shape: input.shape)
         let keys = try compileItems(by, scope: scope)
         let collector = AggregateCollector(rowScope: scope, slotOffset: by.count)
         let groupScope = Scope(columns: by.map(\.label), columnTypes: keys.map(\.type))
@@ -13,60 +14,55 @@ extension PipelineCompiler {
         let runtime = self.runtime
         let file = self.file
         let columns = by.map(\.label) + items.map(\.label)
-        // A scan over every entity of a type groups by columns when the `by` items and the
-        // aggregates' arguments are bare stored fields.
-        var columnGrouping: ((Selection) throws -> Grouping?)?
-        if input.scan != nil, case .entities(let type) = input.shape {
-            let byFields = by.map { item -> FieldSpec? in
-                guard case .name(let name) = item.expr.kind, let field = FieldCatalog.field(name, of: type),
-                      Column.layout(of: field) == .dictionary else { return nil }
-                return field
-            }
-            let argumentFields = aggregates.map { aggregate -> FieldSpec?? in
-                guard let expr = aggregate.argumentExpr else { return .some(nil) }
-                guard case .name(let name) = expr.kind, let field = FieldCatalog.field(name, of: type),
-                      Column.layout(of: field) != nil else { return nil }
-                return .some(field)
-            }
-            if byFields.allSatisfy({ $0 != nil }), argumentFields.allSatisfy({ $0 != nil }) {
-                columnGrouping = { selection in
-                    try Self.columnGrouping(selection, type: type, by: byFields.map { $0! }, arguments: argumentFields.map { $0! },
-                                            runtime: runtime)
-                }
-            }
-        }
+        let columnGrouping = columnGroupingPlan(by: by, aggregates: aggregates, input: input)
         return CompiledPipeline(shape: .table(columns: columns, types: keys.map(\.type) + outputs.map(\.type), base: nil)) {
-            var grouping: Grouping?
-            var relation: Relation?
-            if let columnGrouping, let scan = input.scan {
-                let scanned = try scan()
-                if case .positions(_, let selection) = scanned { grouping = try columnGrouping(selection) }
-                if grouping == nil { relation = scanned.relation(runtime) }
-            }
-            if grouping == nil {
-                grouping = try Self.rowGrouping(try Self.rows(of: try relation ?? input.run(), runtime: runtime), keys: keys, byCount: by.count,
-                                                aggregates: aggregates, runtime: runtime, file: file)
-            }
-            let groupKeys = grouping!.keys
-            var order = Array(groupKeys.indices)
-            try Self.stableSort(&order, keys: groupKeys.map { $0 }, descending: Array(repeating: false, count: by.count), file: file,
+            let scanned = try input.scanOrRun()
+            var fromColumns: Grouping?
+            if let columnGrouping, case .positions(_, let selection) = scanned { fromColumns = try columnGrouping(selection) }
+            let grouping = try fromColumns ?? Self.rowGrouping(try Self.rows(of: scanned.relation(runtime), runtime: runtime), keys: keys,
+                                                               byCount: by.count, aggregates: aggregates, runtime: runtime, file: file)
+            var order = Array(grouping.keys.indices)
+            try Self.stableSort(&order, keys: grouping.keys, descending: Array(repeating: false, count: by.count), file: file,
                                 ranges: by.map(\.expr.range))
             var out: [[Value]] = []
             for group in order {
-                var slots = groupKeys[group]
+                var slots = grouping.keys[group]
                 for (position, aggregate) in aggregates.enumerated() {
                     do {
-                        slots.append(try grouping!.fold(aggregate.function, argument: position, group: group))
+                        slots.append(try grouping.fold(aggregate.function, argument: position, group: group))
                     } catch let message as FunctionError {
                         throw Diagnostic(.typeMismatch, message.text, at: aggregate.range, in: file)
                     }
                 }
                 let groupRow = Row(entity: nil, values: slots)
-                var outRow = groupKeys[group]
+                var outRow = grouping.keys[group]
                 for output in outputs { outRow.append(try output.run(groupRow)) }
                 out.append(outRow)
             }
             return .table(Table(columns: columns, rows: out))
+        }
+    }
+
+    /// A scan over every entity of a type groups by columns when the `by` items and the
+    /// aggregates' arguments are bare stored fields; nil otherwise.
+    private func columnGroupingPlan(by: [Item], aggregates: [AggregateCollector.Aggregate],
+                                    input: CompiledPipeline) -> ((Selection) throws -> Grouping?)? {
+        guard input.scan != nil, case .entities(let type) = input.shape else { return nil }
+        let byFields = by.map { item -> FieldSpec? in
+            guard case .name(let name) = item.expr.kind, let field = FieldCatalog.field(name, of: type),
+                  Column.layout(of: field) == .dictionary else { return nil }
+            return field
+        }
+        let argumentFields = aggregates.map { aggregate -> FieldSpec?? in
+            guard let expr = aggregate.argumentExpr else { return .some(nil) }
+            guard case .name(let name) = expr.kind, let field = FieldCatalog.field(name, of: type),
+                  Column.layout(of: field) != nil else { return nil }
+            return .some(field)
+        }
+        guard byFields.allSatisfy({ $0 != nil }), argumentFields.allSatisfy({ $0 != nil }) else { return nil }
+        let runtime = self.runtime
+        return { selection in
+            try Self.columnGrouping(selection, type: type, by: byFields.map { $0! }, arguments: argumentFields.map { $0! }, runtime: runtime)
         }
     }
 
