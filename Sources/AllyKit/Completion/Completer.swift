@@ -395,31 +395,3 @@ public struct Completer {
         }
     }
 }
-
-/// Whether typed text is a whole statement yet, decided by Ally's own lexer: an open bracket,
-/// an unterminated string, or a last line ending in `|` or an operator asks for more.
-public enum InputCompleteness {
-    public static func needsMoreInput(_ text: String) -> Bool {
-        let file = SourceFile(name: "<input>", text: text)
-        var lexer = Lexer(file: file)
-        let tokens = lexer.scanAll()
-        var depth = 0
-        for token in tokens {
-            switch token.kind {
-            case .leftParen, .leftBracket, .leftBrace: depth += 1
-            case .rightParen, .rightBracket, .rightBrace: depth = max(0, depth - 1)
-            default: break
-            }
-        }
-        if depth > 0 { return true }
-        // An unterminated string on the last line waits for its closing quote... but strings
-        // hold no raw newlines, so only a string still open at the very end counts.
-        if let lastInvalid = lexer.diagnostics.last, lastInvalid.code == .unterminatedString,
-           !text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: lastInvalid.range.lower)...].contains(UInt8(ascii: "\n")) {
-            return true
-        }
-        guard let last = tokens.last(where: { $0.kind != .newline && $0.kind != .endOfFile }) else { return false }
-        if last.kind == .dotCommand { return false }
-        return Lexer.continuesAfter(last, bytes: file.bytes)
-    }
-}
