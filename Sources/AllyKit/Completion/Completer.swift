@@ -186,7 +186,7 @@ public struct Completer {
             if lastWord == "path" { return ["from"] }
         }
         // After `|`: the stages that take the rows in scope.
-        if last.kind == .pipe { return Completer.stages(after: scopeType(Array(tokens.dropLast()), bytes: bytes).entity) }
+        if last.kind == .pipe { return StageTable.names(after: scopeType(Array(tokens.dropLast()), bytes: bytes).entity) }
         // Statement start words after `update`/`remove`/`export`/`let X =`/`metric X =`: sources.
         if ["update", "remove", "export"].contains(lastWord) && tokens.count == 1 || last.kind == .assign && ["let", "metric"].contains(first) {
             return ["partners", "agreements", "stakeholders", "partner", "agreement", "stakeholder", "renewals", "path",
@@ -211,12 +211,7 @@ public struct Completer {
         var names = scope.columns
         if let type = scope.entity { names += FieldCatalog.fields(of: type).map(\.name) }
         if let stage = currentStage(tokens, bytes: bytes) {
-            switch stage {
-            case "sort": names += ["asc", "desc"]
-            case "summarize": names += AggregateFunction.allCases.map(\.rawValue) + ["by"]
-            case "where": names += ["and", "or", "not", "in", "contains", "today", "null"]
-            default: break
-            }
+            names += StageTable.entry(named: stage)?.words ?? []
             names += ScalarFunction.allCases.map(\.rawValue) + session.bindingNames
             return names
         }
@@ -239,22 +234,6 @@ public struct Completer {
         }
         if first == "update" { return ["set"] }
         return []
-    }
-
-    /// Stages that need a kind of row (PipelineCompiler's `requireInput`); every other stage takes any rows.
-    static let stagesNeedingRows: [String: EntityType] = [
-        "parties": .agreement, "balance": .agreement, "timeline": .agreement, "kpis": .agreement, "milestones": .agreement,
-        "centrality": .partner, "grid": .stakeholder,
-    ]
-
-    /// The stages that can follow rows of `entity` (nil: a table): a table takes no relation stage,
-    /// agreements no `agreements`.
-    static func stages(after entity: EntityType?) -> [String] {
-        Parser.stageNames.filter { stage in
-            if let needed = stagesNeedingRows[stage] { return needed == entity }
-            if let target = EntityType(plural: stage) { return entity != nil && !(entity == .agreement && target == .agreement) }
-            return true
-        }
     }
 
     /// The ids of the agreements `partner` is a party to that begin with `prefix` (the relation index).
@@ -292,14 +271,10 @@ public struct Completer {
             }
             if token.kind == .pipe, index + 1 < tokens.count, tokens[index + 1].kind == .identifier {
                 let stage = text(tokens[index + 1])
-                switch stage {
-                case "partners": entity = .partner; columns = []
-                case "agreements": entity = .agreement; columns = []
-                case "stakeholders": entity = .stakeholder; columns = []
-                case "parties": entity = nil; columns = Analytics.partyColumns
-                case "balance": entity = nil; columns = Analytics.balanceColumns
-                case "centrality": entity = nil; columns = Analytics.centralityColumns
-                case "select", "summarize", "distinct":
+                switch StageTable.entry(named: stage)?.gives {
+                case .entities(let type)?: entity = type; columns = []
+                case .table(let fixed, let base)?: entity = base; columns = fixed
+                case .items?:
                     // The projected labels: names before `=`, else the item's text; summarize's
                     // `by` columns come first, as in its result.
                     var labels: [String] = []
@@ -328,7 +303,7 @@ public struct Completer {
                         scan += 1
                     }
                     if scan < tokens.count { endItem(); entity = nil; columns = (byLabels ?? []) + labels }
-                case "extend":
+                case .extended?:
                     var scan = index + 2
                     while scan + 1 < tokens.count, tokens[scan].kind != .pipe {
                         if tokens[scan].kind == .identifier, tokens[scan + 1].kind == .assign { columns.append(text(tokens[scan])) }
@@ -418,33 +393,5 @@ public struct Completer {
             _ = FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(name), isDirectory: &isDirectory)
             return shownDirectory + name + (isDirectory.boolValue ? "/" : "")
         }
-    }
-}
-
-/// Whether typed text is a whole statement yet, decided by Ally's own lexer: an open bracket,
-/// an unterminated string, or a last line ending in `|` or an operator asks for more.
-public enum InputCompleteness {
-    public static func needsMoreInput(_ text: String) -> Bool {
-        let file = SourceFile(name: "<input>", text: text)
-        var lexer = Lexer(file: file)
-        let tokens = lexer.scanAll()
-        var depth = 0
-        for token in tokens {
-            switch token.kind {
-            case .leftParen, .leftBracket, .leftBrace: depth += 1
-            case .rightParen, .rightBracket, .rightBrace: depth = max(0, depth - 1)
-            default: break
-            }
-        }
-        if depth > 0 { return true }
-        // An unterminated string on the last line waits for its closing quote... but strings
-        // hold no raw newlines, so only a string still open at the very end counts.
-        if let lastInvalid = lexer.diagnostics.last, lastInvalid.code == .unterminatedString,
-           !text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: lastInvalid.range.lower)...].contains(UInt8(ascii: "\n")) {
-            return true
-        }
-        guard let last = tokens.last(where: { $0.kind != .newline && $0.kind != .endOfFile }) else { return false }
-        if last.kind == .dotCommand { return false }
-        return Lexer.continuesAfter(last, bytes: file.bytes)
     }
 }

@@ -13,34 +13,26 @@ indirect enum ColumnPredicate {
     // MARK: Planning
 
     /// Plans `expr` for rows of `type`; nil when some part of it needs the rows themselves.
-    static func plan(_ expr: Expr, type: EntityType, compiler: ExpressionCompiler) -> ColumnPredicate? {
+    /// `operands`: the condition's comparisons as the row-by-row closure compiled them, so a
+    /// bare name on the value side means what it means there.
+    static func plan(_ expr: Expr, type: EntityType, operands: ComparisonOperands) -> ColumnPredicate? {
         switch expr.kind {
         case .unary(.not, let inner):
-            return plan(inner, type: type, compiler: compiler).map(ColumnPredicate.not)
+            return plan(inner, type: type, operands: operands).map(ColumnPredicate.not)
         case .binary(.and, let left, let right, _):
-            guard let l = plan(left, type: type, compiler: compiler), let r = plan(right, type: type, compiler: compiler) else { return nil }
+            guard let l = plan(left, type: type, operands: operands), let r = plan(right, type: type, operands: operands) else { return nil }
             return .and(l, r)
         case .binary(.or, let left, let right, _):
-            guard let l = plan(left, type: type, compiler: compiler), let r = plan(right, type: type, compiler: compiler) else { return nil }
+            guard let l = plan(left, type: type, operands: operands), let r = plan(right, type: type, operands: operands) else { return nil }
             return .or(l, r)
         case .binary(let op, let left, let right, _):
-            guard [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .in, .notIn].contains(op) else { return nil }
-            // The operands compile exactly as `ExpressionCompiler.compileBinary` compiles them,
-            // so a bare name on the value side means what it means there.
+            guard [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .in, .notIn].contains(op),
+                  let compiled = operands[expr] else { return nil }
             if let field = columnField(left, type: type), isRowFree(right, type: type) {
-                guard let fieldType = try? compiler.compile(left).type,
-                      let value = try? compiler.compile(right, hint: op == .in || op == .notIn ? .list(fieldType) : fieldType) else { return nil }
-                return .compare(field: field, op: op, value: value, fieldOnLeft: true)
+                return .compare(field: field, op: op, value: compiled.right, fieldOnLeft: true)
             }
             if op != .in, op != .notIn, let field = columnField(right, type: type), isRowFree(left, type: type) {
-                let value: Compiled?
-                if compiler.resolvesWithoutHint(left) {
-                    value = try? compiler.compile(left)
-                } else {
-                    value = (try? compiler.compile(right).type).flatMap { try? compiler.compile(left, hint: $0) }
-                }
-                guard let value else { return nil }
-                return .compare(field: field, op: op, value: value, fieldOnLeft: false)
+                return .compare(field: field, op: op, value: compiled.left, fieldOnLeft: false)
             }
             return nil
         default:

@@ -58,35 +58,9 @@ enum DotCommands {
             guard let day = Day(iso: word) else { throw fail("`\(word)` is not a date", help: "write it as YYYY-MM-DD") }
             session.settings.today = day
         case "weights":
-            if words.isEmpty {
-                let rows = zip(FitScores.dimensions, session.settings.weights).map { [Value.string($0.0), .number($0.1)] }
-                sink.emit(.table(ResultTable(columns: ["dimension", "weight"], rows: rows)))
-                return .success
-            }
-            var weights = session.settings.weights
-            for word in words {
-                let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
-                if parts.count == 1, parts[0] == "reset" {
-                    weights = Array(repeating: 1, count: FitScores.dimensions.count)
-                    continue
-                }
-                guard parts.count == 2, let index = FitScores.dimensions.firstIndex(of: parts[0]) else {
-                    throw fail("`\(word)` is not DIMENSION=WEIGHT", help: Suggestions.help(for: parts[0], in: FitScores.dimensions)
-                                ?? "dimensions: \(FitScores.dimensions.joined(separator: " "))")
-                }
-                guard let weight = Double(parts[1]), weight >= 0, weight <= 1e6 else {
-                    throw fail("the weight of \(parts[0]) must be a number from 0 to 1000000")
-                }
-                weights[index] = weight
-            }
-            session.settings.weights = weights
+            try weights(words, session: session, sink: sink, fail: fail)
         case "history":
-            let entries = session.historyProvider?() ?? []
-            let count = words.first.flatMap { Int($0) } ?? 20
-            let shown = entries.suffix(max(0, count))
-            let start = entries.count - shown.count + 1
-            let lines = shown.enumerated().map { "\(String(start + $0.offset).leftPadded(5))  \($0.element.replacingNewlines())" }
-            sink.emit(.text(lines.isEmpty ? "(no history)" : lines.joined(separator: "\n")))
+            sink.emit(.text(history(session.historyProvider?() ?? [], count: words.first.flatMap { Int($0) } ?? 20)))
         case "output", "once":
             try session.redirectOutput(name, arguments: arguments, file: file)
         case "set":
@@ -101,6 +75,40 @@ enum DotCommands {
                         ?? "commands: " + names.map { "." + $0 }.joined(separator: " "))
         }
         return .success
+    }
+
+    /// `.weights` shows them; `.weights DIM=W ... | reset` sets them, all or none.
+    static func weights(_ words: [String], session: Session, sink: OutputSink, fail: (String, String?) -> Diagnostic) throws {
+        if words.isEmpty {
+            let rows = zip(FitScores.dimensions, session.settings.weights).map { [Value.string($0.0), .number($0.1)] }
+            sink.emit(.table(ResultTable(columns: ["dimension", "weight"], rows: rows)))
+            return
+        }
+        var weights = session.settings.weights
+        for word in words {
+            let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 1, parts[0] == "reset" {
+                weights = Array(repeating: 1, count: FitScores.dimensions.count)
+                continue
+            }
+            guard parts.count == 2, let index = FitScores.dimensions.firstIndex(of: parts[0]) else {
+                throw fail("`\(word)` is not DIMENSION=WEIGHT", Suggestions.help(for: parts[0], in: FitScores.dimensions)
+                            ?? "dimensions: \(FitScores.dimensions.joined(separator: " "))")
+            }
+            guard let weight = Double(parts[1]), weight >= 0, weight <= 1e6 else {
+                throw fail("the weight of \(parts[0]) must be a number from 0 to 1000000", nil)
+            }
+            weights[index] = weight
+        }
+        session.settings.weights = weights
+    }
+
+    /// `.history [N]`: the last N entries, numbered as the shell numbers them.
+    static func history(_ entries: [String], count: Int) -> String {
+        let shown = entries.suffix(max(0, count))
+        let start = entries.count - shown.count + 1
+        let lines = shown.enumerated().map { "\(String(start + $0.offset).leftPadded(5))  \($0.element.replacingNewlines())" }
+        return lines.isEmpty ? "(no history)" : lines.joined(separator: "\n")
     }
 
     static func schema(_ type: EntityType) -> ResultTable {

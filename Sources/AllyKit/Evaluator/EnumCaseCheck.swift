@@ -12,10 +12,7 @@ extension ExpressionCompiler {
         }
         for (type, side, other) in pairs {
             guard case .enumeration(let enumType) = type else { continue }
-            // A condition may be compiled more than once (the column scan and the index plan
-            // each compile it): one warning per place.
-            for (text, range) in Self.quotedValues(in: other)
-            where enumType.value(named: text) == nil && !runtime.warnings.contains(where: { $0.range == range }) {
+            for (text, range) in Self.quotedValues(in: other) where enumType.value(named: text) == nil {
                 let shown = text.unicodeScalars.count > 40 ? String(text.prefix(40)) + "…" : text
                 let help = Suggestions.help(for: text, in: enumType.cases)
                     ?? "cases are: \(enumType.cases.joined(separator: ", "))"

@@ -63,6 +63,8 @@ struct ExpressionCompiler {
     let file: SourceFile
     var scope: Scope
     var aggregates: AggregateCollector?
+    /// Where comparisons record their compiled operands (see `compileOperands`); nil: nowhere.
+    var operands: ComparisonOperands?
 
     init(runtime: Runtime, file: SourceFile, scope: Scope, aggregates: AggregateCollector? = nil) {
         self.runtime = runtime
@@ -272,23 +274,27 @@ struct ExpressionCompiler {
         }
     }
 
-    func compileBinary(_ op: BinaryOperator, _ left: Expr, _ right: Expr, operatorRange: SourceRange, range: SourceRange) throws -> Compiled {
-        // A bare name on one side of a comparison takes its meaning from the other side's type.
-        var l: Compiled, r: Compiled
-        if op.isComparison || op == .coalesce {
-            if !resolvesWithoutHint(left), resolvesWithoutHint(right) {
-                r = try compile(right)
-                let hint: StaticType = op == .contains ? elementType(r.type) : r.type
-                l = try compile(left, hint: op == .in || op == .notIn ? nil : hint)
-            } else {
-                l = try compile(left)
-                let hint: StaticType = op == .in || op == .notIn ? .list(l.type) : (op == .contains ? l.type.elementOrSelf : l.type)
-                r = try compile(right, hint: hint)
-            }
+    /// The two sides of a binary operator. A bare name on one side of a comparison takes its
+    /// meaning from the other side's type. A comparison's operands are recorded in `operands`
+    /// when it is set (a `where` condition, whose column scan and index plan read them).
+    func compileOperands(_ op: BinaryOperator, _ left: Expr, _ right: Expr, range: SourceRange) throws -> (Compiled, Compiled) {
+        guard op.isComparison || op == .coalesce else { return (try compile(left), try compile(right)) }
+        let l: Compiled, r: Compiled
+        if !resolvesWithoutHint(left), resolvesWithoutHint(right) {
+            r = try compile(right)
+            let hint: StaticType = op == .contains ? elementType(r.type) : r.type
+            l = try compile(left, hint: op == .in || op == .notIn ? nil : hint)
         } else {
             l = try compile(left)
-            r = try compile(right)
+            let hint: StaticType = op == .in || op == .notIn ? .list(l.type) : (op == .contains ? l.type.elementOrSelf : l.type)
+            r = try compile(right, hint: hint)
         }
+        if op.isComparison { operands?.record(range, left: l, right: r) }
+        return (l, r)
+    }
+
+    func compileBinary(_ op: BinaryOperator, _ left: Expr, _ right: Expr, operatorRange: SourceRange, range: SourceRange) throws -> Compiled {
+        let (l, r) = try compileOperands(op, left, right, range: range)
         let file = self.file
         warnAboutImpossibleCase(op, left, l, right, r)
         switch op {
@@ -336,26 +342,33 @@ struct ExpressionCompiler {
                 return .bool(Comparison.member(a, of: try r.run(row)) == wanted)
             }, type: .bool)
         case .contains:
-            return Compiled(run: { row in
-                let a = try l.run(row), b = try r.run(row)
-                switch (a, b) {
-                case (.null, _), (_, .null): return .bool(false)
-                case let (.string(haystack), .string(needle)):
-                    return .bool(haystack.lowercased().contains(needle.lowercased()))
-                case let (.list(items), needle):
-                    if let text = needle.string {
-                        let lowered = text.lowercased()
-                        return .bool(items.contains { $0.idText?.lowercased() == lowered || ($0.enumName == text) })
-                    }
-                    return .bool(items.contains { Value.looselyEqual($0, needle) })
-                default:
-                    throw Diagnostic(.typeMismatch, "`contains` needs a string or a list on its left, not a \(a.typeName)",
-                                     at: operatorRange, in: file)
-                }
-            }, type: .bool)
+            return compileContains(l, r, operatorRange: operatorRange)
         case .add, .subtract, .multiply, .divide:
             return try compileArithmetic(op, l, r, operatorRange: operatorRange, range: range)
         }
+    }
+
+    /// `a contains b`: text in text whatever its case, or an item in a list (an id or enum case
+    /// by its name).
+    func compileContains(_ l: Compiled, _ r: Compiled, operatorRange: SourceRange) -> Compiled {
+        let file = self.file
+        return Compiled(run: { row in
+            let a = try l.run(row), b = try r.run(row)
+            switch (a, b) {
+            case (.null, _), (_, .null): return .bool(false)
+            case let (.string(haystack), .string(needle)):
+                return .bool(haystack.lowercased().contains(needle.lowercased()))
+            case let (.list(items), needle):
+                if let text = needle.string {
+                    let lowered = text.lowercased()
+                    return .bool(items.contains { $0.idText?.lowercased() == lowered || ($0.enumName == text) })
+                }
+                return .bool(items.contains { Value.looselyEqual($0, needle) })
+            default:
+                throw Diagnostic(.typeMismatch, "`contains` needs a string or a list on its left, not a \(a.typeName)",
+                                 at: operatorRange, in: file)
+            }
+        }, type: .bool)
     }
 
     func elementType(_ type: StaticType) -> StaticType {

@@ -48,8 +48,7 @@ public enum Help {
       add party, remove party, scenario, use, drop scenario, diff, compare, load, save,
       import, refresh, export
     Reports: param, print, assert, .output, .once, .set, .params (`.help reports`)
-    Stages: where sort take select extend summarize count distinct partners agreements
-      stakeholders parties balance centrality [exact|sample N] grid chart timeline kpis milestones
+    \(StageTable.overviewLine)
     Functions: len lower upper round abs coalesce year month days_between starts_with if between
     Aggregates: count sum avg min max median hhi gini
     Measures: fit_score alignment capability category attainment on_time health_score
@@ -61,24 +60,11 @@ public enum Help {
     `.help where`, `.help scenario`, `.help fit_score`, `.help partner` for details.
     """
 
-    static let pages: [String: String] = [
-        "partners": "partners — every partner, in id order. `partner ID` is one partner.\nFields:\n" + fieldList(.partner),
-        "agreements": "agreements — every agreement, in id order. `agreement ID` is one.\nFields:\n" + fieldList(.agreement),
-        "stakeholders": "stakeholders — every stakeholder, in id order. `stakeholder ID` is one.\nFields:\n" + fieldList(.stakeholder),
-        "where": "PIPELINE | where EXPR — keep rows where EXPR is true (null counts as false).\n  partners | where kind in [academic, research_institute] and fit_score >= 3.5",
-        "sort": "PIPELINE | sort KEY [asc|desc], ... — stable sort; nulls last in both directions.\n  agreements | sort ends, value desc",
-        "take": "PIPELINE | take N — the first N rows.",
-        "select": "PIPELINE | select ITEM, ... — project columns; ITEM is EXPR or NAME = EXPR. An unnamed column is named by its text (`org.name`).\n  stakeholders | select name, org.name, quadrant",
-        "extend": "PIPELINE | extend NAME = EXPR, ... — add computed columns and keep the rest.\n  agreements | extend share = value / 1M",
-        "summarize": "PIPELINE | summarize ITEM, ... [by EXPR, ...] — group and aggregate; by-columns first, groups sorted ascending (nulls last).\n  agreements | summarize n = count(), total = sum(value), hhi(value) by form\n  Without `by`, no input rows give one row (count 0, sum 0, other aggregates null).",
-        "count": "PIPELINE | count — the number of rows, as a single value.",
-        "distinct": "PIPELINE | distinct EXPR, ... — unique rows of those columns, in first-seen order.",
-        "parties": "agreements | parties — one row per party: agreement, partner, role, contributes, equity, votes (votes default: 1 for lead and member, 0 for observer).",
-        "balance": "agreements | balance — power versus contribution per party: contribution_share = contributes / total contribution; decision_share = votes / total votes; imbalance = decision_share − contribution_share (positive: decides more than it contributes).",
-        "centrality": "partners | centrality [exact | sample N [seed S]] — measures on the partner network (partners linked when they share an agreement that is not terminated or expired), restricted to the current partners; one row per partner: id, name, degree, betweenness, closeness, community.\n  degree = number of neighbours.\n  betweenness = shortest-path betweenness, undirected, normalized by (n−1)(n−2)/2 (as NetworkX), by Brandes' algorithm on every core.\n  closeness = (r−1)/Σd · (r−1)/(n−1), r = partners reachable (itself included), Σd = their distances; 0 when isolated (NetworkX's closeness_centrality, wf_improved, for disconnected networks).\n  community = a Louvain community (no randomness: the same network gives the same partition), numbered 1, 2, … by size, largest first.\n  Exact up to \(Analytics.automaticSampleAbove.formatted()) partners; above, or with `sample N`, betweenness and closeness are estimated from N partners drawn as sources (default N = \(Analytics.automaticSampleSize.formatted()), seed \(Analytics.defaultSampleSeed); the same seed gives the same figures), and a note on stderr says so. `exact` always computes exactly.\n  Error bound (Brandes–Pich estimator, Hoeffding): with probability 1−δ, one partner's estimated betweenness is within n/(n−1) · √(ln(2/δ) / 2N) of the exact value; for every partner at once, replace 2/δ by 2n/δ. N = 1,000, δ = 0.05: ±0.043 for one partner, ±0.087 for all of 100,000. Betweenness figures are usually far smaller than that bound: the ranking of the top partners is what the estimate is good for. Estimated closeness (Eppstein–Wang) is null for a partner whose component held no sampled source.\n  partners | centrality sample 2000 seed 7 | sort betweenness desc | take 20",
-        "grid": "stakeholders | grid — the influence/interest grid: manage_closely (influence ≥ 4 and interest ≥ 4), keep_satisfied (influence ≥ 4, interest < 4), keep_informed (influence < 4, interest ≥ 4), monitor. Data formats give rows quadrant, count, names.",
-        "chart": "PIPELINE | chart EXPR [by EXPR] — a horizontal bar chart of a number per label; with `by`, values are summed per label. Data formats give the rows.\n  agreements | chart value by form",
-        "timeline": "agreements | timeline — each agreement's term on a date axis, today and notice dates (ends − notice) marked.",
+    /// Every page: the topics' below, and each stage's from its entry in the stage table.
+    static let pages: [String: String] = topicPages.merging(StageTable.entries.map { ($0.name, $0.help) }) { _, stage in stage }
+
+    /// Statements, commands, measures and other topics (no stage: `HelpTests` checks).
+    static let topicPages: [String: String] = [
         "renewals": "renewals [within DURATION] — active or under_review agreements with ends ≤ today + DURATION (default 180d), soonest first: id, title, ends, notice_by, days_left, auto_renew.",
         "path": "path from A to B — the shortest introduction path through partners and stakeholders (stakeholder—org, stakeholder—known stakeholder, partner—partner sharing a live agreement); ties broken by the smallest sequence of ids. Rows step, from, to, via (org, knows, or the agreement id).",
         "triggers": "triggers — rows trigger, type, id for every entity on which a trigger's condition holds now.\n  trigger NAME on TYPE when EXPR defines one (per scenario).",
@@ -94,8 +80,6 @@ public enum Help {
         "print": "print EXPR — a line of text as a result: `print \"Renewals in the next \" + horizon`. `+` with a string joins numbers, dates and durations in their printed form. A plain line in table mode, a paragraph in markdown, a JSON string in json, one cell in csv.",
         "assert": "assert EXPR [, \"message\"] — fails the statement (exit 1; a script stops unless --keep-going) when EXPR is not true: `assertion failed: milestones overdue (overdue = 3)`, with the values of the names it uses.",
         "refresh": "refresh partners|agreements|stakeholders from \"F.csv\"|\"F.json\" — the entities the file names get the values of its columns (other fields are kept); new ids are added as `import` adds them; none is removed. Validated as a whole: one bad row changes nothing. Confirms `added N, updated M, unchanged K`; `diff` shows what changed.",
-        "kpis": "agreements | kpis — one row per KPI: agreement, name, target, actual, higher_is_better, ratio (actual/target, or target/actual when lower is better, clamped to [0, 1], as in attainment). The agreement's fields stay in scope.",
-        "milestones": "agreements | milestones — one row per milestone: agreement, name, due, done, overdue (not done and due before today). The agreement's fields stay in scope; overdue milestones by partner: agreements | milestones | where overdue | parties | summarize overdue = count() by partner",
         "output": ".output \"F\" — every following result goes to F (in the current format, written atomically) until `.output` alone. .once \"F\" — only the next result.",
         "once": ".once \"F\" — only the next result goes to F (in the current format, written atomically).",
         "set": ".set NAME VALUE — give a declared `param` a value (kept when the script declares it again).",

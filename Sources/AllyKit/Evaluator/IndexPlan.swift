@@ -35,13 +35,14 @@ struct IndexPlan {
 
     // MARK: Planning
 
-    /// Plans `expr` for rows of `shape` (entities, or the rows of `parties` when `parties` is
-    /// true); nil when no index can name its rows.
-    static func plan(_ expr: Expr, parties: Bool, compiler: ExpressionCompiler) -> IndexPlan? {
+    /// Plans `expr` for rows that see `scope` (entities, or the rows of `parties` when `parties`
+    /// is true); nil when no index can name its rows. `operands`: the condition's comparisons as
+    /// the row-by-row closure compiled them.
+    static func plan(_ expr: Expr, parties: Bool, scope: Scope, operands: ComparisonOperands) -> IndexPlan? {
         var guards: [Guard] = []
         for leaf in conjuncts(expr) {
-            if let pin = pin(leaf, parties: parties, compiler: compiler) { return IndexPlan(guards: guards, pin: pin) }
-            guard let safe = comparisonGuard(leaf, compiler: compiler) else { return nil }
+            if let pin = pin(leaf, parties: parties, scope: scope, operands: operands) { return IndexPlan(guards: guards, pin: pin) }
+            guard let safe = comparisonGuard(leaf, scope: scope, operands: operands) else { return nil }
             guards.append(safe)
         }
         return nil
@@ -53,16 +54,16 @@ struct IndexPlan {
         return [expr]
     }
 
-    private static func pin(_ leaf: Expr, parties: Bool, compiler: ExpressionCompiler) -> Pin? {
+    private static func pin(_ leaf: Expr, parties: Bool, scope: Scope, operands: ComparisonOperands) -> Pin? {
         guard case .binary(let op, let left, let right, _) = leaf.kind else { return nil }
         if op == .or {
-            guard let l = plan(left, parties: parties, compiler: compiler),
-                  let r = plan(right, parties: parties, compiler: compiler) else { return nil }
+            guard let l = plan(left, parties: parties, scope: scope, operands: operands),
+                  let r = plan(right, parties: parties, scope: scope, operands: operands) else { return nil }
             return .either(l, r)
         }
-        guard let (name, value, nameOnLeft) = fieldAndConstant(left, right, op: op, compiler: compiler) else { return nil }
+        guard let comparison = fieldAndConstant(leaf, scope: scope, operands: operands) else { return nil }
         let field: PinnedField
-        switch (name, compiler.scope.entityType, parties) {
+        switch (comparison.name, scope.entityType, parties) {
         case ("id", .some, false): field = .id
         case ("org", .stakeholder?, false): field = .org
         case ("knows", .stakeholder?, false): field = .knows
@@ -70,61 +71,52 @@ struct IndexPlan {
         default: return nil
         }
         switch op {
-        case .equal where field != .knows: return .field(field, value: value, isList: false)
-        case .in where field != .knows && nameOnLeft: return .field(field, value: value, isList: true)
-        case .contains where field == .knows && nameOnLeft: return .field(field, value: value, isList: false)
+        case .equal where field != .knows: return .field(field, value: comparison.value, isList: false)
+        case .in where field != .knows && comparison.nameOnLeft: return .field(field, value: comparison.value, isList: true)
+        case .contains where field == .knows && comparison.nameOnLeft: return .field(field, value: comparison.value, isList: false)
         default: return nil
         }
     }
 
-    private static func comparisonGuard(_ leaf: Expr, compiler: ExpressionCompiler) -> Guard? {
-        guard case .binary(let op, let left, let right, _) = leaf.kind,
+    private static func comparisonGuard(_ leaf: Expr, scope: Scope, operands: ComparisonOperands) -> Guard? {
+        guard case .binary(let op, _, _, _) = leaf.kind,
               [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .in].contains(op),
-              let (name, value, _) = fieldAndConstant(left, right, op: op, compiler: compiler),
-              let fieldType = try? compiler.compile(Expr(.name(name), leaf.range)).type else { return nil }
-        if case .list = fieldType { return nil }
-        return Guard(value: value, fieldType: fieldType)
+              let comparison = fieldAndConstant(leaf, scope: scope, operands: operands) else { return nil }
+        if case .list = comparison.fieldType { return nil }
+        return Guard(value: comparison.value, fieldType: comparison.fieldType)
     }
 
-    /// A bare field or column name on one side, a row-free value on the other, compiled as
-    /// `ExpressionCompiler.compileBinary` compiles it.
-    private static func fieldAndConstant(_ left: Expr, _ right: Expr, op: BinaryOperator,
-                                         compiler: ExpressionCompiler) -> (String, Compiled, Bool)? {
+    /// A bare field or column name on one side of a comparison, a row-free value on the other,
+    /// as `ExpressionCompiler.compileBinary` compiled them.
+    private static func fieldAndConstant(_ leaf: Expr, scope: Scope, operands: ComparisonOperands)
+        -> (name: String, value: Compiled, fieldType: StaticType, nameOnLeft: Bool)? {
+        guard case .binary(let op, let left, let right, _) = leaf.kind, let compiled = operands[leaf] else { return nil }
         func fieldName(_ expr: Expr) -> String? {
             guard case .name(let name) = expr.kind else { return nil }
-            if compiler.scope.columns.contains(name) { return name }
-            if let type = compiler.scope.entityType, FieldCatalog.field(name, of: type) != nil { return name }
+            if scope.columns.contains(name) { return name }
+            if let type = scope.entityType, FieldCatalog.field(name, of: type) != nil { return name }
             return nil
         }
-        if let name = fieldName(left), isConstant(right, compiler: compiler),
-           let fieldType = try? compiler.compile(left).type {
-            let hint: StaticType = op == .in ? .list(fieldType) : (op == .contains ? fieldType.elementOrSelf : fieldType)
-            guard let value = try? compiler.compile(right, hint: hint) else { return nil }
-            return (name, value, true)
+        if let name = fieldName(left), isConstant(right, scope: scope) {
+            return (name, compiled.right, compiled.left.type, true)
         }
-        if op != .in, op != .contains, let name = fieldName(right), isConstant(left, compiler: compiler) {
-            let value: Compiled?
-            if compiler.resolvesWithoutHint(left) {
-                value = try? compiler.compile(left)
-            } else {
-                value = (try? compiler.compile(right).type).flatMap { try? compiler.compile(left, hint: $0) }
-            }
-            return value.map { (name, $0, false) }
+        if op != .in, op != .contains, let name = fieldName(right), isConstant(left, scope: scope) {
+            return (name, compiled.left, compiled.right.type, false)
         }
         return nil
     }
 
     /// Literals, session bindings, enum cases and ids, and lists and arithmetic of them.
-    private static func isConstant(_ expr: Expr, compiler: ExpressionCompiler) -> Bool {
+    private static func isConstant(_ expr: Expr, scope: Scope) -> Bool {
         switch expr.kind {
         case .number, .string, .date, .duration, .bool, .null, .today: return true
         case .name(let name):
-            if compiler.scope.columns.contains(name) { return false }
-            return compiler.scope.entityType.map { FieldCatalog.field(name, of: $0) == nil } ?? true
-        case .list(let items): return items.allSatisfy { isConstant($0, compiler: compiler) }
-        case .unary(_, let inner): return isConstant(inner, compiler: compiler)
+            if scope.columns.contains(name) { return false }
+            return scope.entityType.map { FieldCatalog.field(name, of: $0) == nil } ?? true
+        case .list(let items): return items.allSatisfy { isConstant($0, scope: scope) }
+        case .unary(_, let inner): return isConstant(inner, scope: scope)
         case .binary(let op, let left, let right, _):
-            return op != .contains && isConstant(left, compiler: compiler) && isConstant(right, compiler: compiler)
+            return op != .contains && isConstant(left, scope: scope) && isConstant(right, scope: scope)
         case .member, .call, .record, .tagged: return false
         }
     }
@@ -211,27 +203,21 @@ struct IndexPlan {
 }
 
 extension IndexPlan {
-    /// A compiled `where` stage, answered through the indexes where `plan` applies; otherwise
-    /// `compiled` unchanged. `input` is the stage before it, and `upstream` the one before that
-    /// with its input (a `parties` stage's agreements).
-    static func planned(_ stage: Stage, _ compiled: CompiledPipeline, input: CompiledPipeline,
-                        upstream: (stage: Stage, input: CompiledPipeline)?, compiler: PipelineCompiler) -> CompiledPipeline {
-        guard case .filter(let expr) = stage.kind else { return compiled }
-        let expressions = compiler.expressions(Scope(shape: input.shape))
-        guard let predicate = try? expressions.compile(expr) else { return compiled }
-        let runtime = compiler.runtime, file = compiler.file
-        let keep = { (row: Row) throws -> Bool in try predicate.run(row).isTrue }
-        if case .entities = input.shape, let inputScan = input.scan,
-           let plan = plan(expr, parties: false, compiler: expressions) {
+    /// A compiled `where` stage (`compiled`, whose rows pass `keep`), answered through the
+    /// indexes where `plan` applies; otherwise `compiled` unchanged.
+    static func planned(_ condition: Expr, _ compiled: CompiledPipeline, input: StageInput, operands: ComparisonOperands,
+                        runtime: Runtime, file: SourceFile, _ keep: @escaping (Row) throws -> Bool) -> CompiledPipeline {
+        if case .entities = input.shape, let inputScan = input.rows.scan,
+           let plan = plan(condition, parties: false, scope: input.scope, operands: operands) {
             let scan = { () throws -> CompiledPipeline.Scan in
-                guard let ids = try plan.candidateIds(runtime) else { return try compiled.scan?() ?? .rows(compiled.run()) }
+                guard let ids = try plan.candidateIds(runtime) else { return try compiled.scanOrRun() }
                 return try narrowed(inputScan(), to: ids, runtime: runtime, file: file, keep)
             }
             return CompiledPipeline(shape: compiled.shape, scan: scan) { try scan().relation(runtime) }
         }
-        if case .table = input.shape, let upstream, case .parties = upstream.stage.kind,
-           let plan = plan(expr, parties: true, compiler: expressions) {
-            let agreementsIn = upstream.input
+        if case .table = input.shape, let previous = input.previous, case .parties = previous.stage.kind,
+           let plan = plan(condition, parties: true, scope: input.scope, operands: operands) {
+            let agreementsIn = previous.input
             return CompiledPipeline(shape: compiled.shape) {
                 guard let ids = try plan.candidateIds(runtime) else { return try compiled.run() }
                 let agreements = try PipelineCompiler.entities(of: try agreementsIn.scan.map {

@@ -64,7 +64,7 @@ struct ScriptReader {
     /// Where a definition that starts at `start` ends as `DefinitionDecoder` would end it
     /// (past the newline or `;` after its closing `}`), found by a scan of its bytes alone: the
     /// keyword, brackets that nest (up to eight deep) and close (strings and comments skipped), then what
-    /// `DefinitionTokens.lineEnd` allows. nil for anything else, or past 16 KB. Only a guess:
+    /// `StatementBoundary.lineEnd` allows. nil for anything else, or past 16 KB. Only a guess:
     /// whoever reads the statement checks that it ends there.
     static func definitionEnd(_ bytes: UnsafeRawBufferPointer, at start: Int) -> Int? {
         var cursor = start
@@ -112,7 +112,7 @@ struct ScriptReader {
                 guard depth > 0, UInt8(truncatingIfNeeded: closers) == byte else { return nil }
                 closers >>= 8
                 depth -= 1
-                if depth == 0 { return try? DefinitionTokens.lineEnd(after: cursor, in: bytes) }
+                if depth == 0 { return StatementBoundary.lineEnd(after: cursor, in: bytes) }
             }
         }
         return nil

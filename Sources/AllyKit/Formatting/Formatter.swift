@@ -88,7 +88,7 @@ private struct Layout {
     /// Whether the line after `last` continues its statement (and is indented for it); a
     /// comma inside `{ }` or brackets separates items, which their own indentation shows.
     private func continuesAfter(_ last: Token?) -> Bool {
-        guard let last, Lexer.continuesAfter(last, bytes: file.bytes) else { return false }
+        guard let last, StatementBoundary.continuesAfter(last, bytes: file.bytes) else { return false }
         if last.kind == .comma { return open.isEmpty }
         return open.last == nil || open.last == .leftBrace
     }

@@ -64,7 +64,7 @@ public final class DocumentIndex {
             if token.kind == .endOfFile { break }
             if token.kind == .newline {
                 // A statement ends at a newline outside brackets, unless the next line continues it.
-                if depth == 0, let last = tokens.last, !Lexer.continuesAfter(last, bytes: bytes) { atStart = true }
+                if depth == 0, let last = tokens.last, !StatementBoundary.continuesAfter(last, bytes: bytes) { atStart = true }
                 continue
             }
             if atStart && token.kind != .pipe {

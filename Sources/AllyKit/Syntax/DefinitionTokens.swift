@@ -40,7 +40,7 @@ struct DefinitionTokens {
         while token.kind == .newline {
             guard let brace = open.last else { throw GiveUp() }
             if brace {
-                if previous.kind != .comma, Lexer.continuesAfter(previous, bytes: file.bytes) { throw GiveUp() }
+                if previous.kind != .comma, StatementBoundary.continuesAfter(previous, bytes: file.bytes) { throw GiveUp() }
                 sawNewline = true
             }
             token = lexer.nextRaw()
@@ -110,31 +110,7 @@ struct DefinitionTokens {
     /// newline (or `;`) that ends it. A comment, anything else on the line, or a next line that
     /// starts with `|` (which would continue the statement) gives up.
     func lineEnd(after position: Int) throws(GiveUp) -> Int {
-        try Self.lineEnd(after: position, in: file.bytes)
-    }
-
-    /// `lineEnd(after:)` in `bytes`.
-    static func lineEnd(after position: Int, in bytes: UnsafeRawBufferPointer) throws(GiveUp) -> Int {
-        var cursor = position
-        while cursor < bytes.count, bytes[cursor] == 0x20 || bytes[cursor] == 0x09 || bytes[cursor] == 0x0D { cursor += 1 }
-        if cursor == bytes.count { return cursor }
-        if bytes[cursor] == UInt8(ascii: ";") { return cursor + 1 }
-        guard bytes[cursor] == 0x0A else { throw GiveUp() }
-        cursor += 1
-        // A following line that starts (after blank and comment lines) with `|` continues this
-        // statement.
-        var look = cursor
-        while look < bytes.count {
-            let byte = bytes[look]
-            if byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A {
-                look += 1
-            } else if byte == UInt8(ascii: "#") {
-                while look < bytes.count, bytes[look] != 0x0A { look += 1 }
-            } else {
-                break
-            }
-        }
-        if look < bytes.count, bytes[look] == UInt8(ascii: "|") { throw GiveUp() }
-        return cursor
+        guard let end = StatementBoundary.lineEnd(after: position, in: file.bytes) else { throw GiveUp() }
+        return end
     }
 }

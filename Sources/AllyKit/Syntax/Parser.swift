@@ -702,9 +702,8 @@ public struct Parser {
         }
     }
 
-    static let stageNames = ["where", "sort", "take", "select", "extend", "summarize", "count", "distinct",
-                             "partners", "agreements", "stakeholders", "parties", "balance", "centrality",
-                             "grid", "chart", "timeline", "kpis", "milestones"]
+    /// The stage names, from the stage table (`StageTable`), which says what each stage is.
+    static var stageNames: [String] { StageTable.names }
 
     /// stage ::= 'where' expr | 'sort' sortKey ( ',' sortKey )* | 'take' expr | 'select' item ( ',' item )*
     ///         | 'extend' namedItem ( ',' namedItem )* | 'summarize' item ( ',' item )* ( 'by' item ( ',' item )* )?
@@ -714,6 +713,7 @@ public struct Parser {
         guard current.kind == .identifier else { throw unexpected(expected: "a stage name after `|`") }
         let nameToken = advance()
         let word = text(nameToken)
+        guard StageTable.entry(named: word) != nil else { throw unknownStage(word, at: nameToken.range) }
         let kind: StageKind
         switch word {
         case "where": kind = .filter(try parseExpr())
@@ -756,12 +756,16 @@ public struct Parser {
             }
             kind = .chart(value, by: by)
         default:
-            throw error(.unknownStage, "`\(word)` is not a stage", at: nameToken.range,
-                        help: Suggestions.help(for: word, in: Parser.stageNames)
-                            ?? "stages are: \(Parser.stageNames.joined(separator: ", "))")
+            // In the table but not parsed here: `StageTableTests` fails on it.
+            throw unknownStage(word, at: nameToken.range)
         }
         let end = tokens[max(0, index - 1)].range.upper
         return Stage(kind: kind, nameRange: nameToken.range, range: SourceRange(nameToken.range.lower, end))
+    }
+
+    private func unknownStage(_ word: String, at range: SourceRange) -> Diagnostic {
+        error(.unknownStage, "`\(word)` is not a stage", at: range,
+              help: Suggestions.help(for: word, in: StageTable.names) ?? "stages are: \(StageTable.names.joined(separator: ", "))")
     }
 
     /// centralityMethod ::= 'exact' | 'sample' NUMBER ( 'seed' NUMBER )?

@@ -8,10 +8,9 @@ extension PipelineCompiler {
     static let milestoneColumns = ["agreement", "name", "due", "done", "overdue"]
     static let milestoneTypes: [StaticType] = [.reference(.agreement), .string, .date, .bool, .bool]
 
-    func compileAgreementItems(_ stage: Stage, after input: CompiledPipeline) throws -> CompiledPipeline {
-        try requireInput(input.shape, .agreement, stage)
+    /// `kpis` (`isKPIs`) or `milestones`.
+    func compileAgreementItems(kpis isKPIs: Bool, after input: CompiledPipeline) throws -> CompiledPipeline {
         let runtime = self.runtime
-        let isKPIs: Bool = { if case .kpis = stage.kind { return true } else { return false } }()
         let columns = isKPIs ? Self.kpiColumns : Self.milestoneColumns
         let types = isKPIs ? Self.kpiTypes : Self.milestoneTypes
         return CompiledPipeline(shape: .table(columns: columns, types: types, base: .agreement)) {
