@@ -230,7 +230,7 @@ extension DataImporter {
         let editor = PortfolioEditor(runtime: runtime, file: file)
         undo.type = type
         undo.typeWasEmpty = runtime.portfolio.count(type) == 0
-        var deferredTies: [(row: Int, id: String, knows: Value)] = []
+        var deferredTies: [DeferredTie] = []
         var count = 0
         var builder = EntityBuilder(type: type, validator: editor.validator, range: range)
         // The reading thread builds rows against the other types as they are now (the import
@@ -259,23 +259,40 @@ extension DataImporter {
                     throw failure.failure
                 }
             }
-            if let knows = built.knows { deferredTies.append((number, built.id, knows)) }
+            if let knows = built.knows { deferredTies.append(DeferredTie(row: number, id: built.id, knows: knows)) }
             // Relation-index entries wait, to be made in order of the partners they go under.
             guard runtime.portfolio.insertNew(built.entity, deferringEdits: true, reboxing: true) else { throw taken(built.id) }
             if !undo.typeWasEmpty { undo.inserted.append(built.id) }
         }
         runtime.portfolio.settle()
-        for (row, id, knows) in deferredTies {
-            guard case .stakeholder(var stakeholder)? = runtime.portfolio.entity(EntityKey(.stakeholder, id)) else { continue }
+        try Self.setTies(deferredTies, editor: editor, range: range)
+        return count
+    }
+
+    /// A row's `knows` cell, set once every row is in: a tie may name a stakeholder further
+    /// down the file.
+    struct DeferredTie {
+        let row: Int
+        let id: String
+        let knows: Value
+    }
+
+    /// Sets each row's ties, checked as a definition's are (a row whose ties are wrong fails at
+    /// its `knows` column); `import` and `refresh` both end with it.
+    static func setTies(_ ties: [DeferredTie], editor: PortfolioEditor, range: SourceRange) throws {
+        let runtime = editor.runtime
+        for tie in ties {
+            guard case .stakeholder(var stakeholder)? = runtime.portfolio.entity(EntityKey(.stakeholder, tie.id)) else { continue }
+            let before = stakeholder.knows
             do {
-                let checked = try editor.validate(knows, as: .list(.reference(.stakeholder)), nullable: false, field: "knows", range: range)
+                let checked = try editor.validate(tie.knows, as: .list(.reference(.stakeholder)), nullable: false, field: "knows", range: range)
                 stakeholder.knows = FieldCatalog.stringList(checked)
                 try editor.checkInvariants(.stakeholder(stakeholder), range: range)
             } catch let diagnostic as Diagnostic {
-                throw RowError(row: row, column: "knows", message: diagnostic.message, help: diagnostic.help)
+                throw RowError(row: tie.row, column: "knows", message: diagnostic.message, help: diagnostic.help)
             }
-            runtime.portfolio.put(stakeholder)
+            // Only the ties changed: a row that names the ties already held stores nothing.
+            if stakeholder.knows != before { runtime.portfolio.put(stakeholder) }
         }
-        return count
     }
 }
