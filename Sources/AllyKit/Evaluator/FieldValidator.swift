@@ -74,24 +74,9 @@ struct FieldValidator<References: ReferenceResolver> {
         case .string:
             guard case .string = value else { throw mismatch() }
             return value
-        case .number:
+        case .number, .percent, .integer, .bounded:
             guard case .number(let n) = value else { throw mismatch() }
-            guard n.isFinite else { throw error(.invalidValue, "`\(field())` must be a finite number", range) }
-            return value
-        case .percent:
-            guard case .number = value else { throw mismatch() }
-            return value
-        case .integer(let bounds):
-            guard case .number(let n) = value else { throw mismatch() }
-            guard n == n.rounded(), n >= Double(bounds.lowerBound), n <= Double(bounds.upperBound) else {
-                throw error(.invalidValue, "`\(field())` must be a whole number from \(bounds.lowerBound) to \(bounds.upperBound), not \(ValueFormatter.plain(value))", range)
-            }
-            return value
-        case .bounded(let bounds):
-            guard case .number(let n) = value else { throw mismatch() }
-            guard n >= bounds.lowerBound, n <= bounds.upperBound else {
-                throw error(.invalidValue, "`\(field())` must be from \(ValueFormatter.plain(.number(bounds.lowerBound))) to \(ValueFormatter.plain(.number(bounds.upperBound))), not \(ValueFormatter.plain(value))", range)
-            }
+            guard type.admits(n) else { throw error(.invalidValue, type.inadmissibleMessage(n, field: field()), range) }
             return value
         case .bool:
             guard case .bool = value else { throw mismatch() }

@@ -11,17 +11,8 @@ extension DataImporter {
         switch type {
         case .string: return raw
         case .identifier: return PortfolioEditor.isIdentifier(text) ? raw : nil
-        case .number:
-            guard let number = DataImporter.number(text), number.isFinite else { return nil }
-            return .number(number)
-        case .percent:
-            return DataImporter.number(text).map { .number($0) }
-        case .integer(let bounds):
-            guard let number = DataImporter.number(text), number == number.rounded(),
-                  number >= Double(bounds.lowerBound), number <= Double(bounds.upperBound) else { return nil }
-            return .number(number)
-        case .bounded(let bounds):
-            guard let number = DataImporter.number(text), number >= bounds.lowerBound, number <= bounds.upperBound else { return nil }
+        case .number, .percent, .integer, .bounded:
+            guard let number = DataImporter.number(text), type.admits(number) else { return nil }
             return .number(number)
         case .enumeration(let enumType):
             // By the name's bytes (a table look-up), unless it has spaces to trim.

@@ -147,14 +147,14 @@ extension DataImporter {
                                    help: Suggestions.help(for: name, in: FieldCatalog.storedFields(of: type).map(\.name)))
                 case .fit(let slot):
                     guard let raw else { continue }
-                    if let score = DataImporter.quickCell(raw, as: .bounded(0...5), references: validator.references) {
+                    if let score = DataImporter.quickCell(raw, as: FieldType.fitScore, references: validator.references) {
                         fit[slot] = score
                         hasFit = true
                         continue
                     }
-                    let score = try DataImporter.convert(raw, to: .bounded(0...5), row: row.number, column: name)
+                    let score = try DataImporter.convert(raw, to: FieldType.fitScore, row: row.number, column: name)
                     do {
-                        fit[slot] = try validator.validate(score, as: .bounded(0...5), nullable: true, field: name, range: range)
+                        fit[slot] = try validator.validate(score, as: FieldType.fitScore, nullable: true, field: name, range: range)
                     } catch let diagnostic as Diagnostic {
                         throw RowError(row: row.number, column: name, message: diagnostic.message, help: diagnostic.help)
                     }

@@ -97,7 +97,7 @@ struct DataRefresh {
                     throw RowError(row: row.number, column: column, message: "`\(member)` is not a fit score",
                                    help: Suggestions.help(for: member, in: FitScores.dimensions))
                 }
-                fit[member] = try raw.map { try check($0, as: .bounded(0...5), nullable: true, field: column, row: row.number, editor: editor) }
+                fit[member] = try raw.map { try check($0, as: FieldType.fitScore, nullable: true, field: column, row: row.number, editor: editor) }
                 continue
             }
             guard let spec = FieldCatalog.field(column, of: type), spec.isStored else {
