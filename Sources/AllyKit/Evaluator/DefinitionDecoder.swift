@@ -328,7 +328,7 @@ struct DefinitionDecoder {
             try tokens.endField()
         }
         try tokens.leave()
-        guard let partner, contributes >= 0, equity.map({ (0...1).contains($0) }) ?? true else { throw GiveUp() }
+        guard let partner, FieldType.partyProblem(contributes: contributes, equity: equity) == nil else { throw GiveUp() }
         return Party(partner: partner, role: role ?? EnumType.role.value("member"), contributes: contributes, equity: equity, votes: votes)
     }
 

@@ -136,11 +136,8 @@ struct FieldValidator<References: ReferenceResolver> {
                     throw error(.missingField, "\(type.description) needs `\(member.name)`", range)
                 }
             }
-            if type == .party, let equity = out["equity"]?.number, !(0...1).contains(equity) {
-                throw error(.invalidValue, "`equity` must be from 0% to 100%", range)
-            }
-            if type == .party, let contributes = out["contributes"]?.number, contributes < 0 {
-                throw error(.invalidValue, "`contributes` cannot be negative", range)
+            if type == .party, let problem = FieldType.partyProblem(contributes: out["contributes"]?.number, equity: out["equity"]?.number) {
+                throw error(.invalidValue, problem, range)
             }
             return .record(out)
         case .decisions:

@@ -62,11 +62,10 @@ extension DataImporter {
                     guard case .enumeration(let value)? = DataImporter.quickCell(cell, as: .enumeration(.role), references: references) else { return nil }
                     role = value
                 case "contributes":
-                    guard case .number(let number)? = DataImporter.quickCell(cell, as: .number, references: references), number >= 0 else { return nil }
+                    guard case .number(let number)? = DataImporter.quickCell(cell, as: .number, references: references) else { return nil }
                     contributes = number
                 case "equity":
-                    guard case .number(let number)? = DataImporter.quickCell(cell, as: .percent, references: references),
-                          (0...1).contains(number) else { return nil }
+                    guard case .number(let number)? = DataImporter.quickCell(cell, as: .percent, references: references) else { return nil }
                     equity = number
                 case "votes":
                     guard case .number(let number)? = DataImporter.quickCell(cell, as: .number, references: references) else { return nil }
@@ -74,7 +73,7 @@ extension DataImporter {
                 default: return nil
                 }
             }
-            guard let partner else { return nil }
+            guard let partner, FieldType.partyProblem(contributes: contributes, equity: equity) == nil else { return nil }
             return PreparedParty(agreementId: agreementId, party: Party(partner: partner, role: role, contributes: contributes,
                                                                       equity: equity, votes: votes))
         }

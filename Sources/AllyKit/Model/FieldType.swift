@@ -104,5 +104,12 @@ public enum FieldType: Sendable, Equatable {
         }
     }
 
+    /// A party's rules beyond its members' types: what is wrong, or nil.
+    static func partyProblem(contributes: Double?, equity: Double?) -> String? {
+        if let equity, !(0...1).contains(equity) { return "`equity` must be from 0% to 100%" }
+        if let contributes, contributes < 0 { return "`contributes` cannot be negative" }
+        return nil
+    }
+
     var elementType: FieldType? { if case .list(let element) = self { return element } else { return nil } }
 }
