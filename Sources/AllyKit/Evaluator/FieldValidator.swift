@@ -92,11 +92,11 @@ struct FieldValidator<References: ReferenceResolver> {
             case .enumeration(let e) where e.type == enumType: return value
             case .string(let text):
                 if let e = enumType.value(named: text) { return .enumeration(e) }
-                throw error(.unknownEnumCase, "`\(text)` is not a valid \(field()): not a \(enumType.rawValue)", range,
+                throw error(.unknownEnumCase, FieldType.unknownCaseMessage(text, field: field(), of: enumType), range,
                             help: Suggestions.help(for: text, in: enumType.cases))
             case .enumeration(let e):
                 if let converted = enumType.value(named: e.name) { return .enumeration(converted) }
-                throw error(.unknownEnumCase, "`\(e.name)` is not a valid \(field()): not a \(enumType.rawValue)", range,
+                throw error(.unknownEnumCase, FieldType.unknownCaseMessage(e.name, field: field(), of: enumType), range,
                             help: Suggestions.help(for: e.name, in: enumType.cases))
             default: break
             }

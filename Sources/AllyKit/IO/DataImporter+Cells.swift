@@ -27,11 +27,7 @@ extension DataImporter {
         case .date:
             return Day(iso: text.trimmedSpaces).map { .date($0) }
         case .bool:
-            switch text.lowercased() {
-            case "true", "yes", "1": return .bool(true)
-            case "false", "no", "0": return .bool(false)
-            default: return nil
-            }
+            return bool(text).map(Value.bool)
         case .reference(let entityType):
             let id = text.trimmedSpaces
             return references.exists(entityType, id) ? .reference(entityType, id) : nil
@@ -74,11 +70,8 @@ extension DataImporter {
             guard let number = Self.number(text) else { throw fail("`\(text)` is not a number") }
             return .number(number)
         case .bool:
-            switch text.lowercased() {
-            case "true", "yes", "1": return .bool(true)
-            case "false", "no", "0": return .bool(false)
-            default: throw fail("`\(text)` is not true or false")
-            }
+            guard let flag = bool(text) else { throw fail("`\(text)` is not true or false") }
+            return .bool(flag)
         case .date:
             guard let day = Day(iso: text.trimmedSpaces) else { throw fail("`\(text)` is not a date (YYYY-MM-DD)") }
             return .date(day)
@@ -112,6 +105,15 @@ extension DataImporter {
             } catch let failure as JSONFailure {
                 throw fail("the cell must hold JSON (\(failure.message))")
             }
+        }
+    }
+
+    /// A cell as a bool: true, yes, 1 or false, no, 0 (any case).
+    static func bool(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "true", "yes", "1": return true
+        case "false", "no", "0": return false
+        default: return nil
         }
     }
 

@@ -111,5 +111,10 @@ public enum FieldType: Sendable, Equatable {
         return nil
     }
 
+    /// A name that is not a case of the enumeration a field holds.
+    static func unknownCaseMessage(_ name: String, field: String, of enumType: EnumType) -> String {
+        "`\(name)` is not a valid \(field): not a \(enumType.rawValue)"
+    }
+
     var elementType: FieldType? { if case .list(let element) = self { return element } else { return nil } }
 }
