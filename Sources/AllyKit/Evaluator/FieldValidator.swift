@@ -117,29 +117,7 @@ struct FieldValidator<References: ReferenceResolver> {
             return .list(try items.map { try validate($0, as: element, nullable: false, field: field(), range: range) })
         case .fit, .party, .kpi, .milestone:
             guard case .record(let record) = value else { throw mismatch() }
-            let members = type.members!
-            for key in record.keys where !members.contains(where: { $0.name == key }) {
-                throw error(.unknownField, "`\(key)` is not a member of \(type.description)", range,
-                            help: Suggestions.help(for: key, in: members.map(\.name)))
-            }
-            // Members in declaration order, each once: appended, no look-up (an import checks a
-            // record per row).
-            var out = Record()
-            out.keys.reserveCapacity(members.count)
-            out.values.reserveCapacity(members.count)
-            for member in members {
-                if let memberValue = record[member.name] {
-                    out.keys.append(member.name)
-                    out.values.append(try validate(memberValue, as: member.type, nullable: member.nullable,
-                                                   field: "\(field()).\(member.name)", range: range))
-                } else if member.required {
-                    throw error(.missingField, "\(type.description) needs `\(member.name)`", range)
-                }
-            }
-            if type == .party, let problem = FieldType.partyProblem(contributes: out["contributes"]?.number, equity: out["equity"]?.number) {
-                throw error(.invalidValue, problem, range)
-            }
-            return .record(out)
+            return .record(try validateMembers(record, as: type, field: field(), range: range))
         case .decisions:
             guard case .record(let record) = value else { throw mismatch() }
             var out = Record()
@@ -148,6 +126,32 @@ struct FieldValidator<References: ReferenceResolver> {
             }
             return .record(out)
         }
+    }
+
+    /// A record-shaped value's members, each checked against its type, in declaration order
+    /// (appended, no look-up: an import checks a record per row), then the party's own rules.
+    private func validateMembers(_ record: Record, as type: FieldType, field: @autoclosure () -> String, range: SourceRange) throws -> Record {
+        let members = type.members!
+        for key in record.keys where !members.contains(where: { $0.name == key }) {
+            throw error(.unknownField, "`\(key)` is not a member of \(type.description)", range,
+                        help: Suggestions.help(for: key, in: members.map(\.name)))
+        }
+        var out = Record()
+        out.keys.reserveCapacity(members.count)
+        out.values.reserveCapacity(members.count)
+        for member in members {
+            if let memberValue = record[member.name] {
+                out.keys.append(member.name)
+                out.values.append(try validate(memberValue, as: member.type, nullable: member.nullable,
+                                               field: "\(field()).\(member.name)", range: range))
+            } else if member.required {
+                throw error(.missingField, "\(type.description) needs `\(member.name)`", range)
+            }
+        }
+        if type == .party, let problem = FieldType.partyProblem(contributes: out["contributes"]?.number, equity: out["equity"]?.number) {
+            throw error(.invalidValue, problem, range)
+        }
+        return out
     }
 
     private func article(_ noun: String) -> String {

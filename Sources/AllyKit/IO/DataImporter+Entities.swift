@@ -123,6 +123,50 @@ extension DataImporter {
         mutating func build(_ row: Row) throws -> BuiltRow {
             if plan?.columns != row.columns { plan = ColumnPlan(row.columns, type: type) }
             let plan = plan!
+            let id = try readCells(row, plan: plan)
+            guard let id, PortfolioEditor.isIdentifier(id) else {
+                throw RowError(row: row.number, column: "id", message: "needs an id made of letters, digits and _", help: nil)
+            }
+            if PortfolioEditor.isReservedId(id) {
+                throw RowError(row: row.number, column: "id", message: "`\(id)` cannot be an id: it reads as a literal or an operator", help: nil)
+            }
+            do {
+                var knows: Value?
+                if let slot = plan.knowsSlot {
+                    knows = slots[slot]
+                    slots[slot] = nil
+                }
+                for (spec, slot) in plan.required {
+                    guard let slot, slots[slot] != nil else {
+                        throw RowError(row: row.number, column: spec.name, message: "`\(spec.name)` is required", help: nil)
+                    }
+                }
+                checked.removeAll(keepingCapacity: true)
+                for (slot, spec) in plan.fields.enumerated() {
+                    guard let value = slots[slot] else { continue }
+                    if validated[slot] {
+                        checked.append((spec, value))
+                        continue
+                    }
+                    do {
+                        checked.append((spec, try validator.validate(value, as: spec.type, nullable: spec.isNullable, field: spec.name, range: range)))
+                    } catch let diagnostic as Diagnostic {
+                        throw RowError(row: row.number, column: spec.name, message: diagnostic.message, help: diagnostic.help)
+                    }
+                }
+                let entity = PortfolioEditor.make(type, id: id, values: checked)
+                do { try validator.checkInvariants(entity, range: range) } catch let diagnostic as Diagnostic {
+                    throw RowError(row: row.number, column: nil, message: diagnostic.message, help: diagnostic.help)
+                }
+                return BuiltRow(id: id, entity: entity, knows: knows)
+            } catch let failure as RowError {
+                throw FailureAfterId(failure: failure, id: id)
+            }
+        }
+
+        /// Converts the row's cells into `slots` (the fit scores into the fit slot, as a
+        /// record); the id, if the row has one.
+        private mutating func readCells(_ row: Row, plan: ColumnPlan) throws -> String? {
             // Cells convert in column order; a repeated column replaces an earlier one.
             if slots.count != plan.fields.count {
                 slots = Array(repeating: nil, count: plan.fields.count)
@@ -185,44 +229,7 @@ extension DataImporter {
                 // Each score passed its check above; the record holds nothing else.
                 validated[slot] = true
             }
-            guard let id, PortfolioEditor.isIdentifier(id) else {
-                throw RowError(row: row.number, column: "id", message: "needs an id made of letters, digits and _", help: nil)
-            }
-            if PortfolioEditor.isReservedId(id) {
-                throw RowError(row: row.number, column: "id", message: "`\(id)` cannot be an id: it reads as a literal or an operator", help: nil)
-            }
-            do {
-                var knows: Value?
-                if let slot = plan.knowsSlot {
-                    knows = slots[slot]
-                    slots[slot] = nil
-                }
-                for (spec, slot) in plan.required {
-                    guard let slot, slots[slot] != nil else {
-                        throw RowError(row: row.number, column: spec.name, message: "`\(spec.name)` is required", help: nil)
-                    }
-                }
-                checked.removeAll(keepingCapacity: true)
-                for (slot, spec) in plan.fields.enumerated() {
-                    guard let value = slots[slot] else { continue }
-                    if validated[slot] {
-                        checked.append((spec, value))
-                        continue
-                    }
-                    do {
-                        checked.append((spec, try validator.validate(value, as: spec.type, nullable: spec.isNullable, field: spec.name, range: range)))
-                    } catch let diagnostic as Diagnostic {
-                        throw RowError(row: row.number, column: spec.name, message: diagnostic.message, help: diagnostic.help)
-                    }
-                }
-                let entity = PortfolioEditor.make(type, id: id, values: checked)
-                do { try validator.checkInvariants(entity, range: range) } catch let diagnostic as Diagnostic {
-                    throw RowError(row: row.number, column: nil, message: diagnostic.message, help: diagnostic.help)
-                }
-                return BuiltRow(id: id, entity: entity, knows: knows)
-            } catch let failure as RowError {
-                throw FailureAfterId(failure: failure, id: id)
-            }
+            return id
         }
     }
 
