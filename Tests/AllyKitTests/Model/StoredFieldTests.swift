@@ -109,6 +109,22 @@ struct StoredFieldTests {
         }
     }
 
+    /// `.schema`'s defaults, now read from the blank entities, are the ones the catalog spelled
+    /// out before (the partner's are in `Tests/Golden/schema.out`).
+    @Test("the defaults .schema shows for agreements and stakeholders")
+    func schemaDefaults() {
+        let expected: [EntityType: String] = [
+            .agreement: "id required, title required, form required, status proposed, parties [], starts null, ends null, "
+                + "review null, notice 90d, auto_renew false, value 0, scope null, decisions {}, kpis [], milestones [], "
+                + "health null, phi false, jurisdictions [], tags []",
+            .stakeholder: "id required, name required, org required, group required, title null, influence 3, interest 3, "
+                + "stance neutral, interests [], concerns [], knows []",
+        ]
+        for (type, text) in expected {
+            #expect(FieldCatalog.storedFields(of: type).map { "\($0.name) \($0.defaultText)" }.joined(separator: ", ") == text)
+        }
+    }
+
     @Test("== sees a change to any one stored field, and to the id")
     func equalitySeesEachField() {
         for (type, spec) in Self.fields {
