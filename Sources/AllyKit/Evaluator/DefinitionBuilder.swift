@@ -32,7 +32,7 @@ struct DefinitionBuilder {
             case .enumeration(let enumType):
                 if let value = enumType.value(named: name) { return .enumeration(value) }
                 if runtime.names.hasBinding(name) { break }
-                throw error(.unknownEnumCase, "`\(name)` is not a valid \(field()): not a \(enumType.rawValue)", expr.range,
+                throw error(.unknownEnumCase, FieldType.unknownCaseMessage(name, field: field(), of: enumType), expr.range,
                             help: Suggestions.help(for: name, in: enumType.cases) ?? "cases are: \(enumType.cases.joined(separator: ", "))")
             case .reference(let entityType):
                 return .reference(entityType, name)

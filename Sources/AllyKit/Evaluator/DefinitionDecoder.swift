@@ -159,6 +159,10 @@ struct DefinitionDecoder {
     /// The members seen once a party's partner is given before its braces.
     private static let taggedParty = UInt32(1) << UInt32(PartyMember.allCases.firstIndex(of: .partner)!)
     private static let fitDimensions = ShortNameTable(FitScores.dimensions.enumerated().map { ($1, $0) })
+    /// The ranged fields' types, whose rules (`FieldType.admits`) the values read must pass.
+    private static let healthType = FieldCatalog.field("health", of: .agreement)!.type
+    private static let influenceType = FieldCatalog.field("influence", of: .stakeholder)!.type
+    private static let interestType = FieldCatalog.field("interest", of: .stakeholder)!.type
 
     private mutating func partner(_ id: String) throws(GiveUp) -> Entity {
         var seen: UInt32 = 0
@@ -212,7 +216,7 @@ struct DefinitionDecoder {
             case .decisions: decisions = try decisionRules()
             case .kpis: kpis = try list { decoder throws(GiveUp) in try decoder.kpi() }
             case .milestones: milestones = try list { decoder throws(GiveUp) in try decoder.milestone() }
-            case .health: health = try nullable { decoder throws(GiveUp) in try decoder.number(in: 1...5) }
+            case .health: health = try nullable { decoder throws(GiveUp) in try decoder.number(Self.healthType) }
             case .phi: phi = try bool()
             case .jurisdictions: jurisdictions = try strings()
             case .tags: tags = try strings()
@@ -245,8 +249,8 @@ struct DefinitionDecoder {
             case .org: org = try reference()
             case .group: group = try enumCase(.group)
             case .title: title = try nullableString()
-            case .influence: influence = try wholeNumber(in: 1...5)
-            case .interest: interest = try wholeNumber(in: 1...5)
+            case .influence: influence = try wholeNumber(Self.influenceType)
+            case .interest: interest = try wholeNumber(Self.interestType)
             case .stance: stance = try enumCase(.stance)
             case .interests: interests = try strings()
             case .concerns: concerns = try strings()
@@ -277,7 +281,7 @@ struct DefinitionDecoder {
         while let member = try tokens.nextField() {
             guard let index = Self.fitDimensions[bytes(member)], seen & (1 << index) == 0 else { throw GiveUp() }
             seen |= 1 << index
-            fit[index] = try nullable { decoder throws(GiveUp) in try decoder.number(in: 0...5) }
+            fit[index] = try nullable { decoder throws(GiveUp) in try decoder.number(FieldType.fitScore) }
             try tokens.endField()
         }
         try tokens.leave()
@@ -324,7 +328,7 @@ struct DefinitionDecoder {
             try tokens.endField()
         }
         try tokens.leave()
-        guard let partner, contributes >= 0, equity.map({ (0...1).contains($0) }) ?? true else { throw GiveUp() }
+        guard let partner, FieldType.partyProblem(contributes: contributes, equity: equity) == nil else { throw GiveUp() }
         return Party(partner: partner, role: role ?? EnumType.role.value("member"), contributes: contributes, equity: equity, votes: votes)
     }
 
@@ -440,16 +444,17 @@ struct DefinitionDecoder {
         return value
     }
 
-    /// A number (finite, as every number literal is), within `bounds` if given.
-    private mutating func number(in bounds: ClosedRange<Double>? = nil) throws(GiveUp) -> Double {
+    /// A finite number (as every number literal is) that `type` admits.
+    private mutating func number(_ type: FieldType = .number) throws(GiveUp) -> Double {
         guard token.kind == .number, let number = try? Parser.decodeNumber(token, in: tokens.file), number.isFinite,
-              bounds?.contains(number) ?? true else { throw GiveUp() }
+              type.admits(number) else { throw GiveUp() }
         try tokens.advance()
         return number
     }
 
-    private mutating func wholeNumber(in bounds: ClosedRange<Int>) throws(GiveUp) -> Int {
-        let number = try number(in: Double(bounds.lowerBound)...Double(bounds.upperBound))
+    /// A whole number that `type` (an `integer` field's) admits.
+    private mutating func wholeNumber(_ type: FieldType) throws(GiveUp) -> Int {
+        let number = try number(type)
         guard number == number.rounded() else { throw GiveUp() }
         return Int(number)
     }

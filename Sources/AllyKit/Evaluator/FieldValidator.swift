@@ -74,24 +74,9 @@ struct FieldValidator<References: ReferenceResolver> {
         case .string:
             guard case .string = value else { throw mismatch() }
             return value
-        case .number:
+        case .number, .percent, .integer, .bounded:
             guard case .number(let n) = value else { throw mismatch() }
-            guard n.isFinite else { throw error(.invalidValue, "`\(field())` must be a finite number", range) }
-            return value
-        case .percent:
-            guard case .number = value else { throw mismatch() }
-            return value
-        case .integer(let bounds):
-            guard case .number(let n) = value else { throw mismatch() }
-            guard n == n.rounded(), n >= Double(bounds.lowerBound), n <= Double(bounds.upperBound) else {
-                throw error(.invalidValue, "`\(field())` must be a whole number from \(bounds.lowerBound) to \(bounds.upperBound), not \(ValueFormatter.plain(value))", range)
-            }
-            return value
-        case .bounded(let bounds):
-            guard case .number(let n) = value else { throw mismatch() }
-            guard n >= bounds.lowerBound, n <= bounds.upperBound else {
-                throw error(.invalidValue, "`\(field())` must be from \(ValueFormatter.plain(.number(bounds.lowerBound))) to \(ValueFormatter.plain(.number(bounds.upperBound))), not \(ValueFormatter.plain(value))", range)
-            }
+            guard type.admits(n) else { throw error(.invalidValue, type.inadmissibleMessage(n, field: field()), range) }
             return value
         case .bool:
             guard case .bool = value else { throw mismatch() }
@@ -107,11 +92,11 @@ struct FieldValidator<References: ReferenceResolver> {
             case .enumeration(let e) where e.type == enumType: return value
             case .string(let text):
                 if let e = enumType.value(named: text) { return .enumeration(e) }
-                throw error(.unknownEnumCase, "`\(text)` is not a valid \(field()): not a \(enumType.rawValue)", range,
+                throw error(.unknownEnumCase, FieldType.unknownCaseMessage(text, field: field(), of: enumType), range,
                             help: Suggestions.help(for: text, in: enumType.cases))
             case .enumeration(let e):
                 if let converted = enumType.value(named: e.name) { return .enumeration(converted) }
-                throw error(.unknownEnumCase, "`\(e.name)` is not a valid \(field()): not a \(enumType.rawValue)", range,
+                throw error(.unknownEnumCase, FieldType.unknownCaseMessage(e.name, field: field(), of: enumType), range,
                             help: Suggestions.help(for: e.name, in: enumType.cases))
             default: break
             }
@@ -132,32 +117,7 @@ struct FieldValidator<References: ReferenceResolver> {
             return .list(try items.map { try validate($0, as: element, nullable: false, field: field(), range: range) })
         case .fit, .party, .kpi, .milestone:
             guard case .record(let record) = value else { throw mismatch() }
-            let members = type.members!
-            for key in record.keys where !members.contains(where: { $0.name == key }) {
-                throw error(.unknownField, "`\(key)` is not a member of \(type.description)", range,
-                            help: Suggestions.help(for: key, in: members.map(\.name)))
-            }
-            // Members in declaration order, each once: appended, no look-up (an import checks a
-            // record per row).
-            var out = Record()
-            out.keys.reserveCapacity(members.count)
-            out.values.reserveCapacity(members.count)
-            for member in members {
-                if let memberValue = record[member.name] {
-                    out.keys.append(member.name)
-                    out.values.append(try validate(memberValue, as: member.type, nullable: member.nullable,
-                                                   field: "\(field()).\(member.name)", range: range))
-                } else if member.required {
-                    throw error(.missingField, "\(type.description) needs `\(member.name)`", range)
-                }
-            }
-            if type == .party, let equity = out["equity"]?.number, !(0...1).contains(equity) {
-                throw error(.invalidValue, "`equity` must be from 0% to 100%", range)
-            }
-            if type == .party, let contributes = out["contributes"]?.number, contributes < 0 {
-                throw error(.invalidValue, "`contributes` cannot be negative", range)
-            }
-            return .record(out)
+            return .record(try validateMembers(record, as: type, field: field(), range: range))
         case .decisions:
             guard case .record(let record) = value else { throw mismatch() }
             var out = Record()
@@ -166,6 +126,32 @@ struct FieldValidator<References: ReferenceResolver> {
             }
             return .record(out)
         }
+    }
+
+    /// A record-shaped value's members, each checked against its type, in declaration order
+    /// (appended, no look-up: an import checks a record per row), then the party's own rules.
+    private func validateMembers(_ record: Record, as type: FieldType, field: @autoclosure () -> String, range: SourceRange) throws -> Record {
+        let members = type.members!
+        for key in record.keys where !members.contains(where: { $0.name == key }) {
+            throw error(.unknownField, "`\(key)` is not a member of \(type.description)", range,
+                        help: Suggestions.help(for: key, in: members.map(\.name)))
+        }
+        var out = Record()
+        out.keys.reserveCapacity(members.count)
+        out.values.reserveCapacity(members.count)
+        for member in members {
+            if let memberValue = record[member.name] {
+                out.keys.append(member.name)
+                out.values.append(try validate(memberValue, as: member.type, nullable: member.nullable,
+                                               field: "\(field()).\(member.name)", range: range))
+            } else if member.required {
+                throw error(.missingField, "\(type.description) needs `\(member.name)`", range)
+            }
+        }
+        if type == .party, let problem = FieldType.partyProblem(contributes: out["contributes"]?.number, equity: out["equity"]?.number) {
+            throw error(.invalidValue, problem, range)
+        }
+        return out
     }
 
     private func article(_ noun: String) -> String {

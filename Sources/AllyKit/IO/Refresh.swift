@@ -45,7 +45,7 @@ struct DataRefresh {
         let editor = PortfolioEditor(runtime: runtime, file: file)
         var before: [String: Entity?] = [:]
         var order: [String] = []
-        var ties: [(row: Int, id: String, knows: Value)] = []
+        var ties: [DataImporter.DeferredTie] = []
         for row in rows {
             try runtime.checkCancelled()
             let (id, values, knows) = try read(row, editor: editor)
@@ -66,20 +66,9 @@ struct DataRefresh {
                 throw RowError(row: row.number, column: nil, message: diagnostic.message, help: diagnostic.help)
             }
             if entity != existing { editor.put(entity) }
-            if let knows { ties.append((row.number, id, knows)) }
+            if let knows { ties.append(DataImporter.DeferredTie(row: row.number, id: id, knows: knows)) }
         }
-        // Ties may name stakeholders further down the file: set once every row is in.
-        for (row, id, knows) in ties {
-            guard case .stakeholder(var stakeholder)? = runtime.portfolio.entity(EntityKey(.stakeholder, id)) else { continue }
-            do {
-                let checked = try editor.validate(knows, as: .list(.reference(.stakeholder)), nullable: false, field: "knows", range: range)
-                stakeholder.knows = FieldCatalog.stringList(checked)
-                try editor.checkInvariants(.stakeholder(stakeholder), range: range)
-            } catch let diagnostic as Diagnostic {
-                throw RowError(row: row, column: "knows", message: diagnostic.message, help: diagnostic.help)
-            }
-            if .stakeholder(stakeholder) != runtime.portfolio.entity(EntityKey(.stakeholder, id)) { runtime.portfolio.put(stakeholder) }
-        }
+        try DataImporter.setTies(ties, editor: editor, range: range)
         var counts = Counts()
         for id in order {
             let now = runtime.portfolio.entity(EntityKey(type, id))
@@ -108,7 +97,7 @@ struct DataRefresh {
                     throw RowError(row: row.number, column: column, message: "`\(member)` is not a fit score",
                                    help: Suggestions.help(for: member, in: FitScores.dimensions))
                 }
-                fit[member] = try raw.map { try check($0, as: .bounded(0...5), nullable: true, field: column, row: row.number, editor: editor) }
+                fit[member] = try raw.map { try check($0, as: FieldType.fitScore, nullable: true, field: column, row: row.number, editor: editor) }
                 continue
             }
             guard let spec = FieldCatalog.field(column, of: type), spec.isStored else {

@@ -37,59 +37,36 @@ public enum ScriptWriter {
         return header + "\n" + body.map { "  " + $0 + ",\n" }.joined() + "}\n"
     }
 
+    /// The stored fields `definition` writes, in the catalog's order: the required ones, and
+    /// every other that differs from its default (the blank entity's, `FieldCatalog.blank`).
     static func fieldValues(_ entity: Entity) -> [(String, String)] {
+        let blank = FieldCatalog.blank(like: entity)
         var out: [(String, String)] = []
-        func add(_ name: String, _ value: Value) { out.append((name, ValueFormatter.literal(value))) }
-        switch entity {
-        case .partner(let p):
-            add("name", .string(p.name))
-            add("kind", .enumeration(p.kind))
-            if p.sector != Partner.defaultSector(for: p.kind) { add("sector", .enumeration(p.sector)) }
-            if let region = p.region { add("region", .string(region)) }
-            if let country = p.country { add("country", .string(country)) }
-            if p.stage.name != "prospect" { add("stage", .enumeration(p.stage)) }
-            if p.home { add("home", .bool(true)) }
-            let scores = zip(FitScores.dimensions, p.fit).compactMap { name, score in score.map { (name, Value.number($0)) } }
-            if !scores.isEmpty { add("fit", .record(Record(scores))) }
-            if !p.tags.isEmpty { add("tags", .list(p.tags.map(Value.string))) }
-            if let notes = p.notes { add("notes", .string(notes)) }
-        case .agreement(let a):
-            add("title", .string(a.title))
-            add("form", .enumeration(a.form))
-            if a.status.name != "proposed" { add("status", .enumeration(a.status)) }
-            if !a.parties.isEmpty {
-                out.append(("parties", "[" + a.parties.map(party).joined(separator: ", ") + "]"))
-            }
-            if let starts = a.starts { add("starts", .date(starts)) }
-            if let ends = a.ends { add("ends", .date(ends)) }
-            if let review = a.review { add("review", .date(review)) }
-            if a.notice != Duration(90, .days) { add("notice", .duration(a.notice)) }
-            if a.autoRenew { add("auto_renew", .bool(true)) }
-            if a.value != 0 { add("value", .number(a.value)) }
-            if let scope = a.scope { add("scope", .string(scope)) }
-            if !a.decisions.isEmpty {
-                add("decisions", .record(Record(keys: a.decisions.map(\.name), values: a.decisions.map { .enumeration($0.rule) })))
-            }
-            if !a.kpis.isEmpty { add("kpis", .list(a.kpis.map(FieldCatalog.kpiRecord))) }
-            if !a.milestones.isEmpty { add("milestones", .list(a.milestones.map(FieldCatalog.milestoneRecord))) }
-            if let health = a.health { add("health", .number(health)) }
-            if a.phi { add("phi", .bool(true)) }
-            if !a.jurisdictions.isEmpty { add("jurisdictions", .list(a.jurisdictions.map(Value.string))) }
-            if !a.tags.isEmpty { add("tags", .list(a.tags.map(Value.string))) }
-        case .stakeholder(let s):
-            add("name", .string(s.name))
-            add("org", .reference(.partner, s.org))
-            add("group", .enumeration(s.group))
-            if let title = s.title { add("title", .string(title)) }
-            if s.influence != 3 { add("influence", .number(Double(s.influence))) }
-            if s.interest != 3 { add("interest", .number(Double(s.interest))) }
-            if s.stance.name != "neutral" { add("stance", .enumeration(s.stance)) }
-            if !s.interests.isEmpty { add("interests", .list(s.interests.map(Value.string))) }
-            if !s.concerns.isEmpty { add("concerns", .list(s.concerns.map(Value.string))) }
-            let earlier = s.knows.filter { Value.compareText($0, s.id) < 0 }
-            if !earlier.isEmpty { out.append(("knows", "[" + earlier.joined(separator: ", ") + "]")) }
+        for spec in FieldCatalog.storedFields(of: entity.type) where spec.name != "id" {
+            guard let read = spec.read else { continue }
+            let value = read(entity)
+            guard spec.isRequired || value != read(blank), let text = literal(value, as: spec.type, of: entity) else { continue }
+            out.append((spec.name, text))
         }
         return out
+    }
+
+    /// A field's value as the definition writes it: its literal, but parties by their partner
+    /// (members only where not the default), fit scores without the nulls, and ties to the
+    /// entity's own type only towards smaller ids (nil when none is left: each tie is written
+    /// once, and every reference points backwards).
+    private static func literal(_ value: Value, as type: FieldType, of entity: Entity) -> String? {
+        switch (type, value) {
+        case (.list(.party), .list(let items)):
+            return "[" + items.compactMap(FieldCatalog.party(from:)).map(party).joined(separator: ", ") + "]"
+        case (.list(.reference(let target)), .list(let items)) where target == entity.type:
+            let earlier = items.compactMap(\.idText).filter { Value.compareText($0, entity.id) < 0 }
+            return earlier.isEmpty ? nil : "[" + earlier.joined(separator: ", ") + "]"
+        case (.fit, .record(let record)):
+            return ValueFormatter.literal(.record(Record(record.pairs.filter { !$0.1.isNull })))
+        default:
+            return ValueFormatter.literal(value)
+        }
     }
 
     static func party(_ party: Party) -> String {

@@ -237,13 +237,10 @@ public struct Agreement: Hashable, Sendable {
         self.phi = false
     }
 
+    /// Every stored field of the catalog compared (the stored properties are packed and boxed,
+    /// so a memberwise `==` would compare boxes and NaNs).
     public static func == (a: Agreement, b: Agreement) -> Bool {
-        a.id == b.id && a.title == b.title && a.form == b.form && a.status == b.status && a.parties == b.parties
-            && a.starts == b.starts && a.ends == b.ends && a.review == b.review && a.notice == b.notice
-            && a.autoRenew == b.autoRenew && a.value == b.value && a.scope == b.scope
-            && a.decisions.map(\.name) == b.decisions.map(\.name) && a.decisions.map(\.rule) == b.decisions.map(\.rule)
-            && a.kpis == b.kpis && a.milestones == b.milestones && a.health == b.health && a.phi == b.phi
-            && a.jurisdictions == b.jurisdictions && a.tags == b.tags
+        a.id == b.id && FieldCatalog.sameStoredFields(.agreement(a), .agreement(b))
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -329,10 +326,9 @@ public struct Stakeholder: Hashable, Sendable {
         self.knows = []
     }
 
+    /// Every stored field of the catalog compared (the rarely set ones live in a box).
     public static func == (a: Stakeholder, b: Stakeholder) -> Bool {
-        a.id == b.id && a.name == b.name && a.org == b.org && a.knows == b.knows && a.group == b.group
-            && a.stance == b.stance && a.influenceScore == b.influenceScore && a.interestScore == b.interestScore
-            && a.title == b.title && a.interests == b.interests && a.concerns == b.concerns
+        a.id == b.id && FieldCatalog.sameStoredFields(.stakeholder(a), .stakeholder(b))
     }
 
     public func hash(into hasher: inout Hasher) {

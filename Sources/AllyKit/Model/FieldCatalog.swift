@@ -15,8 +15,17 @@ public final class FieldSpec: @unchecked Sendable {
     public let isStored: Bool
     public let isRequired: Bool
     public let isNullable: Bool
-    /// The default as `.schema` shows it.
-    public let defaultText: String
+    /// The default as `.schema` shows it: "required", "computed", or the value the entity's
+    /// initializer gives the field (`FieldCatalog.blank`), unless the catalog words it.
+    public var defaultText: String {
+        if !isStored { return "computed" }
+        if isRequired { return "required" }
+        if let defaultWording { return defaultWording }
+        guard let read, let type = set?.entityType else { return "" }
+        return ValueFormatter.literal(read(FieldCatalog.blank(of: type)))
+    }
+    /// For a default that no one value shows (a partner's sector follows its kind).
+    private let defaultWording: String?
     public let summary: String
     /// For computed fields: the static result type, for completion and resolution.
     public let resultType: FieldType?
@@ -26,7 +35,7 @@ public final class FieldSpec: @unchecked Sendable {
     /// Stores an already validated value.
     let set: FieldSetter?
 
-    init(name: String, type: FieldType, isStored: Bool, isRequired: Bool, isNullable: Bool, defaultText: String,
+    init(name: String, type: FieldType, isStored: Bool, isRequired: Bool, isNullable: Bool, defaultWording: String?,
          summary: String, resultType: FieldType?, get: @escaping (Entity, EntityContext) -> Value,
          read: ((Entity) -> Value)? = nil, set: FieldSetter?) {
         self.name = name
@@ -34,7 +43,7 @@ public final class FieldSpec: @unchecked Sendable {
         self.isStored = isStored
         self.isRequired = isRequired
         self.isNullable = isNullable
-        self.defaultText = defaultText
+        self.defaultWording = defaultWording
         self.summary = summary
         self.resultType = resultType
         self.get = get
@@ -54,6 +63,14 @@ enum FieldSetter {
     case partner((inout Partner, Value) -> Void)
     case agreement((inout Agreement, Value) -> Void)
     case stakeholder((inout Stakeholder, Value) -> Void)
+
+    var entityType: EntityType {
+        switch self {
+        case .partner: return .partner
+        case .agreement: return .agreement
+        case .stakeholder: return .stakeholder
+        }
+    }
 
     /// Sets the field on a boxed entity of the setter's type (an update): unboxed, set, boxed.
     func apply(_ value: Value, to entity: inout Entity) {
@@ -118,19 +135,46 @@ public enum FieldCatalog {
     /// Every field name of every type: `let` and `metric` names may not shadow them.
     public static let allFieldNames: Set<String> = Set(EntityType.allCases.flatMap { fields(of: $0).map(\.name) })
 
+    // MARK: Defaults and equality
+
+    /// The fields an entity's initializer takes (id and the required ones), by type.
+    private static let initializerFields: [[FieldSpec]] = EntityType.allCases.map { type in storedFields(of: type).filter(\.isRequired) }
+
+    /// The entity that `entity`'s id and required fields alone make: every other stored field
+    /// at its default. The defaults live in the entities' initializers (which definitions,
+    /// the decoder and imports all start from); `save` and `.schema` read them here.
+    static func blank(like entity: Entity) -> Entity {
+        let fields = initializerFields[entity.type.order]
+        return PortfolioEditor.make(entity.type, id: entity.id, values: fields.map { ($0, $0.read!(entity)) })
+    }
+
+    /// A blank entity of a type, for defaults that do not depend on the required fields.
+    static func blank(of type: EntityType) -> Entity {
+        PortfolioEditor.make(type, id: "blank", values: [])
+    }
+
+    /// Whether two entities hold the same value in every stored field: the entities' `==`
+    /// (what `diff` and the prompt's `*` see), so a field is compared once it is in the catalog.
+    static func sameStoredFields(_ a: Entity, _ b: Entity) -> Bool {
+        guard a.type == b.type else { return false }
+        for spec in storedFields(of: a.type) where spec.read!(a) != spec.read!(b) { return false }
+        return true
+    }
+
     // MARK: Helpers for the tables below
 
+    /// A stored field; its default is the initializer's (`blank`), unless `default` words it.
     private static func stored(_ name: String, _ type: FieldType, required: Bool = false, nullable: Bool = false,
-                               default defaultText: String = "", _ summary: String,
+                               default wording: String? = nil, _ summary: String,
                                get: @escaping (Entity) -> Value, set: FieldSetter) -> FieldSpec {
         FieldSpec(name: name, type: type, isStored: true, isRequired: required, isNullable: nullable,
-                  defaultText: required ? "required" : defaultText, summary: summary, resultType: nil,
+                  defaultWording: wording, summary: summary, resultType: nil,
                   get: { entity, _ in get(entity) }, read: get, set: set)
     }
 
     private static func computed(_ name: String, _ type: FieldType, _ summary: String,
                                  get: @escaping (Entity, EntityContext) -> Value) -> FieldSpec {
-        FieldSpec(name: name, type: type, isStored: false, isRequired: false, isNullable: true, defaultText: "computed",
+        FieldSpec(name: name, type: type, isStored: false, isRequired: false, isNullable: true, defaultWording: nil,
                   summary: summary, resultType: type, get: get, set: nil)
     }
 
@@ -178,13 +222,13 @@ public enum FieldCatalog {
                get: partner { .enumeration($0.kind) }, set: partner { if case .enumeration(let e) = $1 { $0.kind = e } }),
         stored("sector", .enumeration(.sector), default: "by kind", "public, private or nonprofit",
                get: partner { .enumeration($0.sector) }, set: partner { if case .enumeration(let e) = $1 { $0.sector = e } }),
-        stored("region", .string, nullable: true, default: "null", "free text, e.g. \"US-Midwest\"",
+        stored("region", .string, nullable: true, "free text, e.g. \"US-Midwest\"",
                get: partner { optional($0.region) }, set: partner { $0.region = $1.string }),
-        stored("country", .string, nullable: true, default: "null", "ISO 3166 alpha-2, e.g. \"US\"",
+        stored("country", .string, nullable: true, "ISO 3166 alpha-2, e.g. \"US\"",
                get: partner { optional($0.country) }, set: partner { $0.country = $1.string }),
-        stored("stage", .enumeration(.stage), default: "prospect", "relationship life cycle",
+        stored("stage", .enumeration(.stage), "relationship life cycle",
                get: partner { .enumeration($0.stage) }, set: partner { if case .enumeration(let e) = $1 { $0.stage = e } }),
-        stored("home", .bool, default: "false", "the analyst's own organization (at most one)",
+        stored("home", .bool, "the analyst's own organization (at most one)",
                get: partner { .bool($0.home) }, set: partner { if case .bool(let b) = $1 { $0.home = b } }),
         stored("fit", .fit, default: "all null", "fit scores 0–5: \(FitScores.dimensions.joined(separator: " "))",
                get: partner { fitRecord($0.fit) },
@@ -197,9 +241,9 @@ public enum FieldCatalog {
                    }
                    partner.fit = fit
                }),
-        stored("tags", .list(.string), default: "[]", "labels",
+        stored("tags", .list(.string), "labels",
                get: partner { strings($0.tags) }, set: partner { $0.tags = stringList($1) }),
-        stored("notes", .string, nullable: true, default: "null", "free text",
+        stored("notes", .string, nullable: true, "free text",
                get: partner { optional($0.notes) }, set: partner { $0.notes = $1.string }),
         computed("alignment", .number, "mean of the non-null fit.mission, fit.strategy, fit.culture, fit.reputation",
                  get: partnerComputed { p, _ in mean(p.fit[0..<4]) }),
@@ -306,28 +350,28 @@ public enum FieldCatalog {
         stored("title", .string, required: true, "title", get: agreement { .string($0.title) }, set: agreement { $0.title = $1.string ?? $0.title }),
         stored("form", .enumeration(.form), required: true, "form of partnership",
                get: agreement { .enumeration($0.form) }, set: agreement { if case .enumeration(let e) = $1 { $0.form = e } }),
-        stored("status", .enumeration(.status), default: "proposed", "where the agreement stands",
+        stored("status", .enumeration(.status), "where the agreement stands",
                get: agreement { .enumeration($0.status) }, set: agreement { if case .enumeration(let e) = $1 { $0.status = e } }),
-        stored("parties", .list(.party), default: "[]", "parties: {partner, role, contributes, equity, votes}",
+        stored("parties", .list(.party), "parties: {partner, role, contributes, equity, votes}",
                get: agreement { .list($0.parties.map(partyRecord)) },
                set: agreement { a, value in
                    if case .list(let items) = value { a.parties = items.compactMap(party(from:)) }
                }),
-        stored("starts", .date, nullable: true, default: "null", "start of the agreement",
+        stored("starts", .date, nullable: true, "start of the agreement",
                get: agreement { optional($0.starts) }, set: agreement { if case .date(let d) = $1 { $0.starts = d } else { $0.starts = nil } }),
-        stored("ends", .date, nullable: true, default: "null", "end of the current term",
+        stored("ends", .date, nullable: true, "end of the current term",
                get: agreement { optional($0.ends) }, set: agreement { if case .date(let d) = $1 { $0.ends = d } else { $0.ends = nil } }),
-        stored("review", .date, nullable: true, default: "null", "next scheduled review",
+        stored("review", .date, nullable: true, "next scheduled review",
                get: agreement { optional($0.review) }, set: agreement { if case .date(let d) = $1 { $0.review = d } else { $0.review = nil } }),
-        stored("notice", .duration, default: "90d", "notice period before `ends`",
+        stored("notice", .duration, "notice period before `ends`",
                get: agreement { .duration($0.notice) }, set: agreement { if case .duration(let d) = $1 { $0.notice = d } }),
-        stored("auto_renew", .bool, default: "false", "renews by itself at the end of the term",
+        stored("auto_renew", .bool, "renews by itself at the end of the term",
                get: agreement { .bool($0.autoRenew) }, set: agreement { if case .bool(let b) = $1 { $0.autoRenew = b } }),
-        stored("value", .number, default: "0", "annual value",
+        stored("value", .number, "annual value",
                get: agreement { .number($0.value) }, set: agreement { if case .number(let n) = $1 { $0.value = n } }),
-        stored("scope", .string, nullable: true, default: "null", "what the agreement covers",
+        stored("scope", .string, nullable: true, "what the agreement covers",
                get: agreement { optional($0.scope) }, set: agreement { $0.scope = $1.string }),
-        stored("decisions", .decisions, default: "{}", "decision-rights matrix: decision → unanimous, majority or lead",
+        stored("decisions", .decisions, "decision-rights matrix: decision → unanimous, majority or lead",
                get: agreement { a in
                    .record(Record(keys: a.decisions.map(\.name), values: a.decisions.map { .enumeration($0.rule) }))
                },
@@ -337,7 +381,7 @@ public enum FieldCatalog {
                        if case .enumeration(let rule) = pair.1 { return (pair.0, rule) } else { return nil }
                    }
                }),
-        stored("kpis", .list(.kpi), default: "[]", "kpis: {name, target, actual, higher_is_better}",
+        stored("kpis", .list(.kpi), "kpis: {name, target, actual, higher_is_better}",
                get: agreement { .list($0.kpis.map(kpiRecord)) },
                set: agreement { a, value in
                    guard case .list(let items) = value else { return }
@@ -348,7 +392,7 @@ public enum FieldCatalog {
                        return KPI(name: name, target: target, actual: r["actual"]?.number, higherIsBetter: higher)
                    }
                }),
-        stored("milestones", .list(.milestone), default: "[]", "milestones: {name, due, done}",
+        stored("milestones", .list(.milestone), "milestones: {name, due, done}",
                get: agreement { .list($0.milestones.map(milestoneRecord)) },
                set: agreement { a, value in
                    guard case .list(let items) = value else { return }
@@ -359,13 +403,13 @@ public enum FieldCatalog {
                        return Milestone(name: name, due: due, done: done)
                    }
                }),
-        stored("health", .bounded(1...5), nullable: true, default: "null", "relationship health 1–5, as rated",
+        stored("health", .bounded(1...5), nullable: true, "relationship health 1–5, as rated",
                get: agreement { optional($0.health) }, set: agreement { $0.health = $1.number }),
-        stored("phi", .bool, default: "false", "shares protected health information",
+        stored("phi", .bool, "shares protected health information",
                get: agreement { .bool($0.phi) }, set: agreement { if case .bool(let b) = $1 { $0.phi = b } }),
-        stored("jurisdictions", .list(.string), default: "[]", "legal jurisdictions, e.g. [\"US\", \"EU\"]",
+        stored("jurisdictions", .list(.string), "legal jurisdictions, e.g. [\"US\", \"EU\"]",
                get: agreement { strings($0.jurisdictions) }, set: agreement { $0.jurisdictions = stringList($1) }),
-        stored("tags", .list(.string), default: "[]", "labels",
+        stored("tags", .list(.string), "labels",
                get: agreement { strings($0.tags) }, set: agreement { $0.tags = stringList($1) }),
         computed("category", .enumeration(.category), "public_private, academic_industry, hospital_healthtech, provider_provider or cross_sector, from the parties' kinds and sectors",
                  get: agreementComputed { a, context in category(a, context.portfolio) }),
@@ -416,19 +460,19 @@ public enum FieldCatalog {
                get: stakeholder { .reference(.partner, $0.org) }, set: stakeholder { $0.org = $1.idText ?? $0.org }),
         stored("group", .enumeration(.group), required: true, "stakeholder group",
                get: stakeholder { .enumeration($0.group) }, set: stakeholder { if case .enumeration(let e) = $1 { $0.group = e } }),
-        stored("title", .string, nullable: true, default: "null", "job title",
+        stored("title", .string, nullable: true, "job title",
                get: stakeholder { optional($0.title) }, set: stakeholder { $0.title = $1.string }),
-        stored("influence", .integer(1...5), default: "3", "power over the partnership, 1–5",
+        stored("influence", .integer(1...5), "power over the partnership, 1–5",
                get: stakeholder { .number(Double($0.influence)) }, set: stakeholder { if let n = $1.number { $0.influence = Int(n) } }),
-        stored("interest", .integer(1...5), default: "3", "how much the partnership matters to them, 1–5",
+        stored("interest", .integer(1...5), "how much the partnership matters to them, 1–5",
                get: stakeholder { .number(Double($0.interest)) }, set: stakeholder { if let n = $1.number { $0.interest = Int(n) } }),
-        stored("stance", .enumeration(.stance), default: "neutral", "champion, supporter, neutral, skeptic or blocker",
+        stored("stance", .enumeration(.stance), "champion, supporter, neutral, skeptic or blocker",
                get: stakeholder { .enumeration($0.stance) }, set: stakeholder { if case .enumeration(let e) = $1 { $0.stance = e } }),
-        stored("interests", .list(.string), default: "[]", "what they want",
+        stored("interests", .list(.string), "what they want",
                get: stakeholder { strings($0.interests) }, set: stakeholder { $0.interests = stringList($1) }),
-        stored("concerns", .list(.string), default: "[]", "what they fear",
+        stored("concerns", .list(.string), "what they fear",
                get: stakeholder { strings($0.concerns) }, set: stakeholder { $0.concerns = stringList($1) }),
-        stored("knows", .list(.reference(.stakeholder)), default: "[]", "ties to other stakeholders (undirected)",
+        stored("knows", .list(.reference(.stakeholder)), "ties to other stakeholders (undirected)",
                get: stakeholder { .list($0.knows.map { .reference(.stakeholder, $0) }) },
                set: stakeholder { $0.knows = stringList($1) }),
         computed("quadrant", .enumeration(.quadrant), "manage_closely (influence ≥ 4 and interest ≥ 4), keep_satisfied, keep_informed or monitor",
