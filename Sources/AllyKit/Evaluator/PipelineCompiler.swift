@@ -36,6 +36,13 @@ struct CompiledPipeline {
             case .rows(let relation): return relation
             }
         }
+
+        /// `relation`, or its first `limit` rows if that is fewer: when they are every entity of
+        /// a type, read from the tree (`take 1` reads one entity, not the rows of them all).
+        func prefix(_ limit: Int, _ runtime: Runtime) -> Relation {
+            if case .positions(let type, .all) = self { return .entities(type, runtime.portfolio.firstEntities(type, limit: limit)) }
+            return relation(runtime)
+        }
     }
 }
 
@@ -192,7 +199,7 @@ struct PipelineCompiler {
                     throw Diagnostic(.invalidValue, "`take` needs a whole number of rows, 0 or more", at: expr.range, in: file)
                 }
                 let limit = n > Double(Int.max / 2) ? Int.max / 2 : Int(n)
-                switch try input.run() {
+                switch try input.scan.map({ try $0().prefix(limit, runtime) }) ?? input.run() {
                 case .entities(let type, let entities): return .entities(type, Array(entities.prefix(limit)))
                 case .table(var table):
                     table.rows = Array(table.rows.prefix(limit))

@@ -94,6 +94,21 @@ public struct Portfolio: Sendable {
         }
     }
 
+    /// The first `limit` entities of a type in id order: `take` reads the entities it keeps,
+    /// from the tree when the rows of them all are not cached (or wait to be copied).
+    func firstEntities(_ type: EntityType, limit: Int) -> [Entity] {
+        assert(deferred.isEmpty, "entities read before deferred edits were settled")
+        if let rows = rowsCache(type).cachedRows { return Array(rows.prefix(limit)) }
+        var first: [Entity] = []
+        first.reserveCapacity(Swift.min(limit, count(type)))
+        boxes(of: type).forEach { _, entity in
+            guard first.count < limit else { return false }
+            first.append(entity)
+            return true
+        }
+        return first
+    }
+
     /// A stored field's values for every entity of its type, in `allEntities` order; built on
     /// first use and kept until the type changes. nil for fields without a column layout.
     /// Built from the tree when the rows are not cached: a scan that only counts or summarizes
