@@ -43,6 +43,13 @@ struct CompiledPipeline {
             case .rows(let relation): return relation
             }
         }
+
+        /// `relation`, or its first `limit` rows if that is fewer: when they are every entity of
+        /// a type, read from the tree (`take 1` reads one entity, not the rows of them all).
+        func prefix(_ limit: Int, _ runtime: Runtime) -> Relation {
+            if case .positions(let type, .all) = self { return .entities(type, runtime.portfolio.firstEntities(type, limit: limit)) }
+            return relation(runtime)
+        }
     }
 }
 

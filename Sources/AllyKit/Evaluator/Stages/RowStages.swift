@@ -18,13 +18,13 @@ extension PipelineCompiler {
         if count.type != .number, count.type != .unknown {
             throw error(.typeMismatch, "`take` needs a number of rows", expr.range)
         }
-        let file = self.file
+        let file = self.file, runtime = self.runtime
         return CompiledPipeline(shape: input.shape) {
             guard case .number(let n) = try count.run(Row(entity: nil)), n >= 0, n == n.rounded() else {
                 throw Diagnostic(.invalidValue, "`take` needs a whole number of rows, 0 or more", at: expr.range, in: file)
             }
             let limit = n > Double(Int.max / 2) ? Int.max / 2 : Int(n)
-            switch try input.run() {
+            switch try input.scan.map({ try $0().prefix(limit, runtime) }) ?? input.run() {
             case .entities(let type, let entities): return .entities(type, Array(entities.prefix(limit)))
             case .table(var table):
                 table.rows = Array(table.rows.prefix(limit))
