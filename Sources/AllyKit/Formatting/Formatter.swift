@@ -1,3 +1,5 @@
+import Foundation
+
 /// `ally fmt`: one canonical layout for `.ally` source, as gofmt has for Go (no options).
 /// It works from the lexer's tokens, so it keeps every token and every comment where it was:
 /// it only chooses the blanks between tokens, the indentation, and where long lines break
@@ -49,8 +51,9 @@ public enum Formatter {
             for token in line.tokens {
                 var next = lexer.nextRaw()
                 while next.kind == .newline { next = lexer.nextRaw() }
-                guard next.kind == token.kind,
-                      original.bytes[token.range.lower..<token.range.upper].elementsEqual(formatted.bytes[next.range.lower..<next.range.upper])
+                let length = token.range.upper - token.range.lower
+                guard next.kind == token.kind, next.range.upper - next.range.lower == length,
+                      length == 0 || memcmp(original.bytes.baseAddress! + token.range.lower, formatted.bytes.baseAddress! + next.range.lower, length) == 0
                 else { return false }
             }
         }
