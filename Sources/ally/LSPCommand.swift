@@ -8,6 +8,11 @@ struct LSPCommand: ParsableCommand {
 
     func run() throws {
         let today = (try? SharedOptions.parse([]).sessionDate()) ?? Day(daysSinceEpoch: 0)
+        #if os(Linux)
+        // A 1 MB pipe, when stdout is one: a whole-file answer (a 1 MB script's semantic tokens
+        // are 1.3 MB of JSON) then goes out in a few writes, not in 64 KB turns with the editor.
+        _ = fcntl(1, 1031 /* F_SETPIPE_SZ */, 1 << 20)
+        #endif
         let server = LanguageServer(today: today) { bytes in
             var offset = 0
             bytes.withUnsafeBytes { buffer in

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `ally fmt`: one canonical layout for `.ally` source, as gofmt has for Go (no options).
 /// It works from the lexer's tokens, so it keeps every token and every comment where it was:
 /// it only chooses the blanks between tokens, the indentation, and where long lines break
@@ -12,21 +14,52 @@ public enum Formatter {
         public let diagnostics: [Diagnostic]
     }
 
-    /// The formatted text, or the syntax errors that leave the source as it is.
-    public static func format(_ file: SourceFile) -> Result<String, Refusal> {
-        let syntaxErrors = Parser.parse(file).diagnostics
-        guard syntaxErrors.isEmpty else { return .failure(Refusal(diagnostics: syntaxErrors)) }
+    /// The formatted text, or the syntax errors that leave the source as it is. `knownToParse`
+    /// says the caller has just parsed `file` without errors (the language server's check).
+    public static func format(_ file: SourceFile, knownToParse: Bool = false) -> Result<String, Refusal> {
+        if !knownToParse {
+            let syntaxErrors = Parser.parse(file).diagnostics
+            guard syntaxErrors.isEmpty else { return .failure(Refusal(diagnostics: syntaxErrors)) }
+        }
         var layout = Layout(file: file)
-        let text = layout.render(SourceLine.read(file))
+        let lines = SourceLine.read(file)
+        let text = layout.render(lines)
         // The guarantee that formatting never changes meaning, checked on every run: the same
         // tokens, and a source that still parses. (A layout rule that broke it is a bug, and
         // the file is then left alone rather than rewritten.)
         let formatted = SourceFile(name: file.name, text: text, directory: file.directory)
-        guard sameTokens(file, formatted), Parser.parse(formatted).diagnostics.isEmpty else {
+        guard sameTokens(lines, in: file, formatted), parses(formatted) else {
             return .failure(Refusal(diagnostics: [Diagnostic(.unexpectedToken, "the formatter would change this file's meaning; it is left as it is",
                                                              at: SourceRange(0, 0), in: file, help: "please report this file")]))
         }
         return .success(text)
+    }
+
+    /// Whether `file` parses without an error, a statement at a time (no tree is kept).
+    static func parses(_ file: SourceFile) -> Bool {
+        var parser = Parser(file: file)
+        while let next = parser.nextStatement() {
+            if case .failure = next { return false }
+        }
+        return true
+    }
+
+    /// Whether `formatted` has the tokens of `lines` (read from `original`), in order.
+    static func sameTokens(_ lines: [SourceLine], in original: SourceFile, _ formatted: SourceFile) -> Bool {
+        var lexer = Lexer(file: formatted)
+        for line in lines {
+            for token in line.tokens {
+                var next = lexer.nextRaw()
+                while next.kind == .newline { next = lexer.nextRaw() }
+                let length = token.range.upper - token.range.lower
+                guard next.kind == token.kind, next.range.upper - next.range.lower == length,
+                      length == 0 || memcmp(original.bytes.baseAddress! + token.range.lower, formatted.bytes.baseAddress! + next.range.lower, length) == 0
+                else { return false }
+            }
+        }
+        var last = lexer.nextRaw()
+        while last.kind == .newline { last = lexer.nextRaw() }
+        return last.kind == .endOfFile
     }
 
     /// Whether two sources have the same tokens (newlines, blanks and comments aside).
@@ -114,12 +147,12 @@ private struct Layout {
         output.append(contentsOf: repeatElement(0x20, count: indent))
         for (index, token) in line.tokens.enumerated() {
             if index > 0, Spacing.spaced(line.tokens, index, file: file) { output.append(0x20) }
-            output.append(contentsOf: file.bytes[token.range.lower..<token.range.upper])
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: file.bytes[token.range.lower..<token.range.upper]))
             track(token)
         }
         if let comment = line.comment {
             if !line.tokens.isEmpty { output.append(0x20) }
-            output.append(contentsOf: file.bytes[comment.lower..<comment.upper])
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: file.bytes[comment.lower..<comment.upper]))
         }
         output.append(0x0A)
         if let last = line.tokens.last { previousLast = last }

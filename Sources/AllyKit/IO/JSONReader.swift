@@ -259,8 +259,12 @@ struct JSONReader<Bytes: RandomAccessCollection> where Bytes.Element == UInt8, B
                 }
                 continue
             }
-            out.append(byte)
-            position += 1
+            // A run of plain bytes is copied in one go (a script an editor sends is one long run).
+            let run = position
+            while position < bytes.endIndex, bytes[position] >= 0x20, bytes[position] != UInt8(ascii: "\""), bytes[position] != UInt8(ascii: "\\") {
+                position += 1
+            }
+            out.append(contentsOf: bytes[run..<position])
         }
         throw Failure(message: "unterminated string", offset: start)
     }

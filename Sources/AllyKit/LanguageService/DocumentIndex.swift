@@ -1,8 +1,7 @@
 import Foundation
 
 /// What the language server knows about one open document, built from the lexer's tokens in
-/// one pass: where names are defined and used, where statements start, and how byte offsets
-/// map to the editor's lines and UTF-16 columns.
+/// one pass: where names are defined and used, and where statements start.
 public final class DocumentIndex {
     public enum DefinitionKind: String, Sendable {
         case letBinding = "let", metric, trigger, scenario, partner, agreement, stakeholder
@@ -28,10 +27,12 @@ public final class DocumentIndex {
     public private(set) var statementStarts: [Int] = [0]
     /// Files named by `load "..."`, as paths.
     public private(set) var loadedPaths: [String] = []
-    private var lineStarts: [Int] = [0]
+    /// Lines, for the editor's positions.
+    public let lines: LineTable
 
-    public init(file: SourceFile, loadDepth: Int = 2) {
+    public init(file: SourceFile, lines: LineTable? = nil, loadDepth: Int = 2) {
         self.file = file
+        self.lines = lines ?? LineTable(file)
         scan()
         guard loadDepth > 0 else { return }
         for path in loadedPaths {
@@ -51,7 +52,6 @@ public final class DocumentIndex {
 
     private func scan() {
         let bytes = file.bytes
-        for (offset, byte) in bytes.enumerated() where byte == 0x0A { lineStarts.append(offset + 1) }
         var lexer = Lexer(file: file)
         var depth = 0
         var atStart = true
@@ -150,61 +150,5 @@ public final class DocumentIndex {
             if statementStarts[middle] <= offset { low = middle + 1 } else { high = middle }
         }
         return low == 0 ? 0 : statementStarts[low - 1]
-    }
-
-    // MARK: Positions (LSP counts lines from 0 and columns in UTF-16 code units)
-
-    public func position(of offset: Int) -> (line: Int, character: Int) {
-        var low = 0, high = lineStarts.count
-        while low < high {
-            let middle = (low + high) / 2
-            if lineStarts[middle] <= offset { low = middle + 1 } else { high = middle }
-        }
-        let line = max(0, low - 1)
-        let prefix = file.bytes[lineStarts[line]..<min(offset, file.bytes.count)]
-        return (line, String(decoding: prefix, as: UTF8.self).utf16.count)
-    }
-
-    /// UTF-16 units in `range` of the text, counted from its UTF-8 bytes without decoding.
-    public func utf16Count(_ range: Range<Int>) -> Int {
-        var count = 0
-        for index in range {
-            let byte = file.bytes[index]
-            if byte & 0xC0 != 0x80 { count += byte >= 0xF0 ? 2 : 1 }
-        }
-        return count
-    }
-
-    /// The positions of ascending offsets, walking the text once (for semantic tokens).
-    public func positions(ofAscending offsets: [Int]) -> [(line: Int, character: Int)] {
-        var result: [(line: Int, character: Int)] = []
-        result.reserveCapacity(offsets.count)
-        var line = 0, cursor = 0, character = 0
-        for offset in offsets {
-            if line + 1 < lineStarts.count, lineStarts[line + 1] <= offset {
-                while line + 1 < lineStarts.count, lineStarts[line + 1] <= offset { line += 1 }
-                cursor = lineStarts[line]
-                character = 0
-            }
-            character += utf16Count(cursor..<offset)
-            cursor = offset
-            result.append((line, character))
-        }
-        return result
-    }
-
-    public func offset(line: Int, character: Int) -> Int {
-        guard line < lineStarts.count else { return file.bytes.count }
-        let start = lineStarts[max(0, line)]
-        let end = line + 1 < lineStarts.count ? lineStarts[line + 1] - 1 : file.bytes.count
-        var units = 0
-        var offset = start
-        let text = String(decoding: file.bytes[start..<end], as: UTF8.self)
-        for scalar in text.unicodeScalars {
-            if units >= character { break }
-            units += scalar.utf16.count
-            offset += scalar.utf8.count
-        }
-        return offset
     }
 }
