@@ -250,6 +250,7 @@ extension DataImporter {
         }
         try rows(prepare) { input in
             count += 1
+            if count & 4095 == 0 { WorkProgress.set(count) }
             let number: Int, built: BuiltRow
             func taken(_ id: String) -> RowError {
                 RowError(row: number, column: "id", message: undo.wasInserted(id) ? "`\(id)` appears twice in the file"

@@ -116,6 +116,7 @@ extension DataImporter {
         }
         try rows(prepare) { input in
             count += 1
+            if count & 4095 == 0 { WorkProgress.set(count) }
             let row: Int
             var record: Record?
             var prepared: PreparedParty?

@@ -115,8 +115,10 @@ struct DataImporter {
             }
             let count: Int
             do {
-                count = kind == "parties" ? try importParties(rows(PreparedParty.self))
-                    : try importEntities(rows(BuiltRow.self), type: EntityType(plural: kind)!)
+                count = try WorkProgress.run("importing \(name)", unit: "rows") {
+                    kind == "parties" ? try importParties(rows(PreparedParty.self))
+                        : try importEntities(rows(BuiltRow.self), type: EntityType(plural: kind)!)
+                }
             } catch {
                 try checkUnchanged()
                 throw error

@@ -178,11 +178,27 @@ case_ctrl_c_clears_continuation() {
 # now_ms: the wall clock in milliseconds.
 now_ms() { date +%s%3N; }
 
+# start_big N [VAR=VALUE...]: the shell on a generated portfolio of N partners, generated once
+# per run and shared by the cases. Work that must outlast a sleep runs `centrality exact` on
+# 30,000 partners: many seconds on two cores, whatever the build.
+big_portfolio() {
+    local data="${PTY_HOME%/*}/big-$1.ally"
+    if [[ ! -s $data ]]; then
+        "$PTY_BIN" generate --partners "$1" --seed 3 --today 2026-01-15 >"$data.tmp" || fail "generate failed"
+        mv "$data.tmp" "$data"
+    fi
+    echo "$data"
+}
+start_big() {
+    local data
+    data=$(big_portfolio "$1") || fail "generate failed"
+    shift
+    PTY_ARGS+=(--data "$data")
+    PTY_TIMEOUT=120 pty_start "$@" || fail "no prompt"
+}
+
 case_ctrl_c_cancels_running_statement() {
-    # 10,000 partners: exact centrality takes many seconds, in any build.
-    "$PTY_BIN" generate --partners 10000 --seed 3 --today 2026-01-15 >"$PTY_HOME/big.ally" || fail "generate failed"
-    PTY_ARGS+=(--data "$PTY_HOME/big.ally")
-    PTY_TIMEOUT=90 pty_start || fail "no prompt"
+    start_big 30000
     pty_type "let hubs = partners | centrality exact | where betweenness > 0 | count"; pty_send Enter
     sleep 1
     expect_absent "interrupted"
@@ -197,16 +213,14 @@ case_ctrl_c_cancels_running_statement() {
     pty_type "hubs"; pty_send Enter # the interrupted let bound nothing
     expect_screen "unknown name"
     pty_type "partners | count"; pty_send Enter
-    expect_screen "10,000"
+    expect_screen "30,000"
     expect_line "ally>"
 }
 
 case_ctrl_c_cancels_sampled_centrality() {
-    # 20,000 partners, 5,000 sampled sources: many seconds; Ctrl-C stops every worker thread.
-    "$PTY_BIN" generate --partners 20000 --seed 3 --today 2026-01-15 >"$PTY_HOME/big.ally" || fail "generate failed"
-    PTY_ARGS+=(--data "$PTY_HOME/big.ally")
-    PTY_TIMEOUT=120 pty_start || fail "no prompt"
-    pty_type "partners | centrality sample 5000 | count"; pty_send Enter
+    # 30,000 partners, 20,000 sampled sources: many seconds; Ctrl-C stops every worker thread.
+    start_big 30000
+    pty_type "partners | centrality sample 20000 | count"; pty_send Enter
     sleep 2
     expect_absent "interrupted"
     local sent
@@ -222,30 +236,30 @@ case_ctrl_c_cancels_sampled_centrality() {
 # ---- progress on long work (issue #26 §3) ----------------------------------------------------
 
 case_progress_line_while_centrality_runs() {
-    "$PTY_BIN" generate --partners 20000 --seed 3 --today 2026-01-15 >"$PTY_HOME/big.ally" || fail "generate failed"
-    PTY_ARGS+=(--data "$PTY_HOME/big.ally")
-    PTY_TIMEOUT=120 pty_start || fail "no prompt"
-    pty_type "partners | centrality sample 1500 | count"; pty_send Enter
+    start_big 30000
+    pty_type "partners | centrality exact | count"; pty_send Enter
     PTY_TIMEOUT=20 expect_screen "centrality: "
     expect_screen " sources, "
-    PTY_TIMEOUT=240 expect_screen "20,000"
+    pty_send C-c # the line is erased however the work ends
+    PTY_TIMEOUT=3 expect_screen "interrupted: the statement changed nothing"
     expect_line "ally>"
     expect_absent "centrality: "
 }
 
 case_no_progress_line_with_ally_progress_0_or_stderr_a_file() {
-    "$PTY_BIN" generate --partners 20000 --seed 3 --today 2026-01-15 >"$PTY_HOME/big.ally" || fail "generate failed"
+    local data
+    data=$(big_portfolio 30000) || fail "generate failed"
     # stderr a file (not a terminal): the note only, no indicator.
-    "$PTY_BIN" --today 2026-01-15 --data "$PTY_HOME/big.ally" -c "partners | centrality sample 800 | count" \
+    "$PTY_BIN" --today 2026-01-15 --data "$data" -c "partners | centrality sample 800 | count" \
         >"$PTY_HOME/out" 2>"$PTY_HOME/err" || fail "ally failed"
     ! grep -q $'\r' "$PTY_HOME/err" || fail "a progress line was written to a file"
-    grep -q "estimated from 800 of 20,000" "$PTY_HOME/err" || fail "no note on stderr"
-    PTY_ARGS+=(--data "$PTY_HOME/big.ally")
-    PTY_TIMEOUT=120 pty_start ALLY_PROGRESS=0 || fail "no prompt"
-    pty_type "partners | centrality sample 1500 | count"; pty_send Enter
+    grep -q "estimated from 800 of 30,000" "$PTY_HOME/err" || fail "no note on stderr"
+    start_big 30000 ALLY_PROGRESS=0
+    pty_type "partners | centrality exact | count"; pty_send Enter
     sleep 3
     expect_absent "centrality: "
-    PTY_TIMEOUT=240 expect_screen "20,000"
+    pty_send C-c
+    PTY_TIMEOUT=3 expect_screen "interrupted: the statement changed nothing"
 }
 
 # SIGTERM and SIGHUP end the shell as they end other shells (exit 128 + the signal number),
@@ -270,9 +284,7 @@ case_sighup_leaves_with_129_and_saves_history() {
 }
 
 case_sigterm_while_running_cancels_and_leaves() {
-    "$PTY_BIN" generate --partners 10000 --seed 3 --today 2026-01-15 >"$PTY_HOME/big.ally" || fail "generate failed"
-    PTY_ARGS+=(--data "$PTY_HOME/big.ally")
-    PTY_TIMEOUT=90 pty_start || fail "no prompt"
+    start_big 30000
     pty_type "partners | centrality exact | count"; pty_send Enter
     sleep 1
     pty_signal TERM

@@ -72,29 +72,35 @@ extension Session {
             }
         }
         let entities = try PipelineCompiler.entities(of: try compiled.run())
-        var changed: [Entity] = []
-        changed.reserveCapacity(entities.count)
-        for entity in entities {
-            try runtime.checkCancelled()
-            var updated = entity
-            try PipelineCompiler.withRowContext(entity) {
-                for (assignment, expression, constant) in plans {
-                    let value = try constant ?? expression!.run(Row(entity: entity))
-                    try editor.assign(value, to: assignment.path, on: &updated, range: assignment.value.range)
+        // Progress counts each entity twice, evaluated and then stored, as half a unit each.
+        let changed = try WorkProgress.run("update", unit: "\(type.rawValue)s", total: entities.count) { () throws -> [Entity] in
+            var changed: [Entity] = []
+            changed.reserveCapacity(entities.count)
+            for (index, entity) in entities.enumerated() {
+                try runtime.checkCancelled()
+                if index & 4095 == 0 { WorkProgress.set(index / 2) }
+                var updated = entity
+                try PipelineCompiler.withRowContext(entity) {
+                    for (assignment, expression, constant) in plans {
+                        let value = try constant ?? expression!.run(Row(entity: entity))
+                        try editor.assign(value, to: assignment.path, on: &updated, range: assignment.value.range)
+                    }
+                    try editor.checkInvariants(updated, range: pipeline.range)
                 }
-                try editor.checkInvariants(updated, range: pipeline.range)
+                changed.append(updated)
             }
-            changed.append(updated)
-        }
-        for entity in changed {
-            if case .agreement(var agreement) = entity, agreement.parties.count < 2,
-               case .agreement(let before)? = runtime.portfolio.entity(EntityKey(.agreement, agreement.id)),
-               before.parties.count >= 2 {
-                editor.terminateIfAlone(&agreement)
-                editor.put(.agreement(agreement))
-            } else {
-                editor.put(entity)
+            for (index, entity) in changed.enumerated() {
+                if index & 4095 == 0 { WorkProgress.set((entities.count + index) / 2) }
+                if case .agreement(var agreement) = entity, agreement.parties.count < 2,
+                   case .agreement(let before)? = runtime.portfolio.entity(EntityKey(.agreement, agreement.id)),
+                   before.parties.count >= 2 {
+                    editor.terminateIfAlone(&agreement)
+                    editor.put(.agreement(agreement))
+                } else {
+                    editor.put(entity)
+                }
             }
+            return changed
         }
         // A second `home: true` within the same update.
         if type == .partner, changed.filter({ if case .partner(let p) = $0 { return p.home } else { return false } }).count > 1 {
