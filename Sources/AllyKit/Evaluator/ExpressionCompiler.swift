@@ -491,6 +491,7 @@ struct ExpressionCompiler {
             throw error(.wrongArguments, "`\(name.text)` takes \(function.arityDescription), not \(arguments.count)", range,
                         help: "usage: \(function.usage)")
         }
+        if function == .random { return try compileRandom(range) }
         let compiled = try arguments.map { try compile($0) }
         if function == .conditional { return try compileConditional(compiled, arguments) }
         let file = self.file
@@ -514,6 +515,18 @@ extension ExpressionCompiler {
         let (condition, whenTrue, whenFalse) = (compiled[0], compiled[1], compiled[2])
         return Compiled(run: { row in try condition.run(row).isTrue ? whenTrue.run(row) : whenFalse.run(row) },
                         type: ScalarFunction.conditional.resultType(compiled.map(\.type)))
+    }
+}
+
+extension ExpressionCompiler {
+    /// `random()`: the next number of the running `simulate` draw. Outside `simulate` it is an
+    /// error, so that no query gives a different answer each time it runs.
+    func compileRandom(_ range: SourceRange) throws -> Compiled {
+        guard let draws = runtime.randomDraws else {
+            throw error(.wrongArguments, "`random()` draws only inside `simulate`", range,
+                        help: "run it in a simulation: `simulate 1000 seed 7 { remove partners | where random() < 0.3 } on active_value`")
+        }
+        return Compiled(run: { _ in .number(draws.next()) }, type: .number)
     }
 }
 
