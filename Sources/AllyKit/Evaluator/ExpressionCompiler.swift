@@ -519,14 +519,17 @@ extension ExpressionCompiler {
 }
 
 extension ExpressionCompiler {
-    /// `random()`: the next number of the running `simulate` draw. Outside `simulate` it is an
-    /// error, so that no query gives a different answer each time it runs.
+    /// `random()`: the next number of the running `simulate` draw. Outside a draw it is an error
+    /// when it runs (a metric may use it, to be evaluated in a simulation), so that no query
+    /// gives a different answer each time it runs.
     func compileRandom(_ range: SourceRange) throws -> Compiled {
-        guard let draws = runtime.randomDraws else {
-            throw error(.wrongArguments, "`random()` draws only inside `simulate`", range,
-                        help: "run it in a simulation: `simulate 1000 seed 7 { remove partners | where random() < 0.3 } on active_value`")
-        }
-        return Compiled(run: { _ in .number(draws.next()) }, type: .number)
+        let runtime = self.runtime
+        let outside = error(.wrongArguments, "`random()` draws only inside `simulate`", range,
+                            help: "run it in a simulation: `simulate 1000 seed 7 { remove partners | where random() < 0.3 } on active_value`")
+        return Compiled(run: { _ in
+            guard let draws = runtime.randomDraws else { throw outside }
+            return .number(draws.next())
+        }, type: .number)
     }
 }
 

@@ -16,6 +16,8 @@ public final class Session {
     var parameters = ParameterStore()
     /// Where `.output` and `.once` send results: Reports/OutputRedirection.swift.
     let outputRedirection = OutputRedirection()
+    /// Threads `exits` runs its cases on (`ALLY_THREADS`, else every core); rows never depend on it.
+    var caseThreads = WorkThreads.count
     /// The generator of the `simulate` draw running now: what `random()` in its statements draws from.
     var activeDraws: RandomDraws?
     /// The shell's history, for `.history`.

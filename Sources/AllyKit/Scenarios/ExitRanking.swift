@@ -24,7 +24,7 @@ extension Session {
         let origin = scenarios.current
         let notes = CaseNotes()
         let outcomes = try WorkProgress.run("exits", unit: "partners", total: partners.count) {
-            try ParallelCases.run(count: partners.count) { index in
+            try ParallelCases.run(count: partners.count, threads: caseThreads) { index in
                 try runtime.checkCancelled()
                 let outcome = try exitCase(partners[index], from: origin, metrics: metrics, notes: notes, file: file)
                 WorkProgress.advance(1)

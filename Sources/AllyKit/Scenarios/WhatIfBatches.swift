@@ -195,3 +195,41 @@ struct DrawSummary {
         return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
     }
 }
+
+extension StaticChecker {
+    /// `sweep`, `exits`, `simulate` for `ally check`: the block's statements (the sweep's name
+    /// bound), the pipeline of `exits`, and the names the statement binds.
+    func checkWhatIf(_ batch: WhatIfBatch, bindingAs name: Name?) throws {
+        func checkMetrics(_ metrics: [Name]) throws {
+            for metric in metrics where !bindings.hasBinding(metric.text) {
+                throw Diagnostic(.unknownMetric, "no metric `\(metric.text)`", at: metric.range, in: file,
+                                 help: Suggestions.help(for: metric.text, in: bindings.metricOrder))
+            }
+        }
+        let columns: [String]
+        switch batch {
+        case .sweep(let variable, _, let block, let metrics, _):
+            try checkMetrics(metrics)
+            let saved = bindings.snapshot()
+            bindings[variable.text] = .scalar(.null)
+            defer { bindings.restore(saved) }
+            for inner in block { try checkStatement(inner) }
+            columns = [variable.text] + metrics.map(\.text) + ["delta", "change"]
+        case .exits(let pipeline, let metrics):
+            try checkMetrics(metrics)
+            if let pipeline { _ = try PipelineCompiler(runtime: runtime, file: file).compile(pipeline) }
+            columns = Session.exitColumns + metrics.map(\.text) + ["delta", "change"] + Session.exitCascadeColumns
+        case .simulate(_, _, let block, let metrics, let keep):
+            try checkMetrics(metrics)
+            for inner in block { try checkStatement(inner) }
+            if let keep {
+                let kept = ["draw"] + metrics.map(\.text)
+                bindings[keep.text] = .table(Table(columns: kept, rows: []), .table(columns: kept, types: [], base: nil))
+            }
+            columns = ["metric"] + DrawSummary.columns
+        }
+        if let name {
+            bindings[name.text] = .table(Table(columns: columns, rows: []), .table(columns: columns, types: [], base: nil))
+        }
+    }
+}

@@ -17,8 +17,8 @@ enum WorkThreads {
 /// first and runs to its end, and no thread takes a new case once one has failed.
 enum ParallelCases {
     /// `body` runs on several threads at once: it may only read what it shares with the others.
-    static func run<Outcome>(count: Int, _ body: (Int) throws -> Outcome) throws -> [Outcome] {
-        let threads = min(WorkThreads.count, count)
+    static func run<Outcome>(count: Int, threads: Int = WorkThreads.count, _ body: (Int) throws -> Outcome) throws -> [Outcome] {
+        let threads = min(threads, count)
         if threads <= 1 { return try (0..<count).map(body) }
         let outcomes = Outcomes<Outcome>(count: count)
         let next = Atomic<Int>(0)
