@@ -131,6 +131,8 @@ extension Session {
     /// given), evaluates the metrics there, and returns to where it started; `let` names the
     /// block binds end with the case.
     private func runCase(_ block: [Statement], keptAs kept: Name?, metrics: [String], file: SourceFile, sink: OutputSink) throws -> [Value] {
+        // Checked per case too: a block of definitions alone has no loop that would check it.
+        if Interrupt.isRequested { throw Diagnostic(.cancelled, "interrupted", at: .none) }
         let origin = scenarios.current, wasLogging = origin.isLogging
         let savedBindings = bindings.snapshot()
         defer {
