@@ -595,19 +595,21 @@ final class EntityRows: @unchecked Sendable {
     /// instead of dropping them: after `update`, the next scan does not rebuild a million rows.
     /// A copy that other portfolios share is copied first (its arrays only when written).
     static func replace(_ id: String, with entity: Entity, in rows: inout EntityRows, tree: IdTree<Entity>) {
-        guard rows.cached != nil, let position = tree.position(of: id) else {
+        guard rows.cached != nil || !rows.columns.isEmpty, let position = tree.position(of: id) else {
             invalidate(&rows)
             return
         }
         if !isKnownUniquelyReferenced(&rows) {
+            // A fork's first change to the type: its own columns (patched below) but not its own
+            // copy of every row, a retain and a release per entity per fork (what made
+            // `exits`, a fork per partner, quadratic); rows are rebuilt if a scan needs them.
             let copy = EntityRows()
-            copy.cached = rows.cached
             copy.columns = rows.columns
             copy.ids = rows.ids
             rows = copy
         }
         let index = Int(position)
-        rows.cached![index] = entity
+        if rows.cached != nil { rows.cached![index] = entity }
         for name in Array(rows.columns.keys) {
             // Taken out first so that the column's arrays are uniquely held while patched; one
             // that cannot take the value is left out and rebuilt when next needed.

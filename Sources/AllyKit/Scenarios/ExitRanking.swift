@@ -17,8 +17,12 @@ extension Session {
         let metrics = try scenarioQueries.metricNames(metricList, file: file)
         let runtime = makeRuntime()
         let partners = try exitCandidates(pipeline, runtime: runtime, file: file)
-        // Evaluated here first, on this thread: that also builds the row and column caches the
-        // metrics read, which every case's fork shares, so the cases only read them.
+        // Every type's rows, built here once and shared by every fork: a fork's changed agreements
+        // are then patched into a copy of them (not the whole column rebuilt from the tree, per
+        // case), and no two threads build a shared cache at once.
+        for type in EntityType.allCases { _ = runtime.portfolio.allEntities(type) }
+        // Evaluated here first, on this thread: that also builds the column caches the metrics
+        // read, which every case's fork shares, so the cases only read them.
         let before = try metrics.map { try bindings.metricValue($0, runtime: runtime, range: .none, file: file) }
         _ = scenarios.scenario(named: scenarios.baseline.name)
         let origin = scenarios.current
