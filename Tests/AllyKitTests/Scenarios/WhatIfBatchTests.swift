@@ -172,19 +172,6 @@ struct WhatIfBatchTests {
         let empty = DrawSummary([.null]).values
         #expect(empty.allSatisfy { $0 == .null })
     }
-
-    @Test("Ctrl-C during exits stops it with nothing changed")
-    func exitsInterrupted() {
-        let harness = generated(200)
-        let before = harness.snapshot
-        Interrupt.request()
-        let sink = CollectingSink()
-        let file = SourceFile(name: "t.ally", text: "exits rank by active_value")
-        var parser = Parser(file: file)
-        guard case .success(let statement)? = parser.nextStatement() else { Issue.record("no statement"); return }
-        #expect(throws: Diagnostic.self) { try harness.session.execute(statement, file: file, sink: sink) }
-        Interrupt.clear()
-        #expect(harness.snapshot == before)
-        #expect(sink.results.isEmpty)
-    }
+    // Ctrl-C during `exits` is a pty case (Tests/pty/cases/ally.sh, ctrl_c_cancels_exits): the
+    // interrupt flag is process-wide, and would stop the tests running beside this one.
 }
