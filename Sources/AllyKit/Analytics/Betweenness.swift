@@ -10,10 +10,7 @@ enum Betweenness {
     static let blockCount = 16
 
     /// Threads used: `ALLY_THREADS` when set (1 gives the one-thread run), else every core.
-    static var threadCount: Int {
-        if let text = ProcessInfo.processInfo.environment["ALLY_THREADS"], let n = Int(text), n >= 1 { return n }
-        return max(1, ProcessInfo.processInfo.activeProcessorCount)
-    }
+    static var threadCount: Int { WorkThreads.count }
 
     /// What the shortest-path searches from a set of sources leave per node: unnormalized
     /// betweenness (each unordered pair counted from both ends, when every node is a source),

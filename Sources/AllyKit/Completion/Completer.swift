@@ -22,6 +22,8 @@ public struct Completer {
                                            "let", "metric", "trigger", "update", "remove", "add", "scenario", "use", "drop",
                                            "diff", "compare", "load", "save", "import", "export", "renewals", "path",
                                            "triggers", "scenarios", "param", "print", "assert", "refresh"]
+                                           + whatIfKeywords
+    static let whatIfKeywords = ["sweep", "exits", "simulate"]
     /// Most candidates a list may hold; ids of a 100,000-partner portfolio are cut here.
     static let limit = 500
 
@@ -111,6 +113,10 @@ public struct Completer {
                        String(decoding: bytes[previous.range.lower..<previous.range.upper], as: UTF8.self) == "scenario" {
                         return Array(tokens[(index + 1)...])
                     }
+                    // `sweep x in [...] {` and `simulate N [seed S] {`: a block of statements.
+                    if index >= 1, [.rightBracket, .number].contains(tokens[index - 1].kind) {
+                        return Array(tokens[(index + 1)...])
+                    }
                 }
                 depth -= 1
             default: break
@@ -149,6 +155,8 @@ public struct Completer {
         // `centrality exact`, `centrality sample N seed S`.
         if lastWord == "centrality", tokens.count >= 2, tokens[tokens.count - 2].kind == .pipe { return ["exact", "sample"] }
         if last.kind == .number, tokens.count >= 2, words[tokens.count - 2] == "sample" { return ["seed"] }
+
+        if let whatIf = whatIfCandidates(tokens, words: words, lastWord: lastWord) { return whatIf }
 
         // Scenario names, metric names.
         switch (first, lastWord) {
@@ -234,6 +242,33 @@ public struct Completer {
         }
         if first == "update" { return ["set"] }
         return []
+    }
+
+    /// After the words of `sweep`, `exits` and `simulate`: `in`, `seed`, `rank by`, metric names
+    /// after `on` and `by`, `keep as`; nil elsewhere (a block's statements, `exits`'s pipeline).
+    private func whatIfCandidates(_ tokens: [Token], words: [String], lastWord: String) -> [String]? {
+        let first = words.first ?? ""
+        guard Completer.whatIfKeywords.contains(first), let last = tokens.last else { return nil }
+        // Past the block (sweep, simulate) or `rank` (exits): what ends the statement.
+        let tail = first == "exits" ? Array(words.drop { $0 != "rank" })
+            : tokens.lastIndex { $0.kind == .rightBrace }.map { Array(words[($0 + 1)...]) } ?? []
+        switch (first, lastWord) {
+        case ("sweep", _) where tokens.count == 2: return ["in"]
+        case ("simulate", _) where last.kind == .number && tokens.count == 2: return ["seed"]
+        case ("exits", "exits"): return ["rank", "partners"] + session.bindingNames
+        case ("exits", "rank"): return ["by"]
+        case (_, "keep") where !tail.isEmpty: return ["as"]
+        case (_, "as") where tail.contains("keep"): return []
+        case (_, "on") where first != "exits" && !tail.isEmpty, ("exits", "by"):
+            return session.metricNames
+        case (_, "") where last.kind == .comma && (first == "exits" ? tail.contains("by") : tail.contains("on")):
+            return session.metricNames
+        case (_, let word) where !tail.isEmpty && session.metricNames.contains(word):
+            return first == "exits" ? [] : ["keep"]
+        case (_, "") where last.kind == .rightBrace && tail.isEmpty && first != "exits":
+            return ["on"]
+        default: return nil
+        }
     }
 
     /// The ids of the agreements `partner` is a party to that begin with `prefix` (the relation index).

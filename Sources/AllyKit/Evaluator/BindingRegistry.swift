@@ -1,3 +1,5 @@
+import Foundation
+
 /// A `let` or `metric` binding.
 enum Binding {
     /// Entity ids, re-read in the current scenario when used.
@@ -14,8 +16,13 @@ final class BindingRegistry {
     private var bindings: [String: Binding] = [:]
     /// Metric names in definition order, for `compare` without `on`.
     var metricOrder: [String] = []
-    /// Metrics being evaluated, to refuse one that uses itself (even through `compare`).
-    private var evaluatingMetrics: Set<String> = []
+    /// Metrics being evaluated on this thread, to refuse one that uses itself (even through
+    /// `compare`). Per thread: `exits` evaluates the same metric in several cases at once.
+    private var evaluatingMetrics: Set<String> {
+        get { Thread.current.threadDictionary[evaluatingKey] as? Set<String> ?? [] }
+        set { Thread.current.threadDictionary[evaluatingKey] = newValue }
+    }
+    private let evaluatingKey = "ally.evaluatingMetrics." + UUID().uuidString
 
     subscript(name: String) -> Binding? {
         get { bindings[name] }

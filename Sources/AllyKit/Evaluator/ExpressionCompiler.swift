@@ -504,6 +504,7 @@ struct ExpressionCompiler {
             throw error(.wrongArguments, "`\(name.text)` takes \(function.arityDescription), not \(arguments.count)", range,
                         help: "usage: \(function.usage)")
         }
+        if function == .random { return try compileRandom(range) }
         let compiled = try arguments.map { try compile($0) }
         if function == .conditional { return try compileConditional(compiled, arguments) }
         let file = self.file
@@ -527,6 +528,21 @@ extension ExpressionCompiler {
         let (condition, whenTrue, whenFalse) = (compiled[0], compiled[1], compiled[2])
         return Compiled(run: { row in try condition.run(row).isTrue ? whenTrue.run(row) : whenFalse.run(row) },
                         type: ScalarFunction.conditional.resultType(compiled.map(\.type)))
+    }
+}
+
+extension ExpressionCompiler {
+    /// `random()`: the next number of the running `simulate` draw. Outside a draw it is an error
+    /// when it runs (a metric may use it, to be evaluated in a simulation), so that no query
+    /// gives a different answer each time it runs.
+    func compileRandom(_ range: SourceRange) throws -> Compiled {
+        let runtime = self.runtime
+        let outside = error(.wrongArguments, "`random()` draws only inside `simulate`", range,
+                            help: "run it in a simulation: `simulate 1000 seed 7 { remove partners | where random() < 0.3 } on active_value`")
+        return Compiled(run: { _ in
+            guard let draws = runtime.randomDraws else { throw outside }
+            return .number(draws.next())
+        }, type: .number)
     }
 }
 

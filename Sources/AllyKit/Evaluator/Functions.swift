@@ -13,6 +13,8 @@ enum ScalarFunction: String, CaseIterable {
     /// `if(cond, a, b)`: only the branch taken is evaluated (`ExpressionCompiler.compileCall`).
     case conditional = "if"
     case between
+    /// `random()`: a draw of the running `simulate` (`ExpressionCompiler.compileRandom`).
+    case random
 
     var arity: ClosedRange<Int> {
         switch self {
@@ -20,6 +22,7 @@ enum ScalarFunction: String, CaseIterable {
         case .coalesce: return 1...64
         case .daysBetween, .startsWith: return 2...2
         case .conditional, .between: return 3...3
+        case .random: return 0...0
         default: return 1...1
         }
     }
@@ -30,6 +33,7 @@ enum ScalarFunction: String, CaseIterable {
         case .coalesce: return "one or more arguments"
         case .daysBetween, .startsWith: return "two arguments"
         case .conditional, .between: return "three arguments"
+        case .random: return "no arguments"
         default: return "one argument"
         }
     }
@@ -48,12 +52,13 @@ enum ScalarFunction: String, CaseIterable {
         case .startsWith: return "starts_with(text, prefix) → whether text begins with prefix (case-sensitive)"
         case .conditional: return "if(condition, a, b) → a when condition is true, else b (null counts as false); only the branch taken is evaluated"
         case .between: return "between(x, low, high) → whether low ≤ x ≤ high (inclusive; false when any is null)"
+        case .random: return "random() → a number drawn uniformly from [0, 1); only inside `simulate`, whose seed makes the draws reproducible"
         }
     }
 
     func resultType(_ arguments: [StaticType]) -> StaticType {
         switch self {
-        case .len, .round, .abs, .year, .month, .daysBetween: return .number
+        case .len, .round, .abs, .year, .month, .daysBetween, .random: return .number
         case .lower, .upper: return .string
         case .startsWith, .between: return .bool
         case .conditional:
@@ -153,8 +158,28 @@ enum ScalarFunction: String, CaseIterable {
                 }
                 return .bool(low && high)
             }
+        case .random:
+            // Never applied to values: the compiler reads the running draw instead.
+            return { _ in throw FunctionError(text: "`random()` draws only inside `simulate`") }
         }
     }
+}
+
+/// `random()`'s numbers in one draw of `simulate`: a SplitMix64 generator whose start depends
+/// only on the run's seed and the draw's number, so a draw gives the same numbers however many
+/// draws ran before it, and on whichever thread.
+final class RandomDraws {
+    private var generator: PortfolioGenerator.Random
+
+    init(seed: UInt64, draw: Int) {
+        var mixer = PortfolioGenerator.Random(state: seed)
+        let seedHash = mixer.next()
+        mixer = PortfolioGenerator.Random(state: UInt64(draw) &* 0xD1B5_4A32_D192_ED03)
+        generator = PortfolioGenerator.Random(state: seedHash ^ mixer.next())
+    }
+
+    /// Uniform in [0, 1), 53 random bits.
+    func next() -> Double { generator.unit() }
 }
 
 /// The aggregates of `summarize`. Nulls are skipped.

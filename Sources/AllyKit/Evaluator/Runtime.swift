@@ -18,6 +18,8 @@ final class Runtime: EntityContext {
     /// Warnings found while compiling the statement (a quoted value no enum case can match),
     /// reported before it runs; the statement still runs.
     var warnings: [Diagnostic] = []
+    /// What `random()` draws from: set only while a draw of `simulate` runs.
+    var randomDraws: RandomDraws?
 
     init(names: NameLookup, portfolio: Portfolio, today: Day, weights: [Double]) {
         self.names = names

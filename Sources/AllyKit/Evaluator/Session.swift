@@ -16,6 +16,10 @@ public final class Session {
     var parameters = ParameterStore()
     /// Where `.output` and `.once` send results: Reports/OutputRedirection.swift.
     let outputRedirection = OutputRedirection()
+    /// Threads `exits` runs its cases on (`ALLY_THREADS`, else every core); rows never depend on it.
+    var caseThreads = WorkThreads.count
+    /// The generator of the `simulate` draw running now: what `random()` in its statements draws from.
+    var activeDraws: RandomDraws?
     /// The shell's history, for `.history`.
     public var historyProvider: (() -> [String])?
     private(set) lazy var runner = ScriptRunner(session: self)
@@ -89,7 +93,9 @@ public final class Session {
         // Changed keys only matter to a scenario that logs them (one something forked from):
         // loading a million entities into baseline keeps no list of a million keys.
         portfolio.tracksChanges = scenario.isLogging
-        return Runtime(names: self, portfolio: portfolio, today: settings.today, weights: settings.weights)
+        let runtime = Runtime(names: self, portfolio: portfolio, today: settings.today, weights: settings.weights)
+        runtime.randomDraws = activeDraws
+        return runtime
     }
 
     var scenarioQueries: ScenarioQueries {
@@ -119,10 +125,13 @@ public final class Session {
 
     /// Runs one statement all-or-nothing.
     func executeTopLevel(_ statement: Statement, file: SourceFile, sink: OutputSink) throws -> RunStatus {
+        // Cleared here, not per statement: a Ctrl-C between the statements of a block (or of a
+        // `sweep` case) stops the whole statement.
+        Interrupt.clear()
         // Most statements work on a copy of the portfolio and commit it only on success, so they
         // need no snapshot; blocks and loads run several statements and roll back as a whole.
         switch statement.kind {
-        case .scenarioBlock, .load: break
+        case .scenarioBlock, .load, .whatIf, .letWhatIf: break
         default: return try execute(statement, file: file, sink: sink)
         }
         let saved = snapshot()
@@ -162,6 +171,7 @@ public final class Session {
         runtime.metricCache.removeAll()
         runtime.evaluating.removeAll()
         runtime.checkOnly = false
+        runtime.randomDraws = activeDraws
         scenario.lend(to: runtime)
         runtime.portfolio.tracksChanges = scenario.isLogging
         defer {
@@ -183,7 +193,6 @@ public final class Session {
 
     /// Runs one statement: each kind has its handler in `Statements/`.
     func execute(_ statement: Statement, file: SourceFile, sink: OutputSink) throws -> RunStatus {
-        Interrupt.clear()
         switch statement.kind {
         case .define(let type, let id, let fields):
             try executeDefinition(type, id: id, fields: fields, file: file, sink: sink)
@@ -232,6 +241,10 @@ public final class Session {
             try checkAssertion(expr, message: message, file: file)
         case .refresh(let type, let path):
             try refresh(type, path, file: file, sink: sink)
+        case .whatIf(let batch):
+            try executeWhatIf(batch, bindingAs: nil, file: file, sink: sink)
+        case .letWhatIf(let name, let batch):
+            try executeWhatIf(batch, bindingAs: name, file: file, sink: sink)
         case .dotCommand(let name, let arguments):
             return try DotCommands.run(name: name, arguments: arguments, session: self, file: file, sink: sink)
         }

@@ -20,7 +20,7 @@ struct StaticChecker {
 
     private func pipelines() -> PipelineCompiler { PipelineCompiler(runtime: runtime, file: file) }
 
-    private func checkStatement(_ statement: Statement) throws {
+    func checkStatement(_ statement: Statement) throws {
         switch statement.kind {
         case .define(let type, _, let fields):
             for field in fields {
@@ -77,6 +77,10 @@ struct StaticChecker {
             }
         case .param, .letExpression, .print, .assert:
             try checkReportStatement(statement)
+        case .whatIf(let batch):
+            try checkWhatIf(batch, bindingAs: nil)
+        case .letWhatIf(let name, let batch):
+            try checkWhatIf(batch, bindingAs: name)
         case .dotCommand(let name, _):
             if !DotCommands.names.contains(name.text) {
                 throw Diagnostic(.usage, "unknown command `.\(name.text)`", at: name.range, in: file,

@@ -2,7 +2,7 @@
 /// `print EXPR` and `assert EXPR [, "message"]`. Each evaluates one expression with no row in
 /// scope, so names are `let`, `metric` and `param` names.
 extension Session {
-    private func evaluate(_ expr: Expr, file: SourceFile) throws -> (Value, StaticType) {
+    func evaluate(_ expr: Expr, file: SourceFile) throws -> (Value, StaticType) {
         let compiled = try ExpressionCompiler(runtime: makeRuntime(), file: file, scope: .empty).compile(expr)
         return (try compiled.run(Row(entity: nil)), compiled.type)
     }

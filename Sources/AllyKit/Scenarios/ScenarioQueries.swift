@@ -88,15 +88,7 @@ struct ScenarioQueries {
 
     /// `compare A, B, ... [on M, ...]`: one row per metric, one column per scenario, then delta and change.
     func compare(_ targets: [Scenario], metrics: [Name], file: SourceFile) throws -> ResultTable {
-        var names: [String] = []
-        for metric in metrics {
-            guard case .metric? = bindings[metric.text] else {
-                throw Diagnostic(.unknownMetric, "no metric `\(metric.text)`", at: metric.range, in: file,
-                                 help: Suggestions.help(for: metric.text, in: bindings.metricOrder))
-            }
-            names.append(metric.text)
-        }
-        if metrics.isEmpty { names = bindings.metricOrder }
+        let names = try metricNames(metrics, file: file)
         let runtimes = targets.map { makeRuntime($0) }
         var rows: [[Value]] = []
         for name in names {
@@ -106,15 +98,30 @@ struct ScenarioQueries {
                 values.append(try bindings.metricValue(name, runtime: runtime, range: .none, file: file))
             }
             row += values
-            if case .number(let first)? = values.first, case .number(let last)? = values.last {
-                let delta = last - first
-                row.append(.number(delta))
-                row.append(first == 0 ? .null : .number(delta / first))
-            } else {
-                row += [.null, .null]
-            }
+            row += Self.deltaAndChange(from: values.first ?? .null, to: values.last ?? .null)
             rows.append(row)
         }
         return ResultTable(columns: ["metric"] + targets.map(\.name) + ["delta", "change"], rows: rows)
+    }
+
+    /// The metrics an `on` list names, each checked to be one; every metric in definition
+    /// order when the list is empty (`compare`, `sweep`, `exits`, `simulate`).
+    func metricNames(_ metrics: [Name], file: SourceFile) throws -> [String] {
+        if metrics.isEmpty { return bindings.metricOrder }
+        return try metrics.map { metric in
+            guard case .metric? = bindings[metric.text] else {
+                throw Diagnostic(.unknownMetric, "no metric `\(metric.text)`", at: metric.range, in: file,
+                                 help: Suggestions.help(for: metric.text, in: bindings.metricOrder))
+            }
+            return metric.text
+        }
+    }
+
+    /// `delta` (after − before) and `change` (delta / before, null when before is 0); both
+    /// null unless the two values are numbers.
+    static func deltaAndChange(from before: Value, to after: Value) -> [Value] {
+        guard case .number(let first) = before, case .number(let last) = after else { return [.null, .null] }
+        let delta = last - first
+        return [.number(delta), first == 0 ? .null : .number(delta / first)]
     }
 }

@@ -180,4 +180,19 @@ public enum StatementKind: Sendable {
     case export(Pipeline, PathLiteral)
     case exportNetwork(PathLiteral)
     case dotCommand(Name, arguments: String)
+    /// `sweep`, `exits`, `simulate`: rows from many what-ifs at once.
+    case whatIf(WhatIfBatch)
+    /// `let NAME = sweep|exits|simulate ...`: the same rows, bound as a table.
+    case letWhatIf(Name, WhatIfBatch)
+}
+
+/// Many what-ifs at once, each case in a fresh fork of the current scenario that nothing keeps
+/// unless `keep as` says so (Scenarios/WhatIfBatches.swift, Scenarios/ExitRanking.swift).
+public enum WhatIfBatch: Sendable {
+    /// `sweep VAR in [v, ...] { ... } on M, ... [keep as NAME]`.
+    case sweep(variable: Name, values: [Expr], block: [Statement], metrics: [Name], keep: Name?)
+    /// `exits [PIPELINE] rank by M, ...`: one case per partner, removed with its cascades.
+    case exits(Pipeline?, rankBy: [Name])
+    /// `simulate N [seed S] { ... } on M, ... [keep as NAME]`, with `random()` drawing.
+    case simulate(draws: Int, seed: UInt64?, block: [Statement], metrics: [Name], keep: Name?)
 }

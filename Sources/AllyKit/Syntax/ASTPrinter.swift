@@ -34,6 +34,23 @@ public enum ASTPrinter {
         case .assert(let expr, let message): return "assert \(print(expr))" + (message.map { ", " + ValueFormatter.allyString($0) } ?? "")
         case .refresh(let type, let path): return "refresh \(type.text) from \(ValueFormatter.allyString(path.text))"
         case .dotCommand(let name, let arguments): return "." + name.text + (arguments.isEmpty ? "" : " " + arguments)
+        case .whatIf(let batch): return print(batch)
+        case .letWhatIf(let name, let batch): return "let \(name.text) = \(print(batch))"
+        }
+    }
+
+    static func print(_ batch: WhatIfBatch) -> String {
+        func block(_ statements: [Statement]) -> String { "{\n" + statements.map { "  " + print($0) + "\n" }.joined() + "}" }
+        func names(_ names: [Name]) -> String { names.map(\.text).joined(separator: ", ") }
+        func kept(_ keep: Name?) -> String { keep.map { " keep as \($0.text)" } ?? "" }
+        switch batch {
+        case .sweep(let variable, let values, let statements, let metrics, let keep):
+            return "sweep \(variable.text) in [\(values.map { print($0) }.joined(separator: ", "))] \(block(statements)) on \(names(metrics))"
+                + kept(keep)
+        case .exits(let pipeline, let metrics):
+            return "exits " + (pipeline.map { print($0) + " " } ?? "") + "rank by \(names(metrics))"
+        case .simulate(let draws, let seed, let statements, let metrics, let keep):
+            return "simulate \(draws)" + (seed.map { " seed \($0)" } ?? "") + " \(block(statements)) on \(names(metrics))" + kept(keep)
         }
     }
 

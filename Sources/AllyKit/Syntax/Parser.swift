@@ -272,7 +272,7 @@ public struct Parser {
     ///             | addParty | removeParty | removeStatement | scenarioStatement | useStatement
     ///             | dropStatement | loadStatement | saveStatement | importStatement | refreshStatement
     ///             | exportStatement | paramStatement | printStatement | assertStatement
-    ///             | DOT_COMMAND | pipeline
+    ///             | whatIfStatement | DOT_COMMAND | pipeline
     private mutating func parseStatement() throws(Diagnostic) -> Statement {
         let start = current.range.lower
         let kind = try parseStatementKind()
@@ -327,6 +327,8 @@ public struct Parser {
             return try parseRefreshStatement()
         case "export":
             return try parseExportStatement()
+        case _ where startsWhatIf():
+            return .whatIf(try parseWhatIfStatement())
         default:
             return .query(try parsePipeline())
         }
@@ -397,13 +399,14 @@ public struct Parser {
         return .save(try parsePathLiteral())
     }
 
-    /// letStatement ::= 'let' IDENT '=' ( pipeline | expr )
+    /// letStatement ::= 'let' IDENT '=' ( whatIfStatement | pipeline | expr )
     /// A pipeline when what follows `=` reads as one to the end of the statement; otherwise an
     /// expression (`let cutoff = today + 30d`).
     private mutating func parseLetStatement() throws(Diagnostic) -> StatementKind {
         advance()
         let name = try expectName("a name")
         _ = try expect(.assign)
+        if startsWhatIf() { return .letWhatIf(name, try parseWhatIfStatement()) }
         let (valueStart, nodesBefore) = (index, nodes)
         if current.kind == .identifier, !Self.startsExpressionOnly(word(current)), peek().kind != .leftParen {
             let pipeline = try parsePipeline()
@@ -597,6 +600,89 @@ public struct Parser {
         return .importData(type, try parsePathLiteral())
     }
 
+    // MARK: Many what-ifs at once
+
+    /// Whether the statement (or the value of a `let`) is a `sweep`, `exits` or `simulate`; a
+    /// `let` or metric of such a name still reads as a source (`exits | count`).
+    private mutating func startsWhatIf() -> Bool {
+        guard current.kind == .identifier else { return false }
+        let next = peek()
+        switch text(current) {
+        case "sweep": return next.kind == Token.Kind.identifier && isWord("in", peek(2))
+        case "exits": return next.kind == .identifier
+        case "simulate": return next.kind == .number
+        default: return false
+        }
+    }
+
+    /// whatIfStatement ::= sweepStatement | exitsStatement | simulateStatement
+    private mutating func parseWhatIfStatement() throws(Diagnostic) -> WhatIfBatch {
+        switch text(current) {
+        case "sweep": return try parseSweepStatement()
+        case "exits": return try parseExitsStatement()
+        default: return try parseSimulateStatement()
+        }
+    }
+
+    /// sweepStatement ::= 'sweep' IDENT 'in' list block metricList keepAs?
+    private mutating func parseSweepStatement() throws(Diagnostic) -> WhatIfBatch {
+        advance()
+        let variable = try expectName("the name the values are bound to")
+        _ = try expectWord("in")
+        guard current.kind == .leftBracket else { throw unexpected(expected: "a list of values, like `[5%, 10%, 20%]`") }
+        guard case .list(let values) = try parseList().kind else { throw unexpected(expected: "a list of values") }
+        let block = try parseBlock()
+        let metrics = try parseMetricList()
+        return .sweep(variable: variable, values: values, block: block, metrics: metrics, keep: try parseKeepAs())
+    }
+
+    /// exitsStatement ::= 'exits' pipeline? 'rank' 'by' IDENT ( ',' IDENT )*
+    private mutating func parseExitsStatement() throws(Diagnostic) -> WhatIfBatch {
+        advance()
+        let pipeline = isWord("rank") && isWord("by", peek()) ? nil : try parsePipeline()
+        _ = try expectWord("rank")
+        _ = try expectWord("by")
+        return .exits(pipeline, rankBy: try parseNameList("a metric name"))
+    }
+
+    /// simulateStatement ::= 'simulate' NUMBER ( 'seed' NUMBER )? block metricList keepAs?
+    private mutating func parseSimulateStatement() throws(Diagnostic) -> WhatIfBatch {
+        advance()
+        let draws = try parseWholeNumber(what: "the number of draws", range: 1...1_000_000, example: "simulate 1000 seed 7 { ... } on active_value")
+        var seed: UInt64?
+        if isWord("seed") {
+            advance()
+            seed = UInt64(try parseWholeNumber(what: "the seed", range: 0...Int(Int32.max), example: "simulate 1000 seed 7 { ... } on active_value"))
+        }
+        let block = try parseBlock()
+        let metrics = try parseMetricList()
+        return .simulate(draws: draws, seed: seed, block: block, metrics: metrics, keep: try parseKeepAs())
+    }
+
+    /// metricList ::= 'on' IDENT ( ',' IDENT )*
+    private mutating func parseMetricList() throws(Diagnostic) -> [Name] {
+        guard isWord("on") else { throw unexpected(expected: "`on` and the metrics to evaluate in each case") }
+        advance()
+        return try parseNameList("a metric name")
+    }
+
+    private mutating func parseNameList(_ what: String) throws(Diagnostic) -> [Name] {
+        var names = [try expectName(what)]
+        while current.kind == .comma {
+            advance()
+            names.append(try expectName(what))
+        }
+        return names
+    }
+
+    /// keepAs ::= 'keep' 'as' IDENT
+    private mutating func parseKeepAs() throws(Diagnostic) -> Name? {
+        guard isWord("keep") else { return nil }
+        advance()
+        _ = try expectWord("as")
+        return try expectName("a name for what is kept")
+    }
+
     // MARK: Reports
 
     /// paramStatement ::= 'param' IDENT '=' expr
@@ -783,13 +869,14 @@ public struct Parser {
     }
 
     /// A NUMBER token that must be a whole number in `range` (a count or a seed in the syntax).
-    private mutating func parseWholeNumber(what: String, range: ClosedRange<Int>) throws(Diagnostic) -> Int {
+    private mutating func parseWholeNumber(what: String, range: ClosedRange<Int>,
+                                           example: String = "centrality sample 1000 seed 7") throws(Diagnostic) -> Int {
         guard current.kind == .number else { throw unexpected(expected: "\(what) (a whole number)") }
         let token = advance()
         let value = try decodeNumber(token)
         guard value.rounded() == value, value >= Double(range.lowerBound), value <= Double(range.upperBound) else {
             throw error(.invalidValue, "\(what) must be a whole number from \(range.lowerBound) to \(range.upperBound), not `\(text(token))`",
-                        at: token.range, help: "for example `centrality sample 1000 seed 7`")
+                        at: token.range, help: "for example `\(example)`")
         }
         return Int(value)
     }

@@ -233,6 +233,33 @@ case_ctrl_c_cancels_sampled_centrality() {
     expect_alive
 }
 
+case_ctrl_c_cancels_exits() {
+    # 10,000 partners on one thread: an exits ranking takes many seconds, in any build.
+    "$PTY_BIN" generate --partners 10000 --seed 3 --today 2026-01-15 >"$PTY_HOME/big.ally" || fail "generate failed"
+    PTY_ARGS+=(--data "$PTY_HOME/big.ally")
+    PTY_TIMEOUT=90 pty_start ALLY_THREADS=1 || fail "no prompt"
+    pty_type "metric av = agreements | where status == active | summarize sum(value)"; pty_send Enter
+    expect_line "ally>"
+    pty_type "let ranked = exits rank by av"; pty_send Enter
+    PTY_TIMEOUT=20 expect_screen "exits: "
+    expect_absent "interrupted"
+    local sent
+    sent=$(now_ms)
+    pty_send C-c
+    PTY_TIMEOUT=3 expect_screen "interrupted: the statement changed nothing"
+    local waited=$(($(now_ms) - sent))
+    ((waited < 500)) || fail "exits stopped ${waited} ms after Ctrl-C (over 0.5 s)"
+    expect_line "ally>"
+    expect_alive
+    pty_type "ranked"; pty_send Enter # the interrupted let bound nothing
+    expect_screen "unknown name"
+    pty_type "let kept = scenarios | count"; pty_send Enter
+    pty_type "print \"scenarios: \" + kept"; pty_send Enter
+    expect_screen "scenarios: 1"
+    pty_type "partners | count"; pty_send Enter
+    expect_screen "10,000"
+}
+
 # ---- progress on long work (issue #26 §3) ----------------------------------------------------
 
 case_progress_line_while_centrality_runs() {
