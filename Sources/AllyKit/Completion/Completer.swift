@@ -21,7 +21,8 @@ public struct Completer {
     public static let statementKeywords = ["partners", "agreements", "stakeholders", "partner", "agreement", "stakeholder",
                                            "let", "metric", "trigger", "update", "remove", "add", "scenario", "use", "drop",
                                            "diff", "compare", "load", "save", "import", "export", "renewals", "path",
-                                           "triggers", "scenarios", "param", "print", "assert", "refresh"]
+                                           "triggers", "scenarios", "param", "print", "assert", "refresh",
+                                           "log", "undo", "redo", "merge"]
     /// Most candidates a list may hold; ids of a 100,000-partner portfolio are cut here.
     static let limit = 500
 
@@ -156,6 +157,12 @@ public struct Completer {
         case ("drop", "drop"): return ["scenario"]
         case ("drop", _): return session.scenarioNames
         case ("scenario", "from"): return session.scenarioNames
+        case ("log", "log"), ("merge", "merge"), ("merge", "into"): return session.scenarioNames
+        case ("merge", "prefer"): return words.count >= 4 ? [words[1], words[3]] : session.scenarioNames
+        case ("merge", _) where words.count == 2: return ["into"]
+        case ("merge", _) where words.count == 4: return ["prefer"]
+        case ("save", "save"): return ["scenarios"]
+        case ("save", "scenarios"): return ["to"]
         case ("compare", "on"): return session.metricNames
         case ("compare", _):
             if words.contains("on") { return session.metricNames }

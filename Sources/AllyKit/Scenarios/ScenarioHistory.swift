@@ -67,7 +67,9 @@ struct ScenarioHistory {
     /// Rows `step, statement, changed` in order.
     var rows: [[Value]] {
         done.enumerated().map { index, step in
-            [.number(Double(index + 1)), .string(step.statement), .number(Double(step.changed))]
+            let more = step.definitions - 1
+            let statement = more > 0 ? "\(step.statement) (and \(more) more definition\(more == 1 ? "" : "s"))" : step.statement
+            return [.number(Double(index + 1)), .string(statement), .number(Double(step.changed))]
         }
     }
 
