@@ -107,9 +107,12 @@ public struct Completer {
             case .rightBrace: depth += 1
             case .leftBrace:
                 if depth == 0 {
-                    let previous = index >= 2 ? tokens[index - 2] : nil
-                    if let previous, previous.kind == .identifier,
-                       String(decoding: bytes[previous.range.lower..<previous.range.upper], as: UTF8.self) == "scenario" {
+                    func word(_ back: Int) -> String? {
+                        guard index >= back, tokens[index - back].kind == .identifier else { return nil }
+                        return String(decoding: bytes[tokens[index - back].range.lower..<tokens[index - back].range.upper], as: UTF8.self)
+                    }
+                    // `scenario NAME {` or `scenario NAME from PARENT {`.
+                    if word(2) == "scenario" || (word(2) == "from" && word(4) == "scenario") {
                         return Array(tokens[(index + 1)...])
                     }
                 }

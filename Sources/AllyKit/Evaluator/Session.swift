@@ -227,7 +227,7 @@ public final class Session {
             try scenarios.dropScenario(name, file: file)
             sink.confirm("dropped scenario \(name.text)")
         case .load(let path):
-            try executeLoad(path, file: file, sink: sink)
+            try executeLoad(path, statement: statement, file: file, sink: sink)
         case .save(let path):
             try executeSave(path, file: file, sink: sink)
         case .saveScenarios(let path):

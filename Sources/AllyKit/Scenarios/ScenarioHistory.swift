@@ -36,7 +36,10 @@ struct ScenarioHistory {
         done.append(step)
         undone.removeAll()
         let old = done.count - Self.undoLimit - 1
-        if old >= 0 { done[old].before = nil }
+        if old >= 0 {
+            done[old].before = nil
+            done[old].keys = nil
+        }
     }
 
     /// Adds one definition to the run of definitions the last step is.
@@ -48,6 +51,18 @@ struct ScenarioHistory {
     }
 
     var lastIsDefinitions: Bool { (done.last?.definitions ?? 0) > 0 && undone.isEmpty }
+
+    /// The steps from `start` on become one (what a `load` did to the scenario it ran in).
+    /// `changed`: counted by the caller where a log says which entities the steps touched, else
+    /// the sum of the steps' counts.
+    mutating func collapse(from start: Int, into statement: String, before: Portfolio, logRange: Range<Int>?, changed: Int?) {
+        guard start < done.count else { return }
+        let steps = done[start...]
+        let keys: [EntityKey]? = steps.contains { $0.keys == nil } ? nil : steps.flatMap { $0.keys ?? [] }
+        let changed = changed ?? steps.reduce(0) { $0 + $1.changed }
+        done.removeSubrange(start...)
+        append(Step(statement: statement, before: before, changed: changed, logRange: logRange, keys: logRange == nil ? keys : nil))
+    }
 
     /// Takes the last step back; the caller puts `step.before` in place. `after` is the state now.
     mutating func undo(after: Portfolio) -> Step {

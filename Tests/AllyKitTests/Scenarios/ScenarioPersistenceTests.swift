@@ -137,6 +137,19 @@ struct ScenarioPersistenceTests {
         #expect(harness.error("undo 5")?.message == "only 1 statement to undo in s")
     }
 
+    @Test("a load is one step of the scenario it ran in: one undo takes it all back")
+    func loadIsOneStep() {
+        let folder = TemporaryFolder()
+        folder.write("edits.ally", "update partner clinic set stage = engaged\npartner extra { name: \"Extra\", kind: startup }\nremove partner medtech\n")
+        let harness = Harness(treeSetup)
+        harness.expectSuccess("scenario s\nload \"edits.ally\"", directory: folder.path)
+        #expect(harness.rows("log") == [["1", "load \"edits.ally\"", "6"]])
+        harness.expectSuccess("undo")
+        #expect(harness.rows("diff").isEmpty)
+        harness.expectSuccess("redo")
+        #expect(harness.number("diff | where change == \"added\" | count") == 1)
+    }
+
     @Test("undo in baseline before and after a fork keeps diff right")
     func undoInBaselineAfterFork() {
         let harness = Harness(treeSetup)

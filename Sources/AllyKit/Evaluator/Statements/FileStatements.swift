@@ -2,7 +2,7 @@ import Foundation
 
 /// The statements that read or write files: `load`, `save`, `import`, `export`.
 extension Session {
-    func executeLoad(_ path: PathLiteral, file: SourceFile, sink: OutputSink) throws {
+    func executeLoad(_ path: PathLiteral, statement: Statement, file: SourceFile, sink: OutputSink) throws {
         let url = resolve(path, file: file)
         let loading = runner.loading
         if loading.contains(url.path) || loading.count >= 32 {
@@ -12,6 +12,8 @@ extension Session {
         let loaded = try readSource(url, range: path.range, file: file)
         let saved = snapshot()
         let outermost = runner.loading.isEmpty
+        let current = scenarios.current, before = current.portfolio
+        let stepsBefore = current.history.done.count, logStart = current.log.count
         runner.loading.append(url.path)
         defer { runner.loading.removeLast() }
         let status = run(loaded, sink: ForwardingSink(sink), keepGoing: false)
@@ -20,6 +22,14 @@ extension Session {
             throw Diagnostic(status == .interrupted ? .cancelled : .fileError,
                              status == .interrupted ? "interrupted" : "`load` stopped at the error above; nothing was loaded",
                              at: path.range, in: file)
+        }
+        // The scenario it ran in takes the whole load back with one `undo`.
+        if current.history.done.count >= stepsBefore {
+            endDefinitionRun()
+            let after = current.portfolio
+            let changed = current.isLogging ? Set(current.log[logStart...]).filter { before.entity($0) != after.entity($0) }.count : nil
+            current.history.collapse(from: stepsBefore, into: ScenarioHistory.oneLine(file.text(statement.range)), before: before,
+                                     logRange: current.isLogging ? logStart..<current.log.count : nil, changed: changed)
         }
         // Scenarios the file made are as it says: their log starts here, and nothing is unsaved.
         if outermost {
