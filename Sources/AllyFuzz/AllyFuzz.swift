@@ -101,12 +101,12 @@ func filePathsAreSafe(_ statements: [Statement]) -> Bool {
     }
     for statement in statements {
         switch statement.kind {
-        case .load(let path), .save(let path), .importData(_, let path), .export(_, let path), .exportNetwork(let path),
+        case .load(let path), .save(let path), .saveScenarios(let path), .importData(_, let path), .export(_, let path), .exportNetwork(let path),
              .refresh(_, let path):
             if !safe(path) { return false }
         case .dotCommand(let name, let arguments) where name.text == "output" || name.text == "once":
             if arguments.contains("/") || arguments.contains("~") || arguments.utf8.count > 66 { return false }
-        case .scenarioBlock(_, let inner):
+        case .scenarioBlock(_, _, let inner):
             if !filePathsAreSafe(inner) { return false }
         default:
             continue

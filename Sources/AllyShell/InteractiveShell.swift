@@ -108,6 +108,11 @@ public final class InteractiveShell {
                     continue
                 case .endOfInput:
                     editor.writeToTerminal("\n") // readline leaves the cursor after the prompt
+                    if let warning = backend.leaveWarning() {
+                        warn(warning)
+                        editor.showPrompt(backend.prompt)
+                        continue
+                    }
                     return 0
                 case .line(var text):
                     // A bracketed paste keeps its final newline; it ends nothing.
@@ -127,7 +132,10 @@ public final class InteractiveShell {
                     lines = []
                     editor.statementSoFar = ""
                     if let entry = history.add(statement) { editor.addHistory(entry) }
-                    guard execute(statement, signals: signals) else { return 0 }
+                    if !execute(statement, signals: signals) {
+                        guard let warning = backend.leaveWarning() else { return 0 }
+                        warn(warning)
+                    }
                     if let signal = signals.terminationWhileRunning { return 128 + signal }
                     editor.showPrompt(backend.prompt)
                 }

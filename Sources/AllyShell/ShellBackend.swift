@@ -17,4 +17,11 @@ public protocol ShellBackend: AnyObject {
     func interrupt()
     /// History entries the `.history` command shows come from the shell; the backend may ask for them.
     var historyProvider: (() -> [String])? { get set }
+    /// Asked when the user leaves (Ctrl-D, `.quit`): a warning to show instead of leaving this
+    /// once (unsaved work), or nil to leave.
+    func leaveWarning() -> String?
+}
+
+extension ShellBackend {
+    public func leaveWarning() -> String? { nil }
 }

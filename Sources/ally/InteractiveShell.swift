@@ -10,6 +10,8 @@ final class SessionBackend: ShellBackend {
     var historyProvider: (() -> [String])? {
         didSet { session.historyProvider = historyProvider }
     }
+    /// Whether leaving was refused once since the last statement that was not `.quit`.
+    private var warnedBeforeLeaving = false
 
     init(session: Session, sink: TerminalSink) {
         self.session = session
@@ -29,7 +31,20 @@ final class SessionBackend: ShellBackend {
         }
         let status = session.run(source, sink: sink, keepGoing: true)
         Interrupt.clear()
+        if status != .quit { warnedBeforeLeaving = false }
         return status != .quit
+    }
+
+    /// Leaving with unsaved scenarios asks once; leaving again right away leaves.
+    func leaveWarning() -> String? {
+        let count = session.unsavedScenarioCount
+        guard count > 0, !warnedBeforeLeaving else { return nil }
+        warnedBeforeLeaving = true
+        return Self.unsavedWarning(count)
+    }
+
+    static func unsavedWarning(_ count: Int) -> String {
+        "\(count) scenario\(count == 1 ? " has" : "s have") unsaved changes; .quit again to leave, or save scenarios to \"F.ally\""
     }
 
     func complete(buffer: String, line: String, cursor: Int) -> (wordStart: Int, candidates: [String]) {
@@ -57,8 +72,10 @@ final class SessionBackend: ShellBackend {
                               help: "type `.help` for the statements and commands, `.help NAME` for one of them")
         case "exit", "quit", "EXIT", "QUIT", "Exit", "Quit", "bye", "\\q":
             guard !session.bindingNames.contains(trimmed) else { return nil }
+            let unsaved = session.unsavedScenarioCount
             return Diagnostic(.unknownStatement, "shell commands start with a dot", at: range, in: source,
-                              help: "type `.quit` (or press Ctrl-D) to leave")
+                              help: "type `.quit` (or press Ctrl-D) to leave"
+                                + (unsaved > 0 ? " (\(unsavedWarning(unsaved).prefix { $0 != ";" }): `save scenarios to \"F.ally\"` keeps them)" : ""))
         default:
             guard trimmed.hasPrefix("|") else { return nil }
             return Diagnostic(.unexpectedToken, "a line cannot start with `|` at the prompt: the line before it has already run",
@@ -100,6 +117,8 @@ enum ShellLauncher {
                             sink: ForwardingSink(sink), keepGoing: true)
             }
         }
+        // What was loaded before the first prompt is not the analyst's unsaved work.
+        session.markLoaded()
         Output.writeError(startupLine(session: session, loaded: loaded) + "\n")
         let shell = InteractiveShell(backend: SessionBackend(session: session, sink: sink))
         return shell.run()

@@ -136,6 +136,8 @@ struct RunCommand: ParsableCommand {
             let status = session.run(SourceFile(name: "<sample>", text: SamplePortfolio.source), sink: QuietSink())
             if status != .success { Output.writeError("ally: the sample portfolio did not load\n") }
         }
+        // Scenarios the start-up data made start their log here, with nothing unsaved.
+        session.markLoaded()
 
         if interactive {
             // (The shell has no script to declare parameters yet: `.set` sets them there.)

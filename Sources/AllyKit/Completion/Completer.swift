@@ -21,7 +21,8 @@ public struct Completer {
     public static let statementKeywords = ["partners", "agreements", "stakeholders", "partner", "agreement", "stakeholder",
                                            "let", "metric", "trigger", "update", "remove", "add", "scenario", "use", "drop",
                                            "diff", "compare", "load", "save", "import", "export", "renewals", "path",
-                                           "triggers", "scenarios", "param", "print", "assert", "refresh"]
+                                           "triggers", "scenarios", "param", "print", "assert", "refresh",
+                                           "log", "undo", "redo", "merge"]
                                            + whatIfKeywords
     static let whatIfKeywords = ["sweep", "exits", "simulate"]
     /// Most candidates a list may hold; ids of a 100,000-partner portfolio are cut here.
@@ -108,9 +109,12 @@ public struct Completer {
             case .rightBrace: depth += 1
             case .leftBrace:
                 if depth == 0 {
-                    let previous = index >= 2 ? tokens[index - 2] : nil
-                    if let previous, previous.kind == .identifier,
-                       String(decoding: bytes[previous.range.lower..<previous.range.upper], as: UTF8.self) == "scenario" {
+                    func word(_ back: Int) -> String? {
+                        guard index >= back, tokens[index - back].kind == .identifier else { return nil }
+                        return String(decoding: bytes[tokens[index - back].range.lower..<tokens[index - back].range.upper], as: UTF8.self)
+                    }
+                    // `scenario NAME {` or `scenario NAME from PARENT {`.
+                    if word(2) == "scenario" || (word(2) == "from" && word(4) == "scenario") {
                         return Array(tokens[(index + 1)...])
                     }
                     // `sweep x in [...] {` and `simulate N [seed S] {`: a block of statements.
@@ -164,6 +168,12 @@ public struct Completer {
         case ("drop", "drop"): return ["scenario"]
         case ("drop", _): return session.scenarioNames
         case ("scenario", "from"): return session.scenarioNames
+        case ("log", "log"), ("merge", "merge"), ("merge", "into"): return session.scenarioNames
+        case ("merge", "prefer"): return words.count >= 4 ? [words[1], words[3]] : session.scenarioNames
+        case ("merge", _) where words.count == 2: return ["into"]
+        case ("merge", _) where words.count == 4: return ["prefer"]
+        case ("save", "save"): return ["scenarios"]
+        case ("save", "scenarios"): return ["to"]
         case ("compare", "on"): return session.metricNames
         case ("compare", _):
             if words.contains("on") { return session.metricNames }

@@ -46,7 +46,7 @@ public enum Help {
 
     Statements: partner agreement stakeholder (define), let, metric, trigger, update, remove,
       add party, remove party, scenario, use, drop scenario, diff, compare, load, save,
-      import, refresh, export
+      save scenarios, log, undo, redo, merge, import, refresh, export
     Reports: param, print, assert, .output, .once, .set, .params (`.help reports`)
     Many what-ifs at once: sweep, exits, simulate, random() (`.help sweep`, `.help exits`, `.help simulate`)
     \(StageTable.overviewLine)
@@ -71,7 +71,7 @@ public enum Help {
         "triggers": "triggers — rows trigger, type, id for every entity on which a trigger's condition holds now.\n  trigger NAME on TYPE when EXPR defines one (per scenario).",
         "trigger": "trigger NAME on partners|agreements|stakeholders when EXPR — a named rule; `triggers` lists where it fires and `diff` shows where it starts or stops firing.",
         "scenarios": "scenarios — rows name, parent, changed (entities that differ from the parent), current.",
-        "scenario": "scenario NAME [from NAME] — fork the portfolio (in O(1)) and switch to the fork.\nscenario NAME { statements } — fork or enter, run the block, switch back.\nuse NAME — switch. drop scenario NAME — forget one. The prompt shows ally[NAME*]> when the scenario differs from its parent.",
+        "scenario": "scenario NAME [from NAME] — fork the portfolio (in O(1)) and switch to the fork.\nscenario NAME { statements } — fork or enter, run the block, switch back.\nscenario NAME from PARENT { statements } — fork PARENT into a new scenario and run the block in it (what `save scenarios` writes).\nuse NAME — switch. drop scenario NAME — forget one. The prompt shows ally[NAME*]> when the scenario differs from its parent.",
         "use": "use NAME — switch to a scenario (baseline is the start).",
         "diff": "diff [A [B]] — what changed from A (default baseline) to B (default the current scenario): rows change, type, id, field, before, after; record fields per member (fit.mission); then triggers that fire or clear.",
         "compare": "compare A, B, ... [on METRIC, ...] — metrics side by side: one column per scenario, delta (last − first) and change (delta / first).",
@@ -93,7 +93,11 @@ public enum Help {
         "remove": "remove PIPELINE — delete entities. A partner takes its stakeholders (and their ties) and its party entries; an agreement left with fewer than two parties becomes terminated.\nremove party P from A — take one party out.",
         "add": "add party PARTNER to AGREEMENT { role: lead, contributes: 500k, equity: 20%, votes: 2 } — append a party.",
         "load": "load \"FILE.ally\" — run a script into the current scenario (all or nothing). Paths are relative to the script that says it.",
-        "save": "save \"FILE.ally\" — write the current scenario as definitions, atomically.",
+        "save": "save \"FILE.ally\" — write the current scenario as definitions, atomically.\nsave scenarios to \"FILE.ally\" — write every scenario: baseline as definitions, then each other scenario in creation order as `scenario NAME from PARENT { ... }` holding the statements that turn its parent into it (remove, definitions, update ... set, triggers). `load`, `--data` or `ally FILE.ally` bring them all back (diff and compare give the same rows); a block that no longer applies fails with its line, and the load changes nothing.",
+        "log": "log [NAME] — the statements that changed a scenario (default the current one) since it was forked or loaded: rows step, statement, changed (entities that differ after it). Consecutive definitions of one script are one step. `undo` and `redo` follow.",
+        "undo": "undo [N] — take back the last N (default 1) changing statements of the current scenario (baseline too), in O(1) each; `diff`, the prompt's * and `log` follow. The last \(ScenarioHistory.undoLimit) statements can be undone.\nredo [N] — replay what undo took back; a new changing statement drops it.",
+        "redo": "redo [N] — replay the last N statements `undo` took back (default 1); a changing statement after `undo` drops them.",
+        "merge": "merge A into B [prefer A|prefer B] — apply to B what A changed since the state both started from (their common ancestor at the earlier fork), field by field; lists (parties, knows, tags, kpis) item by item, fit and decisions member by member. Conflicts (a field changed differently on both sides, an entity removed on one side and changed on the other, a party added to an agreement the other side terminated) change nothing and print rows type, id, field, base, A, B (exit 1 in a script); `prefer A` or `prefer B` resolves every conflict one way. Afterwards an agreement left with one party is terminated. `merge baseline into s` brings s up to date with later baseline changes; merging the same again changes nothing (a conflict resolved with `prefer` is reported again without it). Triggers are not merged.",
         "import": "import partners|agreements|stakeholders|parties from \"F.csv\"|\"F.json\" — validated as a whole: one bad row imports nothing. CSV: header names stored fields (fit.mission for one score); lists are ;-separated; an empty cell is the default, \"\" an empty string; parties, decisions, kpis and milestones as JSON text.",
         "export": "export PIPELINE to \"F.csv\"|\"F.json\"|\"F.md\" — an entity set without select writes every stored field. export network to \"F.dot\" — the partner network for Graphviz.",
         "fit_score": "fit_score — weighted mean of the non-null fit scores (mission strategy culture reputation complementarity expertise reach innovation, each 0–5); weights from .weights, all 1 by default.",

@@ -75,6 +75,13 @@ extension PipelineCompiler {
                                                   types: [.string, .string, .number, .bool], base: nil)) {
                 .table(runtime.names.scenarioQueries.scenarioTable())
             }
+        case .log(let name):
+            let lookup = runtime.names
+            let resolve = { () throws -> Scenario in try name.map { try lookup.requireScenario($0, file: self.file) } ?? lookup.currentScenario }
+            if !runtime.checkOnly { _ = try resolve() }
+            return CompiledPipeline(shape: .table(columns: ["step", "statement", "changed"], types: [.number, .string, .number], base: nil)) {
+                .table(Table(columns: ["step", "statement", "changed"], rows: try resolve().history.rows))
+            }
         }
     }
 }

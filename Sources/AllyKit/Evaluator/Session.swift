@@ -23,6 +23,13 @@ public final class Session {
     /// The shell's history, for `.history`.
     public var historyProvider: (() -> [String])?
     private(set) lazy var runner = ScriptRunner(session: self)
+    /// Keys the last committed change touched, for its history step in a scenario that keeps
+    /// no log (`recordingStep`).
+    var lastCommittedKeys: [EntityKey] = []
+    /// Entities an import added in place where no log tracks them, for its history step.
+    var importedUntracked: Int?
+    /// The run of definitions the current scenario's last step is, and the script it is in.
+    var definitionRun: (scenario: Scenario, file: SourceFile)?
 
     public init(settings: Settings) {
         self.settings = settings
@@ -90,9 +97,9 @@ public final class Session {
     func makeRuntime(for scenario: Scenario? = nil) -> Runtime {
         let scenario = scenario ?? scenarios.current
         var portfolio = scenario.portfolio
-        // Changed keys only matter to a scenario that logs them (one something forked from):
-        // loading a million entities into baseline keeps no list of a million keys.
-        portfolio.tracksChanges = scenario.isLogging
+        // A change's keys make its history step (`recordingStep`) even where no log keeps them;
+        // definitions and imports, which may be millions, edit in place (`inPlace`) instead.
+        portfolio.tracksChanges = true
         let runtime = Runtime(names: self, portfolio: portfolio, today: settings.today, weights: settings.weights)
         runtime.randomDraws = activeDraws
         return runtime
@@ -147,6 +154,7 @@ public final class Session {
     func commit(_ runtime: Runtime) {
         let current = scenarios.current
         current.record(runtime.portfolio.touched)
+        if !current.isLogging { lastCommittedKeys += runtime.portfolio.touched }
         var portfolio = runtime.portfolio
         portfolio.clearTouched()
         current.portfolio = portfolio
@@ -181,6 +189,7 @@ public final class Session {
         }
         let result = try body(runtime)
         scenario.record(runtime.portfolio.touched)
+        if !scenario.isLogging { lastCommittedKeys += runtime.portfolio.touched }
         return result
     }
 
@@ -193,40 +202,58 @@ public final class Session {
 
     /// Runs one statement: each kind has its handler in `Statements/`.
     func execute(_ statement: Statement, file: SourceFile, sink: OutputSink) throws -> RunStatus {
+        if case .define = statement.kind {} else { endDefinitionRun() }
         switch statement.kind {
         case .define(let type, let id, let fields):
-            try executeDefinition(type, id: id, fields: fields, file: file, sink: sink)
+            _ = try recordingDefinition(statement.range, file: file) {
+                try executeDefinition(type, id: id, fields: fields, file: file, sink: sink)
+                return true
+            }
         case .letBinding(let name, let pipeline):
             try executeLet(name, pipeline, file: file)
         case .metric(let name, let pipeline):
             try executeMetric(name, pipeline, file: file)
         case .trigger(let name, let type, _, let condition):
-            try executeTrigger(name, type: type, condition: condition, file: file)
+            try recordingStep(statement, file: file, alwaysCounts: true) {
+                try executeTrigger(name, type: type, condition: condition, file: file)
+            }
         case .query(let pipeline):
             try executeQuery(pipeline, file: file, sink: sink)
         case .update(let pipeline, let assignments):
-            try executeUpdate(pipeline, assignments, file: file, sink: sink)
+            try recordingStep(statement, file: file) { try executeUpdate(pipeline, assignments, file: file, sink: sink) }
         case .remove(let pipeline):
-            try executeRemove(pipeline, file: file, sink: sink)
+            try recordingStep(statement, file: file) { try executeRemove(pipeline, file: file, sink: sink) }
         case .addParty(let partner, let agreement, let fields):
-            try executeAddParty(partner: partner, agreement: agreement, fields: fields, file: file, sink: sink)
+            try recordingStep(statement, file: file) {
+                try executeAddParty(partner: partner, agreement: agreement, fields: fields, file: file, sink: sink)
+            }
         case .removeParty(let partner, let agreement):
-            try executeRemoveParty(partner: partner, agreement: agreement, file: file, sink: sink)
+            try recordingStep(statement, file: file) {
+                try executeRemoveParty(partner: partner, agreement: agreement, file: file, sink: sink)
+            }
         case .scenario(let name, let from):
             try executeScenario(name, from: from, file: file, sink: sink)
-        case .scenarioBlock(let name, let statements):
-            return try executeScenarioBlock(name, statements, file: file, sink: sink)
+        case .scenarioBlock(let name, let from, let statements):
+            return try executeScenarioBlock(name, from: from, statements, file: file, sink: sink)
         case .use(let name):
             scenarios.current = try scenarios.requireScenario(name, file: file)
         case .dropScenario(let name):
             try scenarios.dropScenario(name, file: file)
             sink.confirm("dropped scenario \(name.text)")
         case .load(let path):
-            try executeLoad(path, file: file, sink: sink)
+            try executeLoad(path, statement: statement, file: file, sink: sink)
         case .save(let path):
             try executeSave(path, file: file, sink: sink)
+        case .saveScenarios(let path):
+            try executeSaveScenarios(path, file: file, sink: sink)
+        case .undo(let steps):
+            try executeUndo(steps: steps, range: statement.range, file: file, sink: sink)
+        case .redo(let steps):
+            try executeRedo(steps: steps, range: statement.range, file: file, sink: sink)
+        case .merge(let source, let target, let prefer):
+            return try executeMerge(source, into: target, prefer: prefer, statement: statement, file: file, sink: sink)
         case .importData(let type, let path):
-            try executeImport(type, path, file: file, sink: sink)
+            try recordingStep(statement, file: file) { try executeImport(type, path, file: file, sink: sink) }
         case .export(let pipeline, let path):
             try executeExport(pipeline, path, file: file, sink: sink)
         case .exportNetwork(let path):
@@ -240,7 +267,7 @@ public final class Session {
         case .assert(let expr, let message):
             try checkAssertion(expr, message: message, file: file)
         case .refresh(let type, let path):
-            try refresh(type, path, file: file, sink: sink)
+            try recordingStep(statement, file: file) { try refresh(type, path, file: file, sink: sink) }
         case .whatIf(let batch):
             try executeWhatIf(batch, bindingAs: nil, file: file, sink: sink)
         case .letWhatIf(let name, let batch):

@@ -65,7 +65,7 @@ struct StaticChecker {
                     }
                 }
             }
-        case .scenarioBlock(_, let statements):
+        case .scenarioBlock(_, _, let statements):
             for inner in statements { try checkStatement(inner) }
         case .addParty(_, _, let fields):
             for field in fields {

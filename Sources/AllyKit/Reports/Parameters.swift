@@ -206,7 +206,7 @@ extension Session {
                 switch statement.kind {
                 case .param(let name, let expr):
                     found.append(ParameterDeclaration(name: name.text, literalDefault: ParameterStore.literalDefault(expr)))
-                case .scenarioBlock(_, let inner):
+                case .scenarioBlock(_, _, let inner):
                     scan(inner, in: file)
                 case .load(let path):
                     let url = resolve(path, file: file)

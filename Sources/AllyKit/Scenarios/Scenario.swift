@@ -27,12 +27,20 @@ final class Scenario {
     var isLogging: Bool
     /// Forks between this scenario and baseline (0 for baseline).
     let depth: Int
+    /// The parent's state when this scenario was forked (a value: O(1) to keep), the base a
+    /// `merge` compares both sides with.
+    let forkBase: Portfolio?
+    /// The changing statements since the fork or load, for `log`, `undo` and `redo`.
+    var history = ScenarioHistory()
+    /// Changed since the last `save` that wrote it (the shell asks before leaving).
+    var unsaved = false
 
     init(name: String, parent: Scenario?, portfolio: Portfolio) {
         self.name = name
         self.parent = parent
         self.depth = parent.map { $0.depth + 1 } ?? 0
         self.held = portfolio
+        self.forkBase = parent == nil ? nil : portfolio
         self.forkPosition = parent?.log.count ?? 0
         self.isLogging = parent != nil
     }

@@ -42,6 +42,7 @@ final class ScenarioStore {
         }
         let parent = try from.map { try requireScenario($0, file: file) } ?? current
         let child = parent.fork(named: name.text)
+        child.unsaved = true
         all.append(child)
         index[child.name] = child
         current = child
@@ -67,20 +68,35 @@ final class ScenarioStore {
 
     /// Every scenario's state, to roll back a failing block or load.
     struct Snapshot {
-        fileprivate var scenarios: [(Scenario, Portfolio, Int, Bool)]
+        fileprivate var scenarios: [(Scenario, State)]
         fileprivate var current: Scenario
+        /// The scenarios the snapshot holds, to tell those made since.
+        func contains(_ scenario: Scenario) -> Bool { scenarios.contains { $0.0 === scenario } }
+    }
+
+    /// What of one scenario a rollback puts back (its log only grows, so its length suffices).
+    fileprivate struct State {
+        var portfolio: Portfolio
+        var logCount: Int
+        var isLogging: Bool
+        var history: ScenarioHistory
+        var unsaved: Bool
     }
 
     func snapshot() -> Snapshot {
-        Snapshot(scenarios: all.map { ($0, $0.portfolio, $0.log.count, $0.isLogging) }, current: current)
+        Snapshot(scenarios: all.map { ($0, State(portfolio: $0.portfolio, logCount: $0.log.count, isLogging: $0.isLogging,
+                                                 history: $0.history, unsaved: $0.unsaved)) },
+                 current: current)
     }
 
     func restore(_ snapshot: Snapshot) {
         index = [:]
-        all = snapshot.scenarios.map { scenario, portfolio, logCount, logging in
-            scenario.portfolio = portfolio
-            if scenario.log.count > logCount { scenario.log.removeSubrange(logCount...) }
-            scenario.isLogging = logging
+        all = snapshot.scenarios.map { scenario, state in
+            scenario.portfolio = state.portfolio
+            if scenario.log.count > state.logCount { scenario.log.removeSubrange(state.logCount...) }
+            scenario.isLogging = state.isLogging
+            scenario.history = state.history
+            scenario.unsaved = state.unsaved
             return scenario
         }
         current = snapshot.current

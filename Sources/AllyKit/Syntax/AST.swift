@@ -124,6 +124,8 @@ public enum PipelineSource: Sendable {
     case diff(Name?, Name?)
     /// `compare A, B, ... [on M, ...]`.
     case compare([Name], on: [Name])
+    /// `log [NAME]`: the changing statements of a scenario (default the current one).
+    case log(Name?)
 }
 
 public struct Pipeline: Sendable {
@@ -169,11 +171,19 @@ public enum StatementKind: Sendable {
     case addParty(partner: Name, agreement: Name, fields: [FieldInit])
     case removeParty(partner: Name, agreement: Name)
     case scenario(Name, from: Name?)
-    case scenarioBlock(Name, [Statement])
+    /// `scenario NAME [from PARENT] { ... }`: with `from`, the scenario is new and forks PARENT.
+    case scenarioBlock(Name, from: Name?, [Statement])
     case use(Name)
     case dropScenario(Name)
     case load(PathLiteral)
     case save(PathLiteral)
+    /// `save scenarios to "F"`: baseline as definitions, then a block per scenario.
+    case saveScenarios(PathLiteral)
+    /// `undo [N]` and `redo [N]`: step the current scenario back or forward.
+    case undo(steps: Int)
+    case redo(steps: Int)
+    /// `merge A into B [prefer A|B]`.
+    case merge(Name, into: Name, prefer: Name?)
     case importData(Name, PathLiteral)
     /// `refresh TYPE from "F"`: update the entities a file names, add the new ones.
     case refresh(Name, PathLiteral)

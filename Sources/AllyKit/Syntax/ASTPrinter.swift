@@ -19,12 +19,17 @@ public enum ASTPrinter {
             return "add party \(partner.text) to \(agreement.text)" + (fields.isEmpty ? "" : " " + fieldBlock(fields))
         case .removeParty(let partner, let agreement): return "remove party \(partner.text) from \(agreement.text)"
         case .scenario(let name, let from): return "scenario \(name.text)" + (from.map { " from \($0.text)" } ?? "")
-        case .scenarioBlock(let name, let statements):
-            return "scenario \(name.text) {\n" + statements.map { "  " + print($0) + "\n" }.joined() + "}"
+        case .scenarioBlock(let name, let from, let statements):
+            return "scenario \(name.text)" + (from.map { " from \($0.text)" } ?? "") + " {\n" + statements.map { "  " + print($0) + "\n" }.joined() + "}"
         case .use(let name): return "use \(name.text)"
         case .dropScenario(let name): return "drop scenario \(name.text)"
         case .load(let path): return "load \(ValueFormatter.allyString(path.text))"
         case .save(let path): return "save \(ValueFormatter.allyString(path.text))"
+        case .saveScenarios(let path): return "save scenarios to \(ValueFormatter.allyString(path.text))"
+        case .undo(let steps): return "undo \(steps)"
+        case .redo(let steps): return "redo \(steps)"
+        case .merge(let source, let target, let prefer):
+            return "merge \(source.text) into \(target.text)" + (prefer.map { " prefer \($0.text)" } ?? "")
         case .importData(let type, let path): return "import \(type.text) from \(ValueFormatter.allyString(path.text))"
         case .export(let pipeline, let path): return "export \(print(pipeline)) to \(ValueFormatter.allyString(path.text))"
         case .exportNetwork(let path): return "export network to \(ValueFormatter.allyString(path.text))"
@@ -67,6 +72,7 @@ public enum ASTPrinter {
         case .path(let from, let to): return "path from \(from.text) to \(to.text)"
         case .triggers: return "triggers"
         case .scenarios: return "scenarios"
+        case .log(let name): return (["log"] + [name?.text].compactMap { $0 }).joined(separator: " ")
         case .diff(let a, let b): return (["diff"] + [a, b].compactMap { $0?.text }).joined(separator: " ")
         case .compare(let names, let metrics):
             return "compare " + names.map(\.text).joined(separator: ", ")

@@ -207,8 +207,10 @@ public struct Parser {
         while current.kind == .newline || current.kind == .semicolon { advance() }
     }
 
-    private var atStatementEnd: Bool {
-        switch current.kind {
+    private var atStatementEnd: Bool { Self.endsStatement(current) }
+
+    private static func endsStatement(_ token: Token) -> Bool {
+        switch token.kind {
         case .newline, .semicolon, .endOfFile, .rightBrace: return true
         default: return false
         }
@@ -272,7 +274,7 @@ public struct Parser {
     ///             | addParty | removeParty | removeStatement | scenarioStatement | useStatement
     ///             | dropStatement | loadStatement | saveStatement | importStatement | refreshStatement
     ///             | exportStatement | paramStatement | printStatement | assertStatement
-    ///             | whatIfStatement | DOT_COMMAND | pipeline
+    ///             | whatIfStatement | undoStatement | mergeStatement | DOT_COMMAND | pipeline
     private mutating func parseStatement() throws(Diagnostic) -> Statement {
         let start = current.range.lower
         let kind = try parseStatementKind()
@@ -313,8 +315,12 @@ public struct Parser {
             return try parseDropStatement()
         case "load" where next.kind == .string:
             return try parseLoadStatement()
-        case "save" where next.kind == .string:
+        case "save" where next.kind == .string || isWord("scenarios", next):
             return try parseSaveStatement()
+        case let word where (word == "undo" || word == "redo") && (next.kind == .number || Self.endsStatement(next)):
+            return try parseUndoStatement()
+        case "merge" where next.kind == .identifier && isWord("into", peek(2)):
+            return try parseMergeStatement()
         case "import":
             return try parseImportStatement()
         case "param" where next.kind == .identifier && peek(2).kind == .assign:
@@ -393,10 +399,33 @@ public struct Parser {
         return .load(try parsePathLiteral())
     }
 
-    /// saveStatement ::= 'save' STRING
+    /// saveStatement ::= 'save' ( 'scenarios' 'to' )? STRING
     private mutating func parseSaveStatement() throws(Diagnostic) -> StatementKind {
         advance()
+        if isWord("scenarios") {
+            advance()
+            _ = try expectWord("to")
+            return .saveScenarios(try parsePathLiteral())
+        }
         return .save(try parsePathLiteral())
+    }
+
+    /// undoStatement ::= ( 'undo' | 'redo' ) NUMBER?
+    private mutating func parseUndoStatement() throws(Diagnostic) -> StatementKind {
+        let keyword = advance()
+        let steps = current.kind == .number ? try parseWholeNumber(what: "the number of steps", range: 1...1_000_000) : 1
+        return text(keyword) == "undo" ? .undo(steps: steps) : .redo(steps: steps)
+    }
+
+    /// mergeStatement ::= 'merge' IDENT 'into' IDENT ( 'prefer' IDENT )?
+    private mutating func parseMergeStatement() throws(Diagnostic) -> StatementKind {
+        advance()
+        let source = try expectName("the scenario to merge")
+        _ = try expectWord("into")
+        let target = try expectName("the scenario to merge into")
+        guard isWord("prefer") else { return .merge(source, into: target, prefer: nil) }
+        advance()
+        return .merge(source, into: target, prefer: try expectName("`\(source.text)` or `\(target.text)`"))
     }
 
     /// letStatement ::= 'let' IDENT '=' ( whatIfStatement | pipeline | expr )
@@ -509,18 +538,19 @@ public struct Parser {
         return .removeParty(partner: partner, agreement: agreement)
     }
 
-    /// scenarioStatement ::= 'scenario' IDENT ( 'from' IDENT | block )?
+    /// scenarioStatement ::= 'scenario' IDENT ( 'from' IDENT )? block?
     private mutating func parseScenarioStatement() throws(Diagnostic) -> StatementKind {
         advance()
         let name = try expectName("a scenario name")
+        var parent: Name?
         if isWord("from") {
             advance()
-            return .scenario(name, from: try expectName("the scenario to fork from"))
+            parent = try expectName("the scenario to fork from")
         }
         if current.kind == .leftBrace {
-            return .scenarioBlock(name, try parseBlock())
+            return .scenarioBlock(name, from: parent, try parseBlock())
         }
-        return .scenario(name, from: nil)
+        return .scenario(name, from: parent)
     }
 
     /// block ::= '{' separator* ( statement ( separator+ statement )* separator* )? '}'
@@ -562,6 +592,13 @@ public struct Parser {
         if current.kind == .comma { advance() }
         guard current.kind == .identifier else { return .diff(first, nil) }
         return .diff(first, try expectName("a scenario name"))
+    }
+
+    /// logSource ::= 'log' IDENT?
+    private mutating func parseLogSource() -> PipelineSource {
+        guard current.kind == .identifier else { return .log(nil) }
+        let token = advance()
+        return .log(Name(word(token), token.range))
     }
 
     /// compareSource ::= 'compare' IDENT ( ',' IDENT )* ( 'on' IDENT ( ',' IDENT )* )?
@@ -752,7 +789,8 @@ public struct Parser {
     }
 
     /// source ::= entityPlural | entityName IDENT | 'renewals' ( 'within' expr )?
-    ///          | 'path' 'from' IDENT 'to' IDENT | 'triggers' | 'scenarios' | diffSource | compareSource | IDENT
+    ///          | 'path' 'from' IDENT 'to' IDENT | 'triggers' | 'scenarios' | diffSource | compareSource | logSource
+    ///          | IDENT
     private mutating func parseSource() throws(Diagnostic) -> (PipelineSource, SourceRange) {
         guard current.kind == .identifier else { throw unexpected(expected: "a statement or a query") }
         let token = advance()
@@ -784,6 +822,9 @@ public struct Parser {
             return (source, token.range.union(tokens[max(0, index - 1)].range))
         case "triggers": return (.triggers, token.range)
         case "scenarios": return (.scenarios, token.range)
+        case "log":
+            let source = parseLogSource()
+            return (source, token.range.union(tokens[max(0, index - 1)].range))
         default: return (.binding(Name(word, token.range)), token.range)
         }
     }

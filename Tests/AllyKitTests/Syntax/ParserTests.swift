@@ -179,7 +179,7 @@ struct ParserTests {
             Issue.record("scenario from")
             return
         }
-        guard case .scenarioBlock(let block, let inner)? = statement("scenario s {\n update partners set stage = engaged\n\n partners | count; agreements\n}") else {
+        guard case .scenarioBlock(let block, _, let inner)? = statement("scenario s {\n update partners set stage = engaged\n\n partners | count; agreements\n}") else {
             Issue.record("scenario block")
             return
         }

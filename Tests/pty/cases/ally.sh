@@ -365,6 +365,34 @@ case_prompt_shows_scenario_and_changes() {
     expect_line "ally>"
 }
 
+case_quit_with_unsaved_scenarios_asks_once() {
+    start
+    # What the start-up file defined is not unsaved work: Ctrl-D would leave at once.
+    pty_type "scenario no_medtech"; pty_send Enter
+    pty_type "remove partner medtech"; pty_send Enter
+    expect_line "ally[no_medtech*]>"
+    pty_type ".quit"; pty_send Enter
+    expect_screen '1 scenario has unsaved changes; .quit again to leave, or save scenarios to "F.ally"'
+    expect_alive
+    pty_type "save scenarios to \"all.ally\""; pty_send Enter
+    expect_screen "saved 2 scenarios to all.ally"
+    pty_type "update partner mercy set notes = \"x\""; pty_send Enter
+    expect_line "ally[no_medtech*]>"
+    pty_send C-d
+    expect_screen "1 scenario has unsaved changes"
+    expect_alive
+    pty_send C-d
+    expect_exit 0
+    grep -q "scenario no_medtech from baseline" "$PTY_HOME/all.ally" || fail "all.ally holds: $(cat "$PTY_HOME/all.ally")"
+}
+
+case_quit_without_changes_leaves_at_once() {
+    start
+    pty_type "partners | count"; pty_send Enter
+    pty_type ".quit"; pty_send Enter
+    expect_exit 0
+}
+
 case_errors_show_caret_and_prompt_follows() {
     start
     pty_type "partners | where regoin == 1"; pty_send Enter

@@ -16,7 +16,9 @@ extension Session {
     func execute(_ definition: DecodedDefinition, epoch: Int, file: SourceFile, sink: OutputSink) throws -> RunStatus {
         Interrupt.clear()
         // Checked before its one insertion, like any definition: it may edit in place.
-        let stored = try inPlace { runtime in try PortfolioEditor(runtime: runtime, file: file).define(definition, epoch: epoch) }
+        let stored = try recordingDefinition(definition.range, file: file) {
+            try inPlace { runtime in try PortfolioEditor(runtime: runtime, file: file).define(definition, epoch: epoch) }
+        }
         runner.partnersConfirmedAhead += definition.confirmedPartners(at: epoch).nonzeroBitCount
         guard stored else {
             scenarios.current.portfolio.settle()
