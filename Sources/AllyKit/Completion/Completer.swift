@@ -139,17 +139,7 @@ public struct Completer {
         }
         // Dot-commands and their arguments.
         if tokens.first?.kind == .dotCommand {
-            let parts = text(tokens[0]).dropFirst().split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-            switch parts.first {
-            case "format": return OutputFormat.allCases.map(\.rawValue)
-            case "timer": return ["on", "off"]
-            case "maxrows": return ["0", "40", "100"]
-            case "schema": return EntityType.allCases.map(\.rawValue)
-            case "help": return Array(Set(Help.topics)).sorted()
-            case "weights": return FitScores.dimensions.map { $0 + "=" } + ["reset"]
-            case "set" where parts.count <= 1: return session.parameterNames
-            default: return []
-            }
+            return dotCommandCandidates(text(tokens[0]))
         }
         if last.kind == .dot, bytes.last == UInt8(ascii: "."), tokens.count == 1 { return DotCommands.names }
         let words = tokens.map { $0.kind == .identifier ? text($0) : "" }
@@ -162,36 +152,7 @@ public struct Completer {
 
         if let whatIf = whatIfCandidates(tokens, words: words, lastWord: lastWord) { return whatIf }
 
-        // Scenario names, metric names.
-        switch (first, lastWord) {
-        case ("use", _), ("diff", _): return session.scenarioNames
-        case ("drop", "drop"): return ["scenario"]
-        case ("drop", _): return session.scenarioNames
-        case ("scenario", "from"): return session.scenarioNames
-        case ("log", "log"), ("merge", "merge"), ("merge", "into"): return session.scenarioNames
-        case ("merge", "prefer"): return words.count >= 4 ? [words[1], words[3]] : session.scenarioNames
-        case ("merge", _) where words.count == 2: return ["into"]
-        case ("merge", _) where words.count == 4: return ["prefer"]
-        case ("save", "save"): return ["scenarios"]
-        case ("save", "scenarios"): return ["to"]
-        case ("compare", "on"): return session.metricNames
-        case ("compare", _):
-            if words.contains("on") { return session.metricNames }
-            return session.scenarioNames
-        case ("add", "add"): return ["party"]
-        case ("add", "party"), ("remove", "party"): return ids(.partner, word)
-        case ("add", "to") where words.contains("party"): return ids(.agreement, word)
-        case ("remove", "from") where words.contains("party"):
-            // Only the agreements the named partner is a party to.
-            guard let partyIndex = words.firstIndex(of: "party"), partyIndex + 1 < words.count else { return ids(.agreement, word) }
-            return agreements(ofParty: words[partyIndex + 1], prefix: word)
-        case ("renewals", "renewals"): return ["within"]
-        case ("import", "import"): return ["partners", "agreements", "stakeholders", "parties"]
-        case ("refresh", "refresh"): return EntityType.allCases.map(\.plural)
-        case ("refresh", _) where words.count == 2: return ["from"]
-        case ("trigger", "on"): return EntityType.allCases.map(\.plural)
-        default: break
-        }
+        if let named = statementWordCandidates(words: words, lastWord: lastWord, word: word) { return named }
         // Ids after an entity name or path's from/to.
         if last.kind == .identifier {
             if let type = EntityType(rawValue: lastWord), tokens.count == 1 || [.pipe].contains(tokens[tokens.count - 2].kind) || tokens.count >= 1 {
@@ -237,21 +198,74 @@ public struct Completer {
             let type = words.compactMap { EntityType(plural: $0) }.first
             return (type.map { FieldCatalog.fields(of: $0).map(\.name) } ?? []) + ScalarFunction.allCases.map(\.rawValue)
         }
-        if first == "update", words.contains("set") {
-            // `set FIELD = `: that field's values; else the fields that can be set.
-            if last.kind == .assign, tokens.count >= 2, tokens[tokens.count - 2].kind == .identifier, let type = scope.entity,
-               let field = FieldCatalog.field(text(tokens[tokens.count - 2]), of: type) {
-                switch field.type {
-                case .enumeration(let enumType): return enumType.cases
-                case .reference(let target): return ids(target, word)
-                case .bool: return ["true", "false"]
-                default: return ScalarFunction.allCases.map(\.rawValue) + session.bindingNames
-                }
-            }
-            return scope.entity.map { FieldCatalog.storedFields(of: $0).map(\.name) } ?? []
-        }
-        if first == "update" { return ["set"] }
+        if first == "update" { return updateCandidates(tokens, words: words, bytes: bytes, scope: scope, word: word) }
         return []
+    }
+
+    /// In `update ... set`: after `FIELD =`, that field's values; else the fields that can be set.
+    private func updateCandidates(_ tokens: [Token], words: [String], bytes: [UInt8], scope: (entity: EntityType?, columns: [String]), word: String) -> [String] {
+        func text(_ token: Token) -> String { String(decoding: bytes[token.range.lower..<token.range.upper], as: UTF8.self) }
+        guard words.contains("set"), let last = tokens.last else { return ["set"] }
+        if last.kind == .assign, tokens.count >= 2, tokens[tokens.count - 2].kind == .identifier, let type = scope.entity,
+           let field = FieldCatalog.field(text(tokens[tokens.count - 2]), of: type) {
+            switch field.type {
+            case .enumeration(let enumType): return enumType.cases
+            case .reference(let target): return ids(target, word)
+            case .bool: return ["true", "false"]
+            default: return ScalarFunction.allCases.map(\.rawValue) + session.bindingNames
+            }
+        }
+        return scope.entity.map { FieldCatalog.storedFields(of: $0).map(\.name) } ?? []
+    }
+
+    /// A dot-command's arguments.
+    private func dotCommandCandidates(_ command: String) -> [String] {
+        let parts = command.dropFirst().split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        switch parts.first {
+        case "format": return OutputFormat.allCases.map(\.rawValue)
+        case "timer": return ["on", "off"]
+        case "maxrows": return ["0", "40", "100"]
+        case "schema": return EntityType.allCases.map(\.rawValue)
+        case "help": return Array(Set(Help.topics)).sorted()
+        case "weights": return FitScores.dimensions.map { $0 + "=" } + ["reset"]
+        case "set" where parts.count <= 1: return session.parameterNames
+        default: return []
+        }
+    }
+
+    /// Scenario names, metric names and the words that follow a statement's own words; nil
+    /// where the statement's words say nothing.
+    private func statementWordCandidates(words: [String], lastWord: String, word: String) -> [String]? {
+        let first = words.first ?? ""
+        switch (first, lastWord) {
+        case ("use", _), ("diff", _): return session.scenarioNames
+        case ("drop", "drop"): return ["scenario"]
+        case ("drop", _): return session.scenarioNames
+        case ("scenario", "from"): return session.scenarioNames
+        case ("log", "log"), ("merge", "merge"), ("merge", "into"): return session.scenarioNames
+        case ("merge", "prefer"): return words.count >= 4 ? [words[1], words[3]] : session.scenarioNames
+        case ("merge", _) where words.count == 2: return ["into"]
+        case ("merge", _) where words.count == 4: return ["prefer"]
+        case ("save", "save"): return ["scenarios"]
+        case ("save", "scenarios"): return ["to"]
+        case ("compare", "on"): return session.metricNames
+        case ("compare", _):
+            if words.contains("on") { return session.metricNames }
+            return session.scenarioNames
+        case ("add", "add"): return ["party"]
+        case ("add", "party"), ("remove", "party"): return ids(.partner, word)
+        case ("add", "to") where words.contains("party"): return ids(.agreement, word)
+        case ("remove", "from") where words.contains("party"):
+            // Only the agreements the named partner is a party to.
+            guard let partyIndex = words.firstIndex(of: "party"), partyIndex + 1 < words.count else { return ids(.agreement, word) }
+            return agreements(ofParty: words[partyIndex + 1], prefix: word)
+        case ("renewals", "renewals"): return ["within"]
+        case ("import", "import"): return ["partners", "agreements", "stakeholders", "parties"]
+        case ("refresh", "refresh"): return EntityType.allCases.map(\.plural)
+        case ("refresh", _) where words.count == 2: return ["from"]
+        case ("trigger", "on"): return EntityType.allCases.map(\.plural)
+        default: return nil
+        }
     }
 
     /// After the words of `sweep`, `exits` and `simulate`: `in`, `seed`, `rank by`, metric names

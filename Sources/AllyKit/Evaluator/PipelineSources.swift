@@ -41,6 +41,15 @@ extension PipelineCompiler {
             return CompiledPipeline(shape: .table(columns: ["step", "from", "to", "via"], types: [.number, .string, .string, .string], base: nil)) {
                 .table(try Analytics.path(from: from, to: to, runtime: runtime, file: self.file))
             }
+        case .diff, .compare, .triggers, .scenarios, .log:
+            return try compileScenarioSource(source)
+        }
+    }
+
+    /// The sources that read the session's scenarios: diff, compare, triggers, scenarios, log.
+    private func compileScenarioSource(_ source: PipelineSource) throws -> CompiledPipeline {
+        let runtime = self.runtime
+        switch source {
         case .diff(let first, let second):
             let names = runtime.names
             let resolve = { () throws -> (Scenario, Scenario) in
@@ -82,6 +91,8 @@ extension PipelineCompiler {
             return CompiledPipeline(shape: .table(columns: ["step", "statement", "changed"], types: [.number, .string, .number], base: nil)) {
                 .table(Table(columns: ["step", "statement", "changed"], rows: try resolve().history.rows))
             }
+        default:
+            preconditionFailure("compileScenarioSource is given scenario sources only")
         }
     }
 }

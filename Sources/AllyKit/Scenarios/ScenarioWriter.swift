@@ -115,28 +115,12 @@ enum ScenarioWriter {
         init(start: Portfolio, settings: Settings, scenario: String) {
             session = Session(settings: settings)
             let baseline = session.scenarios.baseline
-            baseline.portfolio = Self.withoutSharedRows(start)
+            baseline.portfolio = start
             baseline.isLogging = true
             self.scenario = scenario
         }
 
         var portfolio: Portfolio { session.scenarios.baseline.portfolio }
-
-        /// The same portfolio without the row caches it shares with the parent: an edit of a
-        /// shared cache copies it whole (O(n)), and a replayed statement would pay that each
-        /// time. Adding and removing an entity of each type (under an id no script can write)
-        /// drops them and changes nothing else.
-        private static func withoutSharedRows(_ start: Portfolio) -> Portfolio {
-            var portfolio = start
-            let probe = "save scenarios probe"
-            guard !portfolio.contains(.partner, probe) else { return start }
-            _ = portfolio.insertNew(.partner(Partner(id: probe, name: probe, kind: EnumType.partnerKind.value("clinic"))))
-            _ = portfolio.insertNew(.agreement(Agreement(id: probe, title: probe, form: EnumType.form.value("mou"))))
-            _ = portfolio.insertNew(.stakeholder(Stakeholder(id: probe, name: probe, org: probe, group: EnumType.group.value("board"))))
-            for type in [EntityType.stakeholder, .agreement, .partner] { portfolio.removeEntity(EntityKey(type, probe)) }
-            portfolio.clearTouched()
-            return portfolio
-        }
 
         /// Keys the statements run so far touched (each key once per call is enough).
         var touched: [EntityKey] {

@@ -145,19 +145,24 @@ public struct Lexer {
                 position = cursor
                 return token(.identifier)
             }
-            // A non-ASCII character: consume the whole scalar so the caret covers it.
-            if byte >= 0x80 {
-                while position < bytes.count, bytes[position] & 0xC0 == 0x80 { position += 1 }
-                let text = String(decoding: bytes[start..<position], as: UTF8.self)
-                let help = text == "\u{201C}" || text == "\u{201D}" ? "use straight quotes `\"` for strings" : nil
-                error(.invalidCharacter, "unexpected character `\(text)`", start, position, help: help)
-            } else {
-                let scalar = Unicode.Scalar(byte)
-                let shown = byte < 0x20 ? "\\u{" + String(byte, radix: 16, uppercase: true) + "}" : String(Character(scalar))
-                error(.invalidCharacter, "unexpected character `\(shown)`", start, position)
-            }
-            return token(.invalid)
+            return unexpectedCharacter(byte, start)
         }
+    }
+
+    /// A byte no token starts with: an invalid token, and its error.
+    private mutating func unexpectedCharacter(_ byte: UInt8, _ start: Int) -> Token {
+        // A non-ASCII character: consume the whole scalar so the caret covers it.
+        if byte >= 0x80 {
+            while position < bytes.count, bytes[position] & 0xC0 == 0x80 { position += 1 }
+            let text = String(decoding: bytes[start..<position], as: UTF8.self)
+            let help = text == "\u{201C}" || text == "\u{201D}" ? "use straight quotes `\"` for strings" : nil
+            error(.invalidCharacter, "unexpected character `\(text)`", start, position, help: help)
+        } else {
+            let scalar = Unicode.Scalar(byte)
+            let shown = byte < 0x20 ? "\\u{" + String(byte, radix: 16, uppercase: true) + "}" : String(Character(scalar))
+            error(.invalidCharacter, "unexpected character `\(shown)`", start, position)
+        }
+        return Token(.invalid, SourceRange(start, position))
     }
 
     /// A character SQL uses that Ally does not (`&&`, `||`, `!`, `'`): an invalid token with the Ally way.
