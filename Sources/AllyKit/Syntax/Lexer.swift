@@ -6,9 +6,10 @@ public struct Lexer {
     let file: SourceFile
     private let bytes: UnsafeRawBufferPointer
     private var position = 0
-    /// Whether the next token starts a statement (for dot-commands), and how many ( [ are open.
+    /// Whether the next token starts a statement (for dot-commands), and the brackets open, true
+    /// for ( and [ (any closer ends the innermost, as in the token stream's statement rule).
     private var atStatementStart = true
-    private var openParens = 0
+    private var openBrackets: [Bool] = []
 
     public init(file: SourceFile) {
         self.file = file
@@ -19,7 +20,7 @@ public struct Lexer {
     mutating func restart(at position: Int) {
         self.position = position
         atStatementStart = true
-        openParens = 0
+        openBrackets.removeAll(keepingCapacity: true)
         diagnostics.removeAll(keepingCapacity: true)
     }
 
@@ -59,11 +60,13 @@ public struct Lexer {
     /// The next token, newlines included.
     mutating func nextRaw() -> Token {
         // Inside ( ) or [ ] a newline ends nothing, so a `.` there is never a dot-command.
-        let token = next(atStatementStart: atStatementStart && openParens == 0)
+        let token = next(atStatementStart: atStatementStart && openBrackets.last != true)
         switch token.kind {
-        case .leftParen, .leftBracket: openParens += 1; atStatementStart = false
-        case .rightParen, .rightBracket: openParens = max(0, openParens - 1); atStatementStart = false
-        case .newline, .semicolon, .leftBrace, .rightBrace: atStatementStart = true
+        case .leftParen, .leftBracket: openBrackets.append(true); atStatementStart = false
+        case .leftBrace: openBrackets.append(false); atStatementStart = true
+        case .rightParen, .rightBracket: _ = openBrackets.popLast(); atStatementStart = false
+        case .rightBrace: _ = openBrackets.popLast(); atStatementStart = true
+        case .newline, .semicolon: atStatementStart = true
         default: atStatementStart = false
         }
         return token

@@ -111,6 +111,9 @@ struct DefinitionReaderTests {
         "partner p1 { name: \"A\", kind: academic } | count\n",
         "partner p1 { name: \"A\", fit: {mission: 4.5, strategy: 0} , region: \"US\" }\n",
         "partner p1 { name: \"A\", tags: [\"a\", \"b\"], value: 007, value: 1e5 }\n",
+        // Found by the mutation test: a field line starting with `.` after an earlier failed line.
+        "stakeholder s67 { name: \"Y\", org: p6, g[oup: clinical }\nstakeholder s68 { name: \"S\", org: p6 }\nstakeholder s69 {\n  name: \"F\",\n  org: p6,\n  .roup: board,\n  influence: 5,\n}\n",
+        "stakeholder s69 {\n  name: \"F\",\n  org: p6,\n  .roup: board,\n  influence: 5,\n}\n",
     ])
     func edgeCases(text: String) {
         Self.expectSame(text)
