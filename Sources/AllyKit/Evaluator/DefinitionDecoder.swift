@@ -1,52 +1,23 @@
 /// A definition decoded straight into its entity (`DefinitionDecoder`), possibly on a script's
 /// parsing thread before the statements ahead of it have run: every value is checked except
 /// whether the entities it names exist (those statements may define them) and the rules that
-/// look at the portfolio, which `PortfolioEditor.define(_:epoch:)` checks when it runs.
+/// look at the portfolio, which `PortfolioEditor.define(_:)` checks when it runs.
 struct DecodedDefinition: Sendable {
     let entity: Entity
     /// The statement's source.
     let range: SourceRange
     /// Where its id is written (a taken id is reported there).
     let idRange: SourceRange
-    /// The partners it names that were found in the partners published at `confirmedEpoch`
-    /// (`PublishedPartners`): bit i for its i-th party (an agreement) or its org (bit 0, a
-    /// stakeholder). The running thread looks up only the others, as long as its epoch is
-    /// still that one (nothing but definitions ran since, so no partner went away).
-    private(set) var confirmed: UInt64 = 0
-    private(set) var confirmedEpoch = -1
 
     init(entity: Entity, range: SourceRange, idRange: SourceRange) {
         (self.entity, self.range, self.idRange) = (entity, range, idRange)
     }
-
-    /// Notes which partners it names are in `partners`, published at `epoch`. `lastFound` is
-    /// the partner last found in the same copy (consecutive stakeholders often share an org).
-    mutating func confirmPartners(in partners: IdTree<Entity>, epoch: Int, lastFound: inout String?) {
-        confirmed = 0
-        confirmedEpoch = epoch
-        switch entity {
-        case .partner:
-            break
-        case .agreement(let agreement):
-            for (index, party) in agreement.parties.prefix(64).enumerated() where partners.contains(party.partner) {
-                confirmed |= 1 << UInt64(index)
-            }
-        case .stakeholder(let stakeholder):
-            if stakeholder.org == lastFound || partners.contains(stakeholder.org) {
-                confirmed = 1
-                lastFound = stakeholder.org
-            }
-        }
-    }
-
-    /// The partners confirmed, if confirmed at `epoch` (else none).
-    func confirmedPartners(at epoch: Int) -> UInt64 { confirmedEpoch == epoch ? confirmed : 0 }
 }
 
 /// Decodes the usual definition (`stakeholder s1 { name: "Ada", org: p1, knows: [s2] }`: literals,
 /// on one line or a field a line, as `save` and `ally generate` write them) straight from its
 /// tokens into the entity, without the syntax tree, `Value`s and records that the general way
-/// (`DefinitionReader` or the parser, then `DefinitionBuilder`) builds, resolves, checks and
+/// (the parser, then `DefinitionBuilder`) builds, resolves, checks and
 /// converts: loading a portfolio script is almost all definitions, and that was two thirds of it.
 ///
 /// It accepts a definition only when the general way would build the same entity from it, given
@@ -66,7 +37,7 @@ struct DefinitionDecoder {
     }
 
     /// The definition whose first token (the entity type) starts at `start`, and where the
-    /// parser goes on (as `DefinitionReader.read(at:)`); nil when it is not one this decodes.
+    /// parser goes on; nil when it is not one this decodes.
     mutating func decode(at start: Int) -> (definition: DecodedDefinition, end: Int)? {
         tokens.restart(at: start)
         do {

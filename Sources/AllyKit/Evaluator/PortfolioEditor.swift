@@ -72,23 +72,18 @@ struct PortfolioEditor {
     }
 
     /// A definition decoded straight into its entity (`DefinitionDecoder`), its references not
-    /// yet looked up (but for the partners confirmed at `epoch`, the session's current one):
-    /// stored if they exist and the invariants hold here (true), an error if its id is taken.
-    /// False, changing nothing, when they do not: the definition must then be run the general
-    /// way, which reports what is wrong.
-    func define(_ definition: DecodedDefinition, epoch: Int) throws -> Bool {
+    /// yet looked up: stored if they exist and the invariants hold here (true), an error if its
+    /// id is taken. False, changing nothing, when they do not: the definition must then be run
+    /// the general way, which reports what is wrong.
+    func define(_ definition: DecodedDefinition) throws -> Bool {
         let entity = definition.entity
-        let confirmed = definition.confirmedPartners(at: epoch)
         switch entity {
         case .partner:
             break
         case .agreement(let agreement):
-            for (index, party) in agreement.parties.enumerated()
-            where index >= 64 || confirmed & (1 << UInt64(index)) == 0 {
-                guard runtime.exists(.partner, party.partner) else { return false }
-            }
+            for party in agreement.parties where !runtime.exists(.partner, party.partner) { return false }
         case .stakeholder(let stakeholder):
-            guard confirmed & 1 != 0 || runtime.exists(.partner, stakeholder.org) else { return false }
+            guard runtime.exists(.partner, stakeholder.org) else { return false }
             for other in stakeholder.knows where !runtime.exists(.stakeholder, other) { return false }
         }
         guard (try? validator.checkInvariants(entity, range: definition.idRange)) != nil else { return false }

@@ -9,14 +9,6 @@ final class ScriptRunner {
     /// Whether scripts' definitions are decoded straight into their entities where they can be
     /// (`DefinitionDecoder`); tests turn it off to compare with the general way.
     var decodesDefinitions = true
-    /// Moves on whenever something but a definition runs: partners confirmed to exist in an
-    /// earlier epoch (`PublishedPartners`) may be gone.
-    private(set) var epoch = 0
-    /// Decoded definitions run between two publications of the partners to a script's reading
-    /// thread (tests make it small).
-    var partnersPublishedEvery = 4_096
-    /// Partners named by decoded definitions and found by the reading thread (for tests).
-    var partnersConfirmedAhead = 0
     /// The share of a large script's definitions its reading thread decodes, fixed (tests); nil
     /// adjusts it so that neither thread waits on the other (`StatementPrefetcher`).
     var readerDecodedShare: Double?
@@ -58,19 +50,13 @@ final class ScriptRunner {
         // A large script is read on a second thread while its statements run (starting while
         // this one checks the encoding; nothing it read runs if that check fails).
         let readAhead = prefetch ?? (file.bytes.count >= Prefetching.minimumBytes)
-        let partners = readAhead ? PublishedPartners() : nil
-        var statements = ScriptStatements(runner: self, file: file, partners: partners, readAhead: readAhead)
-        defer {
-            statements.finish()
-            partners?.clear()
-        }
+        var statements = ScriptStatements(runner: self, file: file, readAhead: readAhead)
+        defer { statements.finish() }
         if let diagnostic = Self.encodingError(file) {
             if reportIfChanged(file, sink: sink) { return .failed }
             sink.report(diagnostic)
             return .failed
         }
-        epoch += 1
-        var sincePublished = 0
         var status = RunStatus.success
         while let next = statements.next() {
             if Interrupt.isRequested { return .interrupted }
@@ -83,8 +69,6 @@ final class ScriptRunner {
                 status = .failed
                 if !keepGoing { return status }
             case .statement(let statement):
-                // (A definition the decoder left to the parser only adds too.)
-                if case .define = statement.kind {} else { epoch += 1 }
                 scenarios.current.portfolio.settle()
                 if let stop = attempt(statement.range, file: file, sink: sink, keepGoing: keepGoing, status: &status, {
                     try session.redirectingOutput(sink) { sink in try session.executeTopLevel(statement, file: file, sink: sink) }
@@ -92,13 +76,8 @@ final class ScriptRunner {
             case .definition(let definition):
                 if showsProgress { WorkProgress.set(definition.range.upper) }
                 if let stop = attempt(definition.range, timed: false, file: file, sink: sink, keepGoing: keepGoing, status: &status, {
-                    try session.execute(definition, epoch: epoch, file: file, sink: sink)
+                    try session.execute(definition, file: file, sink: sink)
                 }) { return stop }
-                sincePublished += 1
-                if let partners, sincePublished >= partnersPublishedEvery {
-                    partners.publish(scenarios.current.portfolio.boxes(of: .partner), epoch: epoch)
-                    sincePublished = 0
-                }
             }
         }
         if reportIfChanged(file, sink: sink) { return .failed }
@@ -145,10 +124,10 @@ final class ScriptRunner {
         /// This thread's decoder, for the definitions the reading thread left to it.
         var decoder: DefinitionDecoder?
 
-        init(runner: ScriptRunner, file: SourceFile, partners: PublishedPartners?, readAhead: Bool) {
+        init(runner: ScriptRunner, file: SourceFile, readAhead: Bool) {
             self.runner = runner
             self.file = file
-            prefetcher = readAhead ? StatementPrefetcher(file: file, decodesDefinitions: runner.decodesDefinitions, partners: partners,
+            prefetcher = readAhead ? StatementPrefetcher(file: file, decodesDefinitions: runner.decodesDefinitions,
                                                          decodedShare: runner.readerDecodedShare) : nil
             reader = readAhead ? nil : ScriptReader(file: file, decodesDefinitions: runner.decodesDefinitions)
         }

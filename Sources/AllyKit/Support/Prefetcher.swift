@@ -156,69 +156,9 @@ final class Prefetcher<Element>: @unchecked Sendable {
     }
 }
 
-/// The portfolio's partners as the running thread last published them (an O(1) copy of the
-/// tree), for a script's reading thread to confirm that the partners a decoded definition names
-/// exist, off the running thread (a party's partner is a look-up at random in the tree, and an
-/// agreement names several). The running thread changes only tree nodes no other copy holds,
-/// so the reading thread reads the copy as it was.
-///
-/// A confirmation holds while the session's epoch is the one published with the copy: the
-/// session moves to a new epoch whenever anything but a definition runs (a `remove`, a
-/// scenario switch), since definitions only add.
-final class PublishedPartners: @unchecked Sendable {
-    private let lock = NSLock()
-    private var published: (epoch: Int, partners: IdTree<Entity>)?
-
-    func publish(_ partners: IdTree<Entity>, epoch: Int) {
-        lock.lock()
-        published = (epoch, partners)
-        lock.unlock()
-    }
-
-    var latest: (epoch: Int, partners: IdTree<Entity>)? {
-        lock.lock()
-        defer { lock.unlock() }
-        return published
-    }
-
-    /// Lets go of the copy (its nodes then belong to the portfolio alone again).
-    func clear() {
-        lock.lock()
-        published = nil
-        lock.unlock()
-    }
-}
-
-/// The reading thread's side of `PublishedPartners`: notes on each decoded definition which
-/// partners it names are in the latest copy, asking for the latest now and then (a lock each).
-struct PartnerConfirmer {
-    let partners: PublishedPartners
-    /// Definitions between two looks at the latest copy.
-    var lookEvery = 64
-    private var published: (epoch: Int, partners: IdTree<Entity>)?
-    private var sinceLook = Int.max
-    /// The partner last found, while the epoch stays the same (within an epoch partners are
-    /// only added, so one found stays found in later copies).
-    private var lastFound: String?
-
-    init(partners: PublishedPartners) { self.partners = partners }
-
-    mutating func confirm(_ definition: inout DecodedDefinition) {
-        if sinceLook >= lookEvery {
-            let latest = partners.latest
-            if latest?.epoch != published?.epoch { lastFound = nil }
-            published = latest
-            sinceLook = 0
-        }
-        sinceLook += 1
-        if let published { definition.confirmPartners(in: published.partners, epoch: published.epoch, lastFound: &lastFound) }
-    }
-}
-
 /// A large script's statements, read on a second thread while the ones before run: definitions
-/// decoded into their entities (`DefinitionDecoder`), with the partners they name looked up in
-/// the latest `PublishedPartners`, the rest parsed. They come out exactly as `ScriptReader`
-/// gives them; the running thread then only looks up the other entities a definition names
+/// decoded into their entities (`DefinitionDecoder`), the rest parsed. They come out exactly as
+/// `ScriptReader` gives them; the running thread then looks up the entities a definition names
 /// and stores it. Decoding is the reading thread's optional work: while the running thread
 /// waits on it, it leaves some definitions undecoded (`ScriptItem.undecoded`) for the running
 /// thread to read, as many as keep the two equally busy.
@@ -227,7 +167,7 @@ final class StatementPrefetcher: @unchecked Sendable {
 
     /// `decodedShare`: the share of definitions the reading thread decodes, fixed (tests);
     /// nil adjusts it as the run goes.
-    init(file: SourceFile, decodesDefinitions: Bool = true, partners: PublishedPartners? = nil, decodedShare: Double? = nil) {
+    init(file: SourceFile, decodesDefinitions: Bool = true, decodedShare: Double? = nil) {
         // Definitions are small and many: larger batches than the default, fewer hand-overs.
         prefetcher = Prefetcher(batchSize: 256, capacity: 2_048, pace: ProducerPace(fixed: decodedShare)) { emit, pace in
             var reader = ScriptReader(file: file, decodesDefinitions: decodesDefinitions)
@@ -236,15 +176,10 @@ final class StatementPrefetcher: @unchecked Sendable {
             // left undecoded are read again from the file should their pages be gone).
             var released = 0
             let behind = 8 << 20
-            var confirmer = partners.map(PartnerConfirmer.init)
-            while var item = reader.next(decoding: pace.takesNext()) {
+            while let item = reader.next(decoding: pace.takesNext()) {
                 if let start = item.start, start - behind - released >= 1 << 20, file.isMapped {
                     file.releasePages(released..<(start - behind))
                     released = start - behind
-                }
-                if confirmer != nil, case .definition(var definition) = item {
-                    confirmer!.confirm(&definition)
-                    item = .definition(definition)
                 }
                 if !emit(item) { return }
             }

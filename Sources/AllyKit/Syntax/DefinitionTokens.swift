@@ -1,7 +1,7 @@
 /// The tokens of one definition (`stakeholder s1 { name: "Ada", org: p1 }`, on one line or a
 /// field a line) read straight from the lexer, with newlines counted as the parser's token
-/// stream counts them, for the readers that skip the parser's token window: `DefinitionReader`
-/// (into the syntax tree) and `DefinitionDecoder` (into the entity). Anything they do not
+/// stream counts them, for the reader that skips the parser's token window, `DefinitionDecoder`
+/// (into the entity). Anything they do not
 /// expect makes them give up (`GiveUp`), and the parser reads the statement as ever.
 struct DefinitionTokens {
     let file: SourceFile

@@ -23,21 +23,9 @@ public struct Parser {
     private var nodes = 0
     /// Strings of the identifiers read so far (see `word`).
     private var words = WordCache()
-    /// Reads the usual definitions (of literals) without the token window (nil: every statement
-    /// goes the general way, as tests compare). Boxed: the parser recurses with itself
-    /// `inout`, and its size is stack on every level.
-    private let definitions: DefinitionReader.Box?
-
     public init(file: SourceFile) {
-        self.init(file: file, readsDefinitionsDirectly: true)
-    }
-
-    /// `readsDefinitionsDirectly: false` parses every statement through the token window (what
-    /// `DefinitionReader` must agree with).
-    init(file: SourceFile, readsDefinitionsDirectly: Bool) {
         self.file = file
         stream = TokenStream(file: file)
-        definitions = readsDefinitionsDirectly ? DefinitionReader.Box(DefinitionReader(file: file)) : nil
         fill(through: 3)
     }
 
@@ -104,12 +92,6 @@ public struct Parser {
     /// script ::= separator* ( statement ( separator+ statement )* separator* )?
     public mutating func nextStatement() -> Result<Statement, Diagnostic>? {
         guard nextStatementStart() != nil else { return nil }
-        if current.kind == .identifier, let definitions {
-            if let (statement, end) = definitions.reader.read(at: current.range.lower) {
-                resume(at: end)
-                return .success(statement)
-            }
-        }
         let start = index
         nodes = 0
         do {
@@ -1154,7 +1136,7 @@ public struct Parser {
         }
     }
 
-    /// `true`, `false`, `null`, `today` (also for `DefinitionReader`).
+    /// `true`, `false`, `null`, `today`.
     static func keywordLiteral(_ word: String) -> ExprKind? {
         switch word {
         case "true": return .bool(true)

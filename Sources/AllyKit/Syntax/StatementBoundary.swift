@@ -1,5 +1,5 @@
 /// Where a statement ends, for every reader: the parser's token stream (`TokenStream`), the
-/// definition reader and decoder (`DefinitionTokens`), the reading thread's byte scan
+/// decoder (`DefinitionTokens`), the reading thread's byte scan
 /// (`ScriptReader.definitionEnd`, through `lineEnd`) and the shell's "is this a whole
 /// statement yet" (`InputCompleteness`). A newline ends a statement, except inside `( )` or
 /// `[ ]`, after a line that ends with a token needing more (`continuesAfter`), or before a line

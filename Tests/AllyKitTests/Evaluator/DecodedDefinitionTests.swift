@@ -215,13 +215,11 @@ struct DecodedDefinitionTests {
         return (definitions, decoded)
     }
 
-    @Test("partners confirmed by the reading thread are trusted only until something but a definition runs",
+    @Test("a definition read ahead of a removal names a partner the removal takes away: decoded as the general way",
           arguments: [false, true])
-    func confirmedAhead(keepGoing: Bool) {
-        // Partners published after every definition; the reading thread runs ahead of the
-        // removal and confirms p3 and p4, which the running thread must look up again.
-        // More statements than the reading thread may hold ahead, so that most are read after
-        // the running thread has published partners.
+    func readAheadOfRemovals(keepGoing: Bool) {
+        // The reading thread decodes past the removals of p3 and p4, which the running thread
+        // must find gone when the definitions naming them run.
         var lines = (0..<2_500).map { "partner p\($0) { name: \"P\($0)\", kind: payer }" }
         lines += (0..<5_000).map { "agreement a\($0) { title: \"A\", form: mou, parties: [p\($0 % 2_500), p\(($0 + 7) % 2_500)] }" }
         lines += ["remove partners | where id == \"p3\"", "use baseline"]
@@ -232,48 +230,12 @@ struct DecodedDefinitionTests {
                   "agreements | count", "stakeholders | count"]
         let text = lines.joined(separator: "\n") + "\n"
         let general = Self.outcome(text, decode: false, prefetch: true, keepGoing: keepGoing)
-        let session = Session(settings: Settings(today: testToday))
-        session.runner.partnersPublishedEvery = 1
-        // (Every definition decoded, and so confirmed, on the reading thread.)
-        let decoded = Self.outcome(text, decode: true, prefetch: true, keepGoing: keepGoing, share: 1, session: session)
+        // (Every definition decoded on the reading thread, ahead of the removals.)
+        let decoded = Self.outcome(text, decode: true, prefetch: true, keepGoing: keepGoing, share: 1)
         #expect(decoded.0 == general.0)
         #expect(decoded.1 == general.1)
         #expect(decoded.2 == general.2, "\(decoded.2.firstDifference(from: general.2) ?? "")")
         #expect(general.1.contains { $0.contains("p3") && $0.contains("does not exist") }, "\(general.1)")
-        // Not vacuous: most partners named were confirmed ahead.
-        #expect(session.runner.partnersConfirmedAhead > 1_000, "\(session.runner.partnersConfirmedAhead) confirmed ahead")
-    }
-
-    @Test("a confirmation is stamped with the epoch of the copy it was found in, and none carries into a new epoch")
-    func confirmerEpochs() throws {
-        func decoded(_ text: String) throws -> DecodedDefinition {
-            var decoder = DefinitionDecoder(file: SourceFile(name: "c.ally", text: text))
-            let result = decoder.decode(at: 0)
-            return try #require(result).definition
-        }
-        let harness = Harness(Self.universe)
-        let published = PublishedPartners()
-        var confirmer = PartnerConfirmer(partners: published)
-        confirmer.lookEvery = 1
-        let stakeholder = "stakeholder s7 { name: \"G\", org: p3, group: clinical }"
-        var definition = try decoded(stakeholder)
-        confirmer.confirm(&definition)
-        #expect(definition.confirmedPartners(at: 0) == 0, "nothing published yet")
-
-        published.publish(harness.session.portfolio.boxes(of: .partner), epoch: 5)
-        definition = try decoded(stakeholder)
-        confirmer.confirm(&definition)
-        #expect(definition.confirmedPartners(at: 5) == 1 && definition.confirmedPartners(at: 6) == 0)
-        definition = try decoded("agreement a9 { title: \"T\", form: mou, parties: [p9, p2, p1] }")
-        confirmer.confirm(&definition)
-        #expect(definition.confirmedPartners(at: 5) == 0b110, "p9 does not exist")
-
-        // p3 removed, in a new epoch: the partner found before is looked up again.
-        harness.expectSuccess("remove partners | where id == \"p3\"")
-        published.publish(harness.session.portfolio.boxes(of: .partner), epoch: 6)
-        definition = try decoded(stakeholder)
-        confirmer.confirm(&definition)
-        #expect(definition.confirmedPartners(at: 6) == 0)
     }
 
     @Test("the decoder takes every stored field of every type but the id, by its catalog name")
@@ -377,7 +339,7 @@ struct DecodedDefinitionTests {
             } catch {
                 // Only what the running thread checks before storing a decoded entity may fail.
                 // (A taken id is reported either way: the general way checks it when building fails.)
-                #expect((try? editor.define(definition, epoch: 0)) != true, "decoded, but the general way fails: \(text.debugDescription): \(error)")
+                #expect((try? editor.define(definition)) != true, "decoded, but the general way fails: \(text.debugDescription): \(error)")
             }
         }
         // Not vacuous: the seeds and many mutants are decoded.

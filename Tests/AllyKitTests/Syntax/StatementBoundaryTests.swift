@@ -4,7 +4,7 @@ import Testing
 
 /// Where a statement ends is the parser's rule (`TokenStream`). The fast forms that find it
 /// without the parser — the reading thread's byte scan (`ScriptReader.definitionEnd`), the
-/// definition reader and decoder (`DefinitionTokens`) — and the shell's completeness check
+/// decoder (`DefinitionTokens`) — and the shell's completeness check
 /// (`InputCompleteness`) must agree with it on every script in the repository.
 @Suite("statement boundaries")
 struct StatementBoundaryTests {
@@ -28,17 +28,16 @@ struct StatementBoundaryTests {
         #expect(try Self.scripts().count > 100)
     }
 
-    @Test("the byte scan, the definition reader and decoder end each statement where the parser does")
+    @Test("the byte scan and the decoder end each statement where the parser does")
     func fastFormsAgreeWithTheParser() throws {
-        var checked = (scan: 0, reader: 0, decoder: 0)
+        var checked = (scan: 0, decoder: 0)
         for (name, text) in try Self.scripts() {
             let file = SourceFile(name: name, text: text)
-            var parser = Parser(file: file, readsDefinitionsDirectly: false)
-            var reader = DefinitionReader(file: file)
+            var parser = Parser(file: file)
             var decoder = DefinitionDecoder(file: file)
             // Where the parser goes on after a statement that ends at `end`.
             func nextStart(after end: Int) -> Int? {
-                var resumed = Parser(file: file, readsDefinitionsDirectly: false)
+                var resumed = Parser(file: file)
                 resumed.resume(at: end)
                 return resumed.nextStatementStart()
             }
@@ -50,17 +49,13 @@ struct StatementBoundaryTests {
                     checked.scan += 1
                     #expect(nextStart(after: end) == next, "\(name):\(line): the byte scan ends the statement elsewhere")
                 }
-                if let (_, end) = reader.read(at: start) {
-                    checked.reader += 1
-                    #expect(nextStart(after: end) == next, "\(name):\(line): the definition reader ends the statement elsewhere")
-                }
                 if let (_, end) = decoder.decode(at: start) {
                     checked.decoder += 1
                     #expect(nextStart(after: end) == next, "\(name):\(line): the decoder ends the statement elsewhere")
                 }
             }
         }
-        #expect(checked.scan > 500 && checked.reader > 500 && checked.decoder > 500, "\(checked)")
+        #expect(checked.scan > 500 && checked.decoder > 500, "\(checked)")
     }
 
     /// The byte scan is a guess its reader checks (DecodedDefinitionTests' `leftScripts`): a
@@ -75,7 +70,7 @@ struct StatementBoundaryTests {
         var checked = 0
         for (name, text) in try Self.scripts() {
             let file = SourceFile(name: name, text: text)
-            var parser = Parser(file: file, readsDefinitionsDirectly: false)
+            var parser = Parser(file: file)
             while let start = parser.nextStatementStart() {
                 guard case .success? = parser.nextStatement() else { continue }
                 let end = parser.nextStatementStart() ?? file.bytes.count

@@ -9,17 +9,15 @@ extension Session {
         if sink.wantsConfirmations { sink.confirm("defined \(type.rawValue) \(id.text)") }
     }
 
-    /// Runs a definition decoded straight into its entity (`DefinitionDecoder`), its partners
-    /// confirmed at `epoch` (`ScriptRunner`). When an entity it names does not exist or an
-    /// invariant fails here, the statement is parsed again and run the general way, which
-    /// reports what is wrong exactly as if it had not been decoded.
-    func execute(_ definition: DecodedDefinition, epoch: Int, file: SourceFile, sink: OutputSink) throws -> RunStatus {
+    /// Runs a definition decoded straight into its entity (`DefinitionDecoder`). When an entity
+    /// it names does not exist or an invariant fails here, the statement is parsed again and
+    /// run the general way, which reports what is wrong exactly as if it had not been decoded.
+    func execute(_ definition: DecodedDefinition, file: SourceFile, sink: OutputSink) throws -> RunStatus {
         Interrupt.clear()
         // Checked before its one insertion, like any definition: it may edit in place.
         let stored = try recordingDefinition(definition.range, file: file) {
-            try inPlace { runtime in try PortfolioEditor(runtime: runtime, file: file).define(definition, epoch: epoch) }
+            try inPlace { runtime in try PortfolioEditor(runtime: runtime, file: file).define(definition) }
         }
-        runner.partnersConfirmedAhead += definition.confirmedPartners(at: epoch).nonzeroBitCount
         guard stored else {
             scenarios.current.portfolio.settle()
             var parser = Parser(file: file, at: definition.range.lower)
