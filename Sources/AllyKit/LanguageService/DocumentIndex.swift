@@ -52,22 +52,23 @@ public final class DocumentIndex {
 
     private func scan() {
         let bytes = file.bytes
-        var lexer = Lexer(file: file)
+        // The parser's own token stream: a newline comes out only where `StatementBoundary`'s
+        // rule ends a statement (or, inside `{ }`, separates items).
+        var stream = TokenStream(file: file)
         var depth = 0
         var atStart = true
         var gapStart = 0
         var pendingDefinitions: [(String, DefinitionKind, SourceRange, Int, Int)] = []  // name, kind, name range, start, depth
         while true {
-            let token = lexer.nextRaw()
-            if let comment = Self.comment(in: bytes, gapStart, token.range.lower) { comments.append(comment) }
+            let token = stream.next()
+            Self.comments(in: bytes, gapStart, token.range.lower) { comments.append($0) }
             gapStart = token.range.upper
             if token.kind == .endOfFile { break }
             if token.kind == .newline {
-                // A statement ends at a newline outside brackets, unless the next line continues it.
-                if depth == 0, let last = tokens.last, !StatementBoundary.continuesAfter(last, bytes: bytes) { atStart = true }
+                if depth == 0 { atStart = true }
                 continue
             }
-            if atStart && token.kind != .pipe {
+            if atStart {
                 if depth == 0 { statementStarts.append(token.range.lower) }
                 closeDefinitions(&pendingDefinitions, at: tokens.last?.range.upper ?? 0, depth: depth)
             }
@@ -86,8 +87,8 @@ public final class DocumentIndex {
                 if token.kind == .identifier { pendingDefinitions.append((text(token.range), last.1, token.range, last.3, depth)) }
             }
             if statementStart, token.kind == .identifier, text(token.range) == "load" {
-                var peekLexer = lexer
-                let next = peekLexer.nextRaw()
+                var peek = stream
+                let next = peek.next()
                 if next.kind == .string { loadedPaths.append(resolve(text(next.range))) }
             }
             tokens.append(token)
@@ -110,13 +111,22 @@ public final class DocumentIndex {
         return ((file.directory ?? FileManager.default.currentDirectoryPath) as NSString).appendingPathComponent(path)
     }
 
-    private static func comment(in bytes: UnsafeRawBufferPointer, _ lower: Int, _ upper: Int) -> SourceRange? {
+    /// The comments between two tokens (several, where the token stream passed over newlines
+    /// that end no statement), each through the end of its line less trailing blanks.
+    private static func comments(in bytes: UnsafeRawBufferPointer, _ lower: Int, _ upper: Int, _ found: (SourceRange) -> Void) {
         var cursor = lower
-        while cursor < upper, bytes[cursor] != UInt8(ascii: "#") { cursor += 1 }
-        guard cursor < upper else { return nil }
-        var end = upper
-        while end > cursor, [0x20, 0x09, 0x0D, 0x0A].contains(bytes[end - 1]) { end -= 1 }
-        return SourceRange(cursor, end)
+        while cursor < upper {
+            guard bytes[cursor] == UInt8(ascii: "#") else {
+                cursor += 1
+                continue
+            }
+            var end = cursor
+            while end < upper, bytes[end] != 0x0A { end += 1 }
+            let next = end
+            while end > cursor, [0x20, 0x09, 0x0D].contains(bytes[end - 1]) { end -= 1 }
+            found(SourceRange(cursor, end))
+            cursor = next
+        }
     }
 
     // MARK: Looking things up
