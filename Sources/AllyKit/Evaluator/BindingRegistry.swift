@@ -13,9 +13,22 @@ enum Binding {
 /// The session's `let` and `metric` names (shared by every scenario): what they hold, the
 /// rules for naming them, and how a compiled expression or pipeline uses one.
 final class BindingRegistry {
-    private var bindings: [String: Binding] = [:]
+    private var storage: [String: Binding] = [:]
+    /// Every read of the names goes through here, to note that it happened (`used`).
+    private var bindings: [String: Binding] {
+        used = true
+        return storage
+    }
+    private var orderStorage: [String] = []
     /// Metric names in definition order, for `compare` without `on`.
-    var metricOrder: [String] = []
+    var metricOrder: [String] {
+        get { used = true; return orderStorage }
+        set { used = true; orderStorage = newValue }
+    }
+    /// Set by any read or change of the names: the checker clears it before a statement to
+    /// learn whether the statement's verdict depends on, or changes, the statements before it
+    /// (`CheckedScript` re-checks only those after an edit).
+    var used = false
     /// Metrics being evaluated on this thread, to refuse one that uses itself (even through
     /// `compare`). Per thread: `exits` evaluates the same metric in several cases at once.
     private var evaluatingMetrics: Set<String> {
@@ -26,7 +39,7 @@ final class BindingRegistry {
 
     subscript(name: String) -> Binding? {
         get { bindings[name] }
-        set { bindings[name] = newValue }
+        set { used = true; storage[name] = newValue }
     }
 
     var names: [String] { Array(bindings.keys).sorted() }
@@ -43,8 +56,9 @@ final class BindingRegistry {
     func snapshot() -> Snapshot { Snapshot(bindings: bindings, metricOrder: metricOrder) }
 
     func restore(_ snapshot: Snapshot) {
-        bindings = snapshot.bindings
-        metricOrder = snapshot.metricOrder
+        used = true
+        storage = snapshot.bindings
+        orderStorage = snapshot.metricOrder
     }
 
     // MARK: Names

@@ -70,27 +70,8 @@ public final class Session {
     /// `check`'s diagnostics, and whether the file parsed (the language server then formats
     /// it without parsing it again).
     func checkReport(_ file: SourceFile) -> (diagnostics: [Diagnostic], parses: Bool) {
-        if let diagnostic = ScriptRunner.encodingError(file) { return ([diagnostic], false) }
-        var parser = Parser(file: file)
-        var diagnostics: [Diagnostic] = []
-        var parses = true
-        let runtime = makeRuntime()
-        runtime.checkOnly = true
-        // The checker registers placeholder bindings; the session keeps its own.
-        let savedBindings = bindings.snapshot()
-        defer { bindings.restore(savedBindings) }
-        let checker = StaticChecker(bindings: bindings, runtime: runtime, file: file)
-        while let next = parser.nextStatement() {
-            switch next {
-            case .failure(let diagnostic): diagnostics.append(diagnostic); parses = false
-            case .success(let statement): diagnostics.append(contentsOf: checker.check(statement))
-            }
-        }
-        var lines = Set<Int>()
-        return (diagnostics.filter { diagnostic in
-            guard let file = diagnostic.file else { return true }
-            return lines.insert(file.location(of: diagnostic.range.lower).line).inserted
-        }, parses)
+        let checked = CheckedScript.check(file, session: self)
+        return (checked.diagnostics, checked.parses)
     }
 
     /// A runtime reading `scenario` (by default the current one) as it is now.

@@ -156,7 +156,7 @@ public final class LanguageServer {
     private func open(uri: String, version: Int?, text: [UInt8]) {
         let path = URL(string: uri)?.path ?? uri
         let file = SourceFile(name: path, bytes: text, directory: (path as NSString).deletingLastPathComponent)
-        let document = OpenDocument(uri: uri, version: version, file: file, today: today)
+        let document = OpenDocument(uri: uri, version: version, file: file, today: today, previous: documents[uri])
         documents[uri] = document
         let locations = document.locations
         notify("textDocument/publishDiagnostics") { json in

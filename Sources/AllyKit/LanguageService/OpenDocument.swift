@@ -13,14 +13,17 @@ final class OpenDocument {
     let version: Int?
     let file: SourceFile
     let lines: LineTable
-    let diagnostics: [Diagnostic]
+    /// The checker's verdict, statement by statement: the next version's check starts from it.
+    let check: CheckedScript
+    var diagnostics: [Diagnostic] { check.diagnostics }
     /// Whether the check parsed the file without a syntax error (formatting then need not parse it).
-    let parses: Bool
+    var parses: Bool { check.parses }
     private let indexing: Background<DocumentIndex>
     private let wholeFile: Background<(symbols: [UInt8], semanticTokens: [UInt8])>
     private var formatting: [UInt8]?
 
-    init(uri: String, version: Int?, file: SourceFile, today: Day) {
+    /// `previous`, the document at its last version, lets the check redo only what changed.
+    init(uri: String, version: Int?, file: SourceFile, today: Day, previous: OpenDocument? = nil) {
         self.uri = uri
         self.version = version
         self.file = file
@@ -39,7 +42,7 @@ final class OpenDocument {
             features.semanticTokens(into: &tokens)
             return (symbols.bytes, tokens.bytes)
         }
-        (diagnostics, parses) = Session(settings: Settings(today: today)).checkReport(file)
+        check = CheckedScript.check(file, session: Session(settings: Settings(today: today)), after: previous?.check)
     }
 
     var index: DocumentIndex { indexing.value }
