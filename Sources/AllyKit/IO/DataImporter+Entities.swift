@@ -272,6 +272,9 @@ extension DataImporter {
             guard runtime.portfolio.insertNew(built.entity, deferringEdits: true, reboxing: true) else { throw taken(built.id) }
             if !undo.typeWasEmpty { undo.inserted.append(built.id) }
         }
+        // The count shown so far is the last multiple of 4,096: the rows are all in while the
+        // index entries settle.
+        WorkProgress.set(count)
         runtime.portfolio.settle()
         try Self.setTies(deferredTies, editor: editor, range: range)
         return count

@@ -150,6 +150,7 @@ extension DataImporter {
             pending = agreement
         }
         if let pending { runtime.portfolio.put(pending, deferringEdits: true) }
+        WorkProgress.set(count)  // every row is in while the index entries settle
         runtime.portfolio.settle()
         return count
     }

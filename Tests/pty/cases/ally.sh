@@ -282,6 +282,57 @@ case_no_progress_line_with_ally_progress_0_or_stderr_a_file() {
     PTY_TIMEOUT=3 expect_screen "interrupted: the statement changed nothing"
 }
 
+# more_stakeholders: a CSV of 600,000 stakeholders (with ties) of big_portfolio 30000's
+# partners, under new ids: its stakeholders copied twice, ids and ties prefixed `t` and `u`.
+# An import of it runs for seconds in any build (a release build on a quiet machine: about 2 s).
+more_stakeholders() {
+    local data csv="${PTY_HOME%/*}/more-stakeholders.csv"
+    if [[ ! -s $csv ]]; then
+        data=$(big_portfolio 30000) || fail "generate failed"
+        (cd "$PTY_HOME" && "$PTY_BIN" --today 2026-01-15 --data "$data" -c 'export stakeholders to "own.csv"') ||
+            fail "export failed"
+        # (The export ends its records with CR LF.)
+        awk -F, -v OFS=, '{ sub(/\r$/, "") } NR == 1 { print; next }
+            { for (copy = 0; copy < 2; copy++) {
+                p = copy ? "u" : "t"; line = $0; out = ""
+                if ($NF != "") { n = split($NF, ties, ";"); for (i = 1; i <= n; i++) out = out (i > 1 ? ";" : "") p ties[i] }
+                $1 = p $1; $NF = out; print; $0 = line } }' "$PTY_HOME/own.csv" >"$csv.tmp" || fail "awk failed"
+        mv "$csv.tmp" "$csv"
+    fi
+    echo "$csv"
+}
+
+case_progress_line_while_import_runs() {
+    local csv
+    csv=$(more_stakeholders) || fail "no CSV"
+    start_big 30000
+    pty_type "import stakeholders from \"$csv\""; pty_send Enter
+    PTY_TIMEOUT=30 expect_screen "importing more-stakeholders.csv: "
+    expect_screen " rows ("
+    PTY_TIMEOUT=300 expect_screen "imported 600000 stakeholders" # a debug build on a busy machine: a minute or more
+    expect_line "ally>"
+    expect_absent "importing more-stakeholders.csv: " # erased before the confirmation
+}
+
+case_no_progress_line_during_import_with_ally_progress_0_or_stderr_a_file() {
+    local csv data
+    csv=$(more_stakeholders) || fail "no CSV"
+    data=$(big_portfolio 30000) || fail "generate failed"
+    # stderr a file (not a terminal): the confirmation only, no indicator.
+    "$PTY_BIN" --today 2026-01-15 --data "$data" -c ".timer on" -c "import stakeholders from \"$csv\"" \
+        >"$PTY_HOME/out" 2>"$PTY_HOME/err" || fail "ally failed: $(cat "$PTY_HOME/err")"
+    local ms
+    ms=$(sed -n 's/^time: \([0-9]*\)\..* ms$/\1/p' "$PTY_HOME/err" | tail -1)
+    ((ms > 1200)) || fail "the import took $ms ms: too short to show whether an indicator would be drawn"
+    ! grep -q $'\r' "$PTY_HOME/err" || fail "a progress line was written to a file"
+    ! grep -q "importing" "$PTY_HOME/err" || fail "progress text in the file: $(cat -A "$PTY_HOME/err" | head -3)"
+    start_big 30000 ALLY_PROGRESS=0
+    pty_type "import stakeholders from \"$csv\""; pty_send Enter
+    PTY_TIMEOUT=300 expect_screen "imported 600000 stakeholders" # a debug build on a busy machine: a minute or more
+    expect_absent "importing more-stakeholders.csv: "
+    expect_line "ally>"
+}
+
 # SIGTERM and SIGHUP end the shell as they end other shells (exit 128 + the signal number),
 # with the history of the session saved.
 signal_leaves_and_saves_history() {  # signal_leaves_and_saves_history SIGNAL STATUS
