@@ -30,7 +30,8 @@ enum Betweenness {
             return Sums(betweenness: .init(repeating: 0, count: n), distanceSum: .init(repeating: 0, count: n),
                         reachedBy: .init(repeating: 0, count: n))
         }
-        let blocks = min(blockCount, sources.count)
+        // Full batches where the sources allow (a sample of 500: 8 blocks of one batch each).
+        let blocks = min(blockCount, (sources.count + BatchSearch.lanes - 1) / BatchSearch.lanes)
         let partials = Partials(blocks: blocks, nodes: n)
         let nextBlock = Atomic<Int>(0)
         let cancelled = Atomic<Bool>(false)
@@ -103,8 +104,9 @@ enum Betweenness {
     /// the node, and the slots of a node share cache lines. (Raw memory, as `Partials`: the inner
     /// loops then check no bounds and no exclusive access.)
     struct BatchSearch {
-        /// Sources per batch: 8 doubles are one 64-byte cache line per node.
-        static let lanes = 8
+        /// Sources per batch, one bit each of a mask (measured at 100,000 partners: 8 lanes
+        /// saved 15% over one source at a time, 32 lanes 45%, 64 lanes the most).
+        static let lanes = 64
         let nodes: Int
         /// Lanes that have reached the node (at any level so far).
         let seen: UnsafeMutableBufferPointer<UInt64>
