@@ -30,23 +30,26 @@ enum Betweenness {
             return Sums(betweenness: .init(repeating: 0, count: n), distanceSum: .init(repeating: 0, count: n),
                         reachedBy: .init(repeating: 0, count: n))
         }
-        let blocks = min(blockCount, sources.count)
+        // Full batches where the sources allow (a sample of 500: 8 blocks of one batch each).
+        let blocks = min(blockCount, (sources.count + BatchSearch.lanes - 1) / BatchSearch.lanes)
         let partials = Partials(blocks: blocks, nodes: n)
         let nextBlock = Atomic<Int>(0)
         let cancelled = Atomic<Bool>(false)
         let threads = min(threadCount, blocks)
         let count = sources.count
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
-            var scratch = Scratch(nodes: n)
-            defer { scratch.deallocate() }
+            var search = BatchSearch(nodes: n)
+            defer { search.deallocate() }
             while !cancelled.load(ordering: .relaxed) {
                 let block = nextBlock.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard block < blocks else { return }
                 partials.withBlock(block) { sums, distances, reached in
-                    for index in (block * count / blocks)..<((block + 1) * count / blocks) {
+                    let blockSources = (block * count / blocks)..<((block + 1) * count / blocks)
+                    for batch in stride(from: blockSources.lowerBound, to: blockSources.upperBound, by: BatchSearch.lanes) {
                         if Interrupt.isRequested { cancelled.store(true, ordering: .relaxed); return }
-                        scratch.accumulate(from: sources[index], adjacency, into: sums, distances, reached)
-                        WorkProgress.advance(1)
+                        let batchSources = sources[batch..<min(batch + BatchSearch.lanes, blockSources.upperBound)]
+                        search.accumulate(from: batchSources, adjacency, into: sums, distances, reached)
+                        WorkProgress.advance(batchSources.count)
                     }
                 }
             }
@@ -95,71 +98,149 @@ enum Betweenness {
         }
     }
 
-    /// One thread's per-source arrays, reset between sources. (Raw memory, as `Partials`: the
-    /// search's inner loops then check no bounds and no exclusive access.)
-    private struct Scratch {
-        let sigma: UnsafeMutableBufferPointer<Double>, delta: UnsafeMutableBufferPointer<Double>
-        let dist: UnsafeMutableBufferPointer<Int32>
-        /// Nodes in the order the search reached them; the queue and, read backwards, the stack.
-        let order: UnsafeMutableBufferPointer<Int32>
-        var reachedCount = 0
+    /// One thread's state for a batch of up to `lanes` sources searched together (multi-source
+    /// BFS, Then et al., VLDB 2015): a node's lanes are one bit each in a mask and `lanes`
+    /// adjacent slots, so one read of a neighbour list serves every source whose frontier holds
+    /// the node, and the slots of a node share cache lines. (Raw memory, as `Partials`: the inner
+    /// loops then check no bounds and no exclusive access.)
+    struct BatchSearch {
+        /// Sources per batch, one bit each of a mask (measured at 100,000 partners: 8 lanes
+        /// saved 15% over one source at a time, 32 lanes 45%, 64 lanes the most).
+        static let lanes = 64
+        let nodes: Int
+        /// Lanes that have reached the node (at any level so far).
+        let seen: UnsafeMutableBufferPointer<UInt64>
+        /// Forward: lanes reaching the node at the next level. Backward: its lanes at the level
+        /// below the one being finished.
+        let pending: UnsafeMutableBufferPointer<UInt64>
+        /// Per node and lane: the number of shortest paths (forward), then, once the node's
+        /// dependency is known, (1 + dependency) / paths, which is what its predecessors add up.
+        let slots: UnsafeMutableBufferPointer<Double>
+        /// The levels, one after the other: `levelNodes[levelStart[d]..<levelStart[d + 1]]` are the
+        /// nodes some lane reaches at distance d, `levelLanes` the lanes that do.
+        let levelNodes: UnsafeMutableBufferPointer<Int32>
+        let levelLanes: UnsafeMutableBufferPointer<UInt64>
+        var levelStart: [Int] = []
 
         init(nodes n: Int) {
-            sigma = .allocate(capacity: n)
-            sigma.initialize(repeating: 0)
-            delta = .allocate(capacity: n)
-            delta.initialize(repeating: 0)
-            dist = .allocate(capacity: n)
-            dist.initialize(repeating: -1)
-            order = .allocate(capacity: n)
-            order.initialize(repeating: 0)
+            nodes = n
+            seen = .allocate(capacity: n)
+            seen.initialize(repeating: 0)
+            pending = .allocate(capacity: n)
+            pending.initialize(repeating: 0)
+            slots = .allocate(capacity: n * Self.lanes)
+            slots.initialize(repeating: 0)
+            // A node enters one level per distinct distance from the batch's sources: at most
+            // `lanes` levels.
+            levelNodes = .allocate(capacity: n * Self.lanes)
+            levelLanes = .allocate(capacity: n * Self.lanes)
         }
 
-        func deallocate() { sigma.deallocate(); delta.deallocate(); dist.deallocate(); order.deallocate() }
+        func deallocate() {
+            seen.deallocate(); pending.deallocate(); slots.deallocate(); levelNodes.deallocate(); levelLanes.deallocate()
+        }
 
-        /// Brandes' single-source step: shortest-path counts forward, dependencies backward.
-        /// The queue is the order array read forwards; the stack is the same array read back.
-        mutating func accumulate(from source: Int, _ adjacency: PartnerNetwork, into sums: UnsafeMutableBufferPointer<Double>,
+        /// Brandes for `sources` (at most `lanes`, distinct), added to the block's sums: the
+        /// dependency of each reached node on each source other than itself, the distance from
+        /// each source reaching it, and how many sources reach it.
+        mutating func accumulate(from sources: ArraySlice<Int>, _ adjacency: PartnerNetwork,
+                                 into sums: UnsafeMutableBufferPointer<Double>,
                                  _ distances: UnsafeMutableBufferPointer<Int>, _ reached: UnsafeMutableBufferPointer<Int>) {
-            // Only the nodes reached from the last source were touched: reset those.
-            for index in 0..<reachedCount {
-                let touched = Int(order[index])
-                sigma[touched] = 0; dist[touched] = -1; delta[touched] = 0
-            }
             adjacency.start.withUnsafeBufferPointer { start in
                 adjacency.targets.withUnsafeBufferPointer { targets in
-                    sigma[source] = 1
-                    dist[source] = 0
-                    order[0] = Int32(source)
-                    var tail = 1, head = 0
-                    while head < tail {
-                        let v = Int(order[head])
-                        head += 1
-                        let next = dist[v] + 1
-                        distances[v] += Int(dist[v])
-                        reached[v] += 1
+                    countPaths(from: sources, start, targets)
+                    addDependencies(start, targets, into: sums, distances, reached)
+                }
+            }
+            // Only the nodes the levels list were touched: reset those.
+            for index in 0..<levelStart[levelStart.count - 1] {
+                let v = Int(levelNodes[index])
+                seen[v] = 0
+                for lane in 0..<Self.lanes { slots[v * Self.lanes + lane] = 0 }
+            }
+        }
+
+        /// Forward, level by level: the nodes each lane reaches at each distance, and the
+        /// shortest-path counts (whole numbers, so exact in any order of addition).
+        private mutating func countPaths(from sources: ArraySlice<Int>, _ start: UnsafeBufferPointer<Int>,
+                                         _ targets: UnsafeBufferPointer<Int32>) {
+            let lanes = Self.lanes
+            var tail = 0
+            for (lane, source) in sources.enumerated() {
+                levelNodes[tail] = Int32(source)
+                levelLanes[tail] = 1 << UInt64(lane)
+                seen[source] = 1 << UInt64(lane)
+                slots[source * lanes + lane] = 1
+                tail += 1
+            }
+            levelStart = [0, tail]
+            var head = 0
+            // A batch at 100,000 partners is about half a second of a core: Ctrl-C is heeded
+            // between levels (the run then throws, so a cut batch's sums are never read).
+            while head < tail, !Interrupt.isRequested {
+                let levelEnd = tail
+                for index in head..<levelEnd {
+                    let v = Int(levelNodes[index]), frontier = levelLanes[index]
+                    for edge in start[v]..<start[v + 1] {
+                        let w = Int(targets[edge])
+                        var arriving = frontier & ~seen[w]
+                        guard arriving != 0 else { continue }
+                        if pending[w] == 0 { levelNodes[tail] = Int32(w); tail += 1 }
+                        pending[w] |= arriving
+                        while arriving != 0 {
+                            let lane = arriving.trailingZeroBitCount
+                            slots[w * lanes + lane] += slots[v * lanes + lane]
+                            arriving &= arriving - 1
+                        }
+                    }
+                }
+                for index in levelEnd..<tail {
+                    let w = Int(levelNodes[index])
+                    levelLanes[index] = pending[w]
+                    seen[w] |= pending[w]
+                    pending[w] = 0
+                }
+                head = levelEnd
+                if tail > levelEnd { levelStart.append(tail) }
+            }
+        }
+
+        /// Backward, deepest level first: each node's dependency δ(v) = σ(v) · Σ (1 + δ(w)) / σ(w)
+        /// over its neighbours w one level further from the same source (added in neighbour order).
+        private func addDependencies(_ start: UnsafeBufferPointer<Int>, _ targets: UnsafeBufferPointer<Int32>,
+                                     into sums: UnsafeMutableBufferPointer<Double>,
+                                     _ distances: UnsafeMutableBufferPointer<Int>, _ reached: UnsafeMutableBufferPointer<Int>) {
+            let lanes = Self.lanes
+            var pulled = [Double](repeating: 0, count: lanes)
+            pulled.withUnsafeMutableBufferPointer { pulled in
+                for level in stride(from: levelStart.count - 2, through: 0, by: -1) where !Interrupt.isRequested {
+                    let below = levelStart[level + 1]..<levelStart[min(level + 2, levelStart.count - 1)]
+                    for index in below { pending[Int(levelNodes[index])] = levelLanes[index] }
+                    for index in levelStart[level]..<levelStart[level + 1] {
+                        let v = Int(levelNodes[index]), here = levelLanes[index]
+                        distances[v] += level * here.nonzeroBitCount
+                        reached[v] += here.nonzeroBitCount
                         for edge in start[v]..<start[v + 1] {
                             let w = Int(targets[edge])
-                            if dist[w] < 0 {
-                                dist[w] = next
-                                order[tail] = Int32(w)
-                                tail += 1
+                            var successors = here & pending[w]
+                            while successors != 0 {
+                                let lane = successors.trailingZeroBitCount
+                                pulled[lane] += slots[w * lanes + lane]
+                                successors &= successors - 1
                             }
-                            if dist[w] == next { sigma[w] += sigma[v] }
+                        }
+                        var lanesHere = here
+                        while lanesHere != 0 {
+                            let lane = lanesHere.trailingZeroBitCount
+                            let paths = slots[v * lanes + lane]
+                            let dependency = paths * pulled[lane]
+                            if level > 0 { sums[v] += dependency }
+                            slots[v * lanes + lane] = (1 + dependency) / paths
+                            pulled[lane] = 0
+                            lanesHere &= lanesHere - 1
                         }
                     }
-                    reachedCount = tail
-                    var index = tail
-                    while index > 0 {
-                        index -= 1
-                        let w = Int(order[index])
-                        let previous = dist[w] - 1
-                        for edge in start[w]..<start[w + 1] {
-                            let v = Int(targets[edge])
-                            if dist[v] == previous { delta[v] += sigma[v] / sigma[w] * (1 + delta[w]) }
-                        }
-                        if w != source { sums[w] += delta[w] }
-                    }
+                    for index in below { pending[Int(levelNodes[index])] = 0 }
                 }
             }
         }

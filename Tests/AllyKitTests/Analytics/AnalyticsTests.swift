@@ -146,6 +146,55 @@ struct AnalyticsTests {
         }
     }
 
+    /// Textbook Brandes, one source at a time: the reference for the batched search.
+    static func referenceBetweenness(nodes n: Int, links: [(Int, Int)]) -> [Double] {
+        var neighbours = [[Int]](repeating: [], count: n)
+        for (a, b) in links { neighbours[a].append(b); neighbours[b].append(a) }
+        var betweenness = [Double](repeating: 0, count: n)
+        for s in 0..<n {
+            var sigma = [Double](repeating: 0, count: n), dist = [Int](repeating: -1, count: n)
+            var delta = [Double](repeating: 0, count: n), order = [s]
+            sigma[s] = 1; dist[s] = 0
+            var head = 0
+            while head < order.count {
+                let v = order[head]; head += 1
+                for w in neighbours[v] {
+                    if dist[w] < 0 { dist[w] = dist[v] + 1; order.append(w) }
+                    if dist[w] == dist[v] + 1 { sigma[w] += sigma[v] }
+                }
+            }
+            for w in order.reversed() {
+                for v in neighbours[w] where dist[v] == dist[w] - 1 { delta[v] += sigma[v] / sigma[w] * (1 + delta[w]) }
+                if w != s { betweenness[w] += delta[w] }
+            }
+        }
+        let scale = 1 / Double((n - 1) * (n - 2))
+        return betweenness.map { $0 * scale }
+    }
+
+    @Test("batched betweenness equals one source at a time: two components, isolated partners, a part-filled batch")
+    func batchedBetweenness() {
+        // 150 partners (two batches of 64 and one of 22 on one block; more on several):
+        // p0..p99 a ring with chords, p100..p139 a path, p140..p149 isolated.
+        var links: [(Int, Int)] = []
+        for i in 0..<100 { links.append((i, (i + 1) % 100)); if i % 7 == 0 { links.append((i, (i * 13 + 5) % 100)) } }
+        for i in 100..<139 { links.append((i, i + 1)) }
+        links = links.filter { $0.0 != $0.1 }
+        var script = (0..<150).map { "partner p\($0) { name: \"P\($0)\", kind: clinic }" }
+        for (index, link) in links.enumerated() {
+            script.append("agreement l\(index) { title: \"l\", form: mou, parties: [p\(link.0), p\(link.1)] }")
+        }
+        let harness = Harness(script.joined(separator: "\n"))
+        let table = harness.table("partners | centrality exact")
+        let expected = Self.referenceBetweenness(nodes: 150, links: links)
+        let byId = Dictionary(uniqueKeysWithValues: table.rows.map { (ValueFormatter.plain($0[0]), $0[3].number ?? -1) })
+        for node in 0..<150 {
+            #expect(abs((byId["p\(node)"] ?? -1) - expected[node]) < 1e-12, "betweenness of p\(node)")
+        }
+        // fewer sources than lanes: a sample of 5 is one part-filled batch
+        #expect(harness.table("partners | centrality sample 5 seed 3").rows.count == 150)
+    }
+
     @Test("two partners or fewer have betweenness 0")
     func smallNetworks() {
         let harness = Harness(Self.network)
