@@ -23,10 +23,23 @@ enum Betweenness {
     }
 
     /// Brandes from every node in `sources` (distinct). Throws `cancelled` within one source's
-    /// work of Ctrl-C, on every thread.
-    static func run(_ network: PartnerNetwork, sources: [Int], runtime: Runtime) throws -> Sums {
+    /// work of Ctrl-C, on every thread. `alongside`, work that does not depend on the searches
+    /// (the community labels), is taken by the first free thread before the blocks: on two
+    /// threads it runs beside them instead of after them; on one, first. Its error is rethrown.
+    static func run<Beside>(_ network: PartnerNetwork, sources: [Int], runtime: Runtime,
+                            alongside: () throws -> Beside) throws -> (Sums, Beside) {
+        try withoutActuallyEscaping(alongside) { work in
+            let side = SideWork(work)
+            let sums = try run(network, sources: sources, runtime: runtime, side: side)
+            return (sums, try side.outcome!.get())
+        }
+    }
+
+    private static func run<Beside>(_ network: PartnerNetwork, sources: [Int], runtime: Runtime,
+                                    side: SideWork<Beside>) throws -> Sums {
         let n = network.count
         guard n > 0, !sources.isEmpty else {
+            side.run()
             return Sums(betweenness: .init(repeating: 0, count: n), distanceSum: .init(repeating: 0, count: n),
                         reachedBy: .init(repeating: 0, count: n))
         }
@@ -41,13 +54,15 @@ enum Betweenness {
         let partials = Partials(blocks: blocks, nodes: n)
         let nextBlock = Atomic<Int>(0)
         let cancelled = Atomic<Bool>(false)
-        let threads = min(threadCount, blocks)
+        let threads = min(threadCount, blocks + 1)
         let count = sources.count
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
             var search = BatchSearch(nodes: n)
             defer { search.deallocate() }
             while !cancelled.load(ordering: .relaxed) {
-                let block = nextBlock.wrappingAdd(1, ordering: .relaxed).oldValue
+                // Item 0 is `alongside`, item b + 1 block b.
+                let block = nextBlock.wrappingAdd(1, ordering: .relaxed).oldValue - 1
+                if block < 0 { side.run(); continue }
                 guard block < blocks else { return }
                 partials.withBlock(block) { sums, distances, reached in
                     let blockSources = (block * count / blocks)..<((block + 1) * count / blocks)
@@ -62,6 +77,15 @@ enum Betweenness {
         }
         try runtime.checkCancelled()
         return partials.total(numberedBy: order)
+    }
+
+    /// The work beside the searches and its outcome: run by the one thread that takes item 0,
+    /// read once every thread has finished.
+    private final class SideWork<Beside>: @unchecked Sendable {
+        let work: () throws -> Beside
+        var outcome: Result<Beside, any Error>?
+        init(_ work: @escaping () throws -> Beside) { self.work = work }
+        func run() { outcome = Result { try work() } }
     }
 
     /// One block's sums per node, written by the one thread that owns the block. (Raw memory:

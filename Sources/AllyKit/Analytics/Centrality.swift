@@ -30,11 +30,12 @@ extension Analytics {
                 "note: betweenness and closeness estimated from \(sources.count.formatted()) of \(n.formatted()) partners as sources, "
                 + "seed \(seed)\(automatic); `centrality exact` computes them exactly")
         }
-        let sums = try WorkProgress.run("centrality", unit: "sources", total: sources.count) {
-            try Betweenness.run(adjacency, sources: sources, runtime: runtime)
+        let (sums, community) = try WorkProgress.run("centrality", unit: "sources", total: sources.count) {
+            try Betweenness.run(adjacency, sources: sources, runtime: runtime) {
+                try Louvain.communities(adjacency, runtime: runtime)
+            }
         }
         let closeness = closenessValues(adjacency, sums: sums, sources: sources)
-        let community = try Louvain.communities(adjacency, runtime: runtime)
         // Each unordered pair is counted from both ends; normalized by (n−1)(n−2)/2 pairs, and
         // scaled by n/k for k sampled sources (Brandes and Pich; NetworkX's `k=`).
         let scale = n > 2 ? Double(n) / Double(sources.count) / Double((n - 1) * (n - 2)) : 0
