@@ -206,7 +206,7 @@ enum Betweenness {
             }
             levelStart = [0, tail]
             var head = 0
-            // A batch at 100,000 partners is about half a second of a core: Ctrl-C is heeded
+            // A batch at 100,000 partners is a tenth of a second of a core or more: Ctrl-C is heeded
             // between levels (the run then throws, so a cut batch's sums are never read).
             while head < tail, !Interrupt.isRequested {
                 let levelEnd = tail
