@@ -34,6 +34,8 @@ struct DecodedDefinition: Sendable {
 struct DefinitionDecoder {
     private var tokens: DefinitionTokens
     private var words = WordCache()
+    /// The fields of the definition being read, a buffer kept from one to the next.
+    private var values: [(FieldSpec, Value)] = []
     private typealias GiveUp = DefinitionTokens.GiveUp
 
     init(file: SourceFile) {
@@ -89,13 +91,16 @@ struct DefinitionDecoder {
     /// definition gives a field once), and the bits of the required ones. A field whose name is
     /// too long for the table would only send its definitions the general way.
     private struct FieldTable {
-        let names: ShortNameTable<(FieldSpec, UInt64)>
+        let fields: [FieldSpec]
+        /// A field's index in `fields` (and its bit) by name: an index, not the entry, so that
+        /// a look-up retains nothing.
+        let names: ShortNameTable<Int>
         let required: UInt64
 
         init(_ type: EntityType) {
-            let fields = FieldCatalog.storedFields(of: type).filter { $0.name != "id" }
+            fields = FieldCatalog.storedFields(of: type).filter { $0.name != "id" }
             precondition(fields.count <= 64, "a definition's fields are seen in a 64-bit set")
-            names = ShortNameTable(fields.enumerated().map { ($1.name, ($1, UInt64(1) << UInt64($0))) })
+            names = ShortNameTable(fields.enumerated().map { ($1.name, $0) })
             required = fields.enumerated().reduce(0) { $0 | ($1.element.isRequired ? UInt64(1) << UInt64($1.offset) : 0) }
         }
     }
@@ -107,11 +112,11 @@ struct DefinitionDecoder {
     private mutating func fields(of type: EntityType, id: String) throws(GiveUp) -> Entity {
         let table = Self.fieldTables[type.order]
         var seen: UInt64 = 0
-        var values: [(FieldSpec, Value)] = []
-        values.reserveCapacity(12)
+        values.removeAll(keepingCapacity: true)
         while let field = try tokens.nextField() {
-            guard let (spec, bit) = table.names[bytes(field)], seen & bit == 0 else { throw GiveUp() }
-            seen |= bit
+            guard let index = table.names[bytes(field)], seen & (1 << UInt64(index)) == 0 else { throw GiveUp() }
+            seen |= 1 << UInt64(index)
+            let spec = table.fields[index]
             values.append((spec, try value(spec.type, nullable: spec.isNullable)))
             try tokens.endField()
         }
@@ -140,6 +145,8 @@ struct DefinitionDecoder {
             return .list(try list { decoder throws(GiveUp) in try decoder.value(element, nullable: false) })
         case .fit, .kpi, .milestone:
             var record = Record()
+            record.keys.reserveCapacity(type.members!.count)
+            record.values.reserveCapacity(type.members!.count)
             try members(of: type, into: &record, seen: 0)
             return .record(record)
         case .party: return try party()
@@ -215,6 +222,8 @@ struct DefinitionDecoder {
     /// A party: `p1`, `p1 {role: lead, ...}` or `{partner: p1, role: lead, ...}`.
     private mutating func party() throws(GiveUp) -> Value {
         var record = Record()
+        record.keys.reserveCapacity(Self.partyMembers.members.count)
+        record.values.reserveCapacity(Self.partyMembers.members.count)
         var seen: UInt32 = 0
         if token.kind == .identifier {
             record.keys.append("partner")
