@@ -103,8 +103,12 @@ struct PortfolioEditor {
     /// A new entity: the required fields fill its initializer, then every value in `values` is
     /// set on the struct, which is boxed once (not boxed, unboxed and boxed again per step).
     static func make(_ type: EntityType, id: String, values: [(FieldSpec, Value)]) -> Entity {
-        // Found by identity: an import builds a million of these.
-        func value(_ spec: FieldSpec) -> Value? { values.first { $0.0 === spec }?.1 }
+        // Found by identity, by index (a closure over the pairs copied each): a load or an
+        // import builds a million of these.
+        func value(_ spec: FieldSpec) -> Value? {
+            for index in values.indices where values[index].0 === spec { return values[index].1 }
+            return nil
+        }
         switch type {
         case .partner:
             var kind = Required.defaultKind

@@ -5,7 +5,7 @@ extension DataImporter {
 
     /// What each column of a file holds, worked out once per file (once per record for JSON,
     /// whose records name their own keys).
-    private struct ColumnPlan {
+    fileprivate struct ColumnPlan {
         enum Column {
             case id
             /// A stored field, and its slot among the row's fields in name order.
@@ -25,6 +25,11 @@ extension DataImporter {
         let knowsSlot: Int?
         /// The type's required fields (but id), each with its slot if the file has a column for it.
         let required: [(spec: FieldSpec, slot: Int?)]
+        /// The fit scores the file has a `fit.NAME` column for, by slot.
+        let fitColumns: [Bool]
+        /// What a row that starts from an existing entity keeps of it (`refresh`): the stored
+        /// fields the file has no column for, and the ties (set once every row is in).
+        let kept: [FieldSpec]
         /// Fit score names in name order.
         static let fitNames = FitScores.dimensions.sorted()
 
@@ -53,6 +58,12 @@ extension DataImporter {
                 specs.sort { $0.name < $1.name }
             }
             self.fields = specs
+            fitColumns = Self.fitNames.indices.map { slot in
+                plan.contains { if case .fit(_, slot) = $0 { return true } else { return false } }
+            }
+            kept = FieldCatalog.storedFields(of: type).filter { spec in
+                spec.name != "id" && (!specs.contains { $0 === spec } || (type == .stakeholder && spec.name == "knows"))
+            }
             fitSlot = specs.firstIndex { $0.type == .fit }
             knowsSlot = type == .stakeholder ? specs.firstIndex { $0.name == "knows" } : nil
             required = FieldCatalog.storedFields(of: type).filter { $0.isRequired && $0.name != "id" }.map { spec in
@@ -94,8 +105,9 @@ extension DataImporter {
 
     /// Builds rows' entities: every cell converted and checked against its field, required
     /// fields and invariants checked; everything but whether the id is free. With a
-    /// `ReferenceSnapshot` it runs on an import's reading thread.
-    private struct EntityBuilder<References: ReferenceResolver> {
+    /// `ReferenceSnapshot` it runs on an import's reading thread. `import` and `refresh` both
+    /// build their rows here; a refresh's row whose id exists starts from that entity.
+    struct EntityBuilder<References: ReferenceResolver> {
         /// A row that failed once its id was known: a taken id is reported instead, as the
         /// checks run in that order.
         struct FailureAfterId: Error {
@@ -106,6 +118,9 @@ extension DataImporter {
         let type: EntityType
         let validator: FieldValidator<References>
         let range: SourceRange
+        /// For `refresh`: the existing entity of an id, which the row's values go onto; nil for
+        /// `import`, whose rows are all new.
+        let existing: ((String) -> Entity?)?
         private var plan: ColumnPlan?
         // Buffers reused row after row.
         private var slots: [Value?] = []
@@ -114,10 +129,11 @@ extension DataImporter {
         private var fit: [Value?] = Array(repeating: nil, count: ColumnPlan.fitNames.count)
         private var checked: [(FieldSpec, Value)] = []
 
-        init(type: EntityType, validator: FieldValidator<References>, range: SourceRange) {
+        init(type: EntityType, validator: FieldValidator<References>, range: SourceRange, existing: ((String) -> Entity?)? = nil) {
             self.type = type
             self.validator = validator
             self.range = range
+            self.existing = existing
         }
 
         mutating func build(_ row: Row) throws -> BuiltRow {
@@ -131,17 +147,19 @@ extension DataImporter {
                 throw RowError(row: row.number, column: "id", message: "`\(id)` cannot be an id: it reads as a literal or an operator", help: nil)
             }
             do {
+                let start = existing?(id)
+                setFit(plan: plan, onto: start)
                 var knows: Value?
                 if let slot = plan.knowsSlot {
-                    knows = slots[slot]
+                    // (A refresh's empty `knows` cell clears the ties.)
+                    knows = slots[slot] ?? (existing == nil ? nil : .list([]))
                     slots[slot] = nil
                 }
-                for (spec, slot) in plan.required {
-                    guard let slot, slots[slot] != nil else {
-                        throw RowError(row: row.number, column: spec.name, message: "`\(spec.name)` is required", help: nil)
-                    }
-                }
+                try checkRequired(row: row.number, id: id, plan: plan, starting: start != nil)
                 checked.removeAll(keepingCapacity: true)
+                if let start {
+                    for spec in plan.kept { checked.append((spec, spec.read!(start))) }
+                }
                 for (slot, spec) in plan.fields.enumerated() {
                     guard let value = slots[slot] else { continue }
                     if validated[slot] {
@@ -164,8 +182,44 @@ extension DataImporter {
             }
         }
 
-        /// Converts the row's cells into `slots` (the fit scores into the fit slot, as a
-        /// record); the id, if the row has one.
+        /// Every required field (but id) has a value, or (for a row that starts from an existing
+        /// entity) no column.
+        private func checkRequired(row: Int, id: String, plan: ColumnPlan, starting: Bool) throws {
+            for (spec, slot) in plan.required {
+                if let slot, slots[slot] != nil { continue }
+                if starting, slot == nil { continue }
+                let message = existing != nil && !starting ? "`\(spec.name)` is required for a new \(type.rawValue) (`\(id)` does not exist)"
+                    : "`\(spec.name)` is required"
+                throw RowError(row: row, column: spec.name, message: message, help: nil)
+            }
+        }
+
+        /// The scores of the row's `fit.NAME` columns, as one record in the fit slot. A row that
+        /// starts from an existing partner keeps its other scores; an empty cell clears one.
+        private mutating func setFit(plan: ColumnPlan, onto start: Entity?) {
+            guard let slot = plan.fitSlot else { return }
+            var record = Record()
+            if case .partner(let partner)? = start, plan.fitColumns.contains(true) {
+                for (index, name) in ColumnPlan.fitNames.enumerated() {
+                    let score = plan.fitColumns[index] ? fit[index] : partner.fit[FitScores.dimensions.firstIndex(of: name)!].map(Value.number)
+                    record.keys.append(name)
+                    record.values.append(score ?? .null)
+                }
+            } else {
+                for (index, score) in fit.enumerated() {
+                    guard let score else { continue }
+                    record.keys.append(ColumnPlan.fitNames[index])
+                    record.values.append(score)
+                }
+                if record.keys.isEmpty { return }
+            }
+            slots[slot] = .record(record)
+            // Each score passed its check as it was read; the record holds nothing else.
+            validated[slot] = true
+        }
+
+        /// Converts the row's cells into `slots` and the fit scores into `fit`; the id, if the
+        /// row has one.
         private mutating func readCells(_ row: Row, plan: ColumnPlan) throws -> String? {
             // Cells convert in column order; a repeated column replaces an earlier one.
             if slots.count != plan.fields.count {
@@ -176,7 +230,6 @@ extension DataImporter {
             }
             // (A row that failed may have left scores behind.)
             for index in fit.indices { fit[index] = nil }
-            var hasFit = false
             var id: String?
             for index in plan.steps.indices {
                 let raw = row.cells[index]
@@ -193,7 +246,6 @@ extension DataImporter {
                     guard let raw else { continue }
                     if let score = DataImporter.quickCell(raw, as: FieldType.fitScore, references: validator.references) {
                         fit[slot] = score
-                        hasFit = true
                         continue
                     }
                     let score = try DataImporter.convert(raw, to: FieldType.fitScore, row: row.number, column: name)
@@ -202,7 +254,6 @@ extension DataImporter {
                     } catch let diagnostic as Diagnostic {
                         throw RowError(row: row.number, column: name, message: diagnostic.message, help: diagnostic.help)
                     }
-                    hasFit = true
                 case .id:
                     guard let raw else { continue }
                     id = try DataImporter.convert(raw, to: .identifier, row: row.number, column: name).idText
@@ -216,18 +267,6 @@ extension DataImporter {
                     slots[slot] = try DataImporter.convert(raw, to: fieldType, row: row.number, column: name, json: row.isJSON)
                     validated[slot] = false
                 }
-            }
-            if hasFit, let slot = plan.fitSlot {
-                var record = Record()
-                for (index, score) in fit.enumerated() {
-                    guard let score else { continue }
-                    record.keys.append(ColumnPlan.fitNames[index])
-                    record.values.append(score)
-                    fit[index] = nil
-                }
-                slots[slot] = .record(record)
-                // Each score passed its check above; the record holds nothing else.
-                validated[slot] = true
             }
             return id
         }

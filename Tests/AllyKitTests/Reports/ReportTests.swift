@@ -82,6 +82,39 @@ struct ReportTests {
         #expect(harness.rows("diff | select change, id, field") == [["changed", "a", "name"], ["changed", "a", "region"], ["added", "c", ""]])
     }
 
+    @Test("refresh builds rows as import does, onto the existing entity: fit scores, ties and parties merge")
+    func refreshMergesOntoExisting() throws {
+        let folder = NSTemporaryDirectory() + "ally-refresh-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let files = ["fit.csv": "id,fit.mission,fit.reach\na,5,\n", "title.csv": "id,title\ns2,Dr\n", "knows.csv": "id,knows\ns1,\n",
+                     "parties.csv": "id,parties\nx,p1\n", "a.json": "[{\"id\": \"a\", \"tags\": \"solo\", \"fit.culture\": 1}]"]
+        for (name, text) in files { try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8) }
+        let harness = Harness("""
+            partner a { name: "A", kind: hospital, fit: {mission: 4, reach: 2, culture: 3} }
+            partner p1 { name: "P1", kind: clinic }
+            partner p2 { name: "P2", kind: clinic }
+            stakeholder s1 { name: "S1", org: a, group: clinical }
+            stakeholder s2 { name: "S2", org: a, group: clinical }
+            update stakeholders | where id == "s1" set knows = [s2]
+            agreement x { title: "X", form: mou, status: active, parties: [p1, p2] }
+            """)
+        // A fit.NAME column sets its score (an empty cell clears it); the other scores stay.
+        harness.expectSuccess("refresh partners from \"fit.csv\"", directory: folder)
+        #expect(harness.rows("partners | where id == \"a\" | select m = fit.mission, r = fit.reach, c = fit.culture") == [["5", "", "3"]])
+        // A stakeholder the file gives no `knows` column keeps its ties; an empty `knows` cell clears them.
+        harness.expectSuccess("refresh stakeholders from \"title.csv\"", directory: folder)
+        #expect(harness.rows("stakeholders | where id == \"s2\" | select title, n = len(knows)") == [["Dr", "1"]])
+        harness.expectSuccess("refresh stakeholders from \"knows.csv\"", directory: folder)
+        #expect(harness.rows("stakeholders | select id, n = len(knows)") == [["s1", "0"], ["s2", "0"]])
+        // An agreement the file leaves with one party ends, as `update` ends it.
+        harness.expectSuccess("refresh agreements from \"parties.csv\"", directory: folder)
+        #expect(harness.rows("agreements | select id, status, n = len(parties)") == [["x", "terminated", "1"]])
+        // JSON rows read as import reads them: a string for a list is one item.
+        harness.expectSuccess("refresh partners from \"a.json\"", directory: folder)
+        #expect(harness.rows("partners | where id == \"a\" | select m = fit.mission, c = fit.culture, t = len(tags)") == [["5", "1", "1"]])
+    }
+
     @Test("completion knows the new statements, stages, parameters and files")
     func completion() {
         let harness = Harness("param horizon = 90d")
