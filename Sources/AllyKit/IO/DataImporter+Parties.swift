@@ -152,6 +152,7 @@ extension DataImporter {
         if let pending { runtime.portfolio.put(pending, deferringEdits: true) }
         WorkProgress.set(count)  // every row is in while the index entries settle
         runtime.portfolio.settle()
+        undo.trim()
         return count
     }
 }

@@ -12,7 +12,8 @@ struct DataImporter {
 
     /// What the rows stored so far changed, to take it back if a later row fails. The import
     /// edits the portfolio in place instead of a copy: a copy would keep every agreement a
-    /// party file touches twice (the old box and the new) until the import ends.
+    /// party file touches twice (the old box and the new) until the import ends. A party
+    /// import's history step keeps it too, for `undo`, for the same reason.
     final class Undo {
         /// The type whose rows are being imported and whether it had no entity before (then
         /// undoing removes every entity of the type and no list of a million ids is kept).
@@ -24,6 +25,14 @@ struct DataImporter {
         var parties: [(id: String, parties: [Party])] = []
 
         func wasInserted(_ id: String) -> Bool { typeWasEmpty || inserted.contains(id) }
+
+        /// Drops the room the list of parties before grew into (a step of history keeps it).
+        func trim() {
+            var parties: [(id: String, parties: [Party])] = []
+            parties.reserveCapacity(self.parties.count)
+            parties.append(contentsOf: self.parties)
+            self.parties = parties
+        }
 
         func rollBack(_ portfolio: inout Portfolio) {
             portfolio.settle()
