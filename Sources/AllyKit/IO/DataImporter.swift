@@ -21,22 +21,35 @@ struct DataImporter {
         var typeWasEmpty = false
         /// Ids stored by this import, when the type was not empty before.
         var inserted: [String] = []
-        /// Agreements' parties before this import, in the order they were first changed.
+        /// Agreements' parties before this import, in the order they were first changed; those
+        /// that had none (most agreements of a party file) are only named, in `hadNoParties`.
         var parties: [(id: String, parties: [Party])] = []
+        var hadNoParties: [String] = []
+
+        func recordParties(of agreement: Agreement) {
+            if agreement.parties.isEmpty { hadNoParties.append(agreement.id) } else { parties.append((agreement.id, agreement.parties)) }
+        }
 
         func wasInserted(_ id: String) -> Bool { typeWasEmpty || inserted.contains(id) }
 
-        /// Drops the room the list of parties before grew into (a step of history keeps it).
+        /// Drops the room the lists of parties before grew into (a step of history keeps them).
         func trim() {
-            var parties: [(id: String, parties: [Party])] = []
-            parties.reserveCapacity(self.parties.count)
-            parties.append(contentsOf: self.parties)
-            self.parties = parties
+            parties = Self.trimmed(parties)
+            hadNoParties = Self.trimmed(hadNoParties)
+        }
+
+        static func trimmed<Element>(_ list: [Element]) -> [Element] {
+            guard list.capacity > list.count else { return list }
+            var trimmed: [Element] = []
+            trimmed.reserveCapacity(list.count)
+            trimmed.append(contentsOf: list)
+            return trimmed
         }
 
         func rollBack(_ portfolio: inout Portfolio) {
             portfolio.settle()
-            for (id, parties) in self.parties.reversed() {
+            // An agreement listed in both had none at first (its rows came in two runs): `hadNoParties` goes last.
+            for (id, parties) in self.parties.reversed() + hadNoParties.map({ ($0, []) }) {
                 guard var agreement = portfolio.agreements[id] else { continue }
                 agreement.parties = parties
                 portfolio.put(agreement)
