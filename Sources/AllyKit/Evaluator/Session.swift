@@ -28,6 +28,8 @@ public final class Session {
     var lastCommittedKeys: [EntityKey] = []
     /// Entities an import added in place where no log tracks them, for its history step.
     var importedUntracked: Int?
+    /// How the party import a history step records is taken back (`recordingStep`).
+    var importTakeBack: DataImporter.Undo?
     /// The run of definitions the current scenario's last step is, and the script it is in.
     var definitionRun: (scenario: Scenario, file: SourceFile)?
 
@@ -234,7 +236,9 @@ public final class Session {
         case .merge(let source, let target, let prefer):
             return try executeMerge(source, into: target, prefer: prefer, statement: statement, file: file, sink: sink)
         case .importData(let type, let path):
-            try recordingStep(statement, file: file) { try executeImport(type, path, file: file, sink: sink) }
+            try recordingStep(statement, file: file, keepsStateBefore: type.text != "parties") {
+                try executeImport(type, path, file: file, sink: sink)
+            }
         case .export(let pipeline, let path):
             try executeExport(pipeline, path, file: file, sink: sink)
         case .exportNetwork(let path):

@@ -93,6 +93,15 @@ extension DataImporter {
         }
     }
 
+    /// The agreement with its parties in an array of their size: appended one by one, three
+    /// parties take room for four (300,000 agreements are stored so).
+    private static func withTrimmedParties(_ agreement: Agreement) -> Agreement {
+        guard agreement.parties.capacity > agreement.parties.count else { return agreement }
+        var agreement = agreement
+        agreement.parties = Undo.trimmed(agreement.parties)
+        return agreement
+    }
+
     func importParties(_ rows: RowSource<PreparedParty>) throws -> Int {
         let validator = PortfolioEditor(runtime: runtime, file: file).validator
         var count = 0
@@ -133,14 +142,14 @@ extension DataImporter {
                 }
             }
             if let open = pending, open.id != agreementId {
-                runtime.portfolio.put(open, deferringEdits: true)
+                runtime.portfolio.put(Self.withTrimmedParties(open), deferringEdits: true)
                 pending = nil
             }
             guard let agreementId, var agreement = pending ?? runtime.portfolio.agreements[agreementId] else {
                 throw RowError(row: row, column: "agreement", message: "names no existing agreement",
                                help: agreementId.flatMap { Suggestions.help(for: $0, in: runtime.portfolio.sortedIds(.agreement)) })
             }
-            if pending == nil { undo.parties.append((agreement.id, agreement.parties)) }
+            if pending == nil { undo.recordParties(of: agreement) }
             pending = nil  // so that `agreement.parties` is the only reference and grows in place
             let party = try prepared?.party ?? PartyReader.party(record!, row: row, validator: validator, range: range)
             if agreement.parties.contains(where: { $0.partner == party.partner }) {
@@ -149,9 +158,10 @@ extension DataImporter {
             agreement.parties.append(party)
             pending = agreement
         }
-        if let pending { runtime.portfolio.put(pending, deferringEdits: true) }
+        if let pending { runtime.portfolio.put(Self.withTrimmedParties(pending), deferringEdits: true) }
         WorkProgress.set(count)  // every row is in while the index entries settle
         runtime.portfolio.settle()
+        undo.trim()
         return count
     }
 }

@@ -12,7 +12,8 @@ struct DataImporter {
 
     /// What the rows stored so far changed, to take it back if a later row fails. The import
     /// edits the portfolio in place instead of a copy: a copy would keep every agreement a
-    /// party file touches twice (the old box and the new) until the import ends.
+    /// party file touches twice (the old box and the new) until the import ends. A party
+    /// import's history step keeps it too, for `undo`, for the same reason.
     final class Undo {
         /// The type whose rows are being imported and whether it had no entity before (then
         /// undoing removes every entity of the type and no list of a million ids is kept).
@@ -20,14 +21,35 @@ struct DataImporter {
         var typeWasEmpty = false
         /// Ids stored by this import, when the type was not empty before.
         var inserted: [String] = []
-        /// Agreements' parties before this import, in the order they were first changed.
+        /// Agreements' parties before this import, in the order they were first changed; those
+        /// that had none (most agreements of a party file) are only named, in `hadNoParties`.
         var parties: [(id: String, parties: [Party])] = []
+        var hadNoParties: [String] = []
+
+        func recordParties(of agreement: Agreement) {
+            if agreement.parties.isEmpty { hadNoParties.append(agreement.id) } else { parties.append((agreement.id, agreement.parties)) }
+        }
 
         func wasInserted(_ id: String) -> Bool { typeWasEmpty || inserted.contains(id) }
 
+        /// Drops the room the lists of parties before grew into (a step of history keeps them).
+        func trim() {
+            parties = Self.trimmed(parties)
+            hadNoParties = Self.trimmed(hadNoParties)
+        }
+
+        static func trimmed<Element>(_ list: [Element]) -> [Element] {
+            guard list.capacity > list.count else { return list }
+            var trimmed: [Element] = []
+            trimmed.reserveCapacity(list.count)
+            trimmed.append(contentsOf: list)
+            return trimmed
+        }
+
         func rollBack(_ portfolio: inout Portfolio) {
             portfolio.settle()
-            for (id, parties) in self.parties.reversed() {
+            // An agreement listed in both had none at first (its rows came in two runs): `hadNoParties` goes last.
+            for (id, parties) in self.parties.reversed() + hadNoParties.map({ ($0, []) }) {
                 guard var agreement = portfolio.agreements[id] else { continue }
                 agreement.parties = parties
                 portfolio.put(agreement)

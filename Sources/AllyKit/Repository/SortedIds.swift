@@ -1,9 +1,89 @@
 /// A sorted id list held by a relation index, under the id it belongs to.
+///
+/// The ids are stored 8 bytes each when every one of them is at most 8 ASCII bytes (nearly all
+/// ids, `s123456`), half the 16 bytes a `String` takes: the relation indexes of 100,000
+/// partners hold 1.7 million ids, 13 MB less at the CSV import's peak. Read and written as
+/// strings; a list with a longer id keeps them all as strings.
 struct SortedIds: Sendable, IdTreeEntry {
     let key: String
-    var ids: [String]
+    private var storage: Storage
+
+    private enum Storage {
+        case packed([UInt64])
+        case strings([String])
+    }
+
+    init(key: String, ids: [String]) {
+        self.key = key
+        storage = Self.stored(ids)
+    }
 
     var treeKey: String { key }
+
+    var ids: [String] {
+        get {
+            switch storage {
+            case .packed(let packed): return packed.map(Self.unpacked)
+            case .strings(let strings): return strings
+            }
+        }
+        set { storage = Self.stored(newValue) }
+    }
+
+    var isEmpty: Bool {
+        switch storage {
+        case .packed(let packed): return packed.isEmpty
+        case .strings(let strings): return strings.isEmpty
+        }
+    }
+
+    private static func stored(_ ids: [String]) -> Storage {
+        var packed: [UInt64] = []
+        packed.reserveCapacity(ids.count)
+        for id in ids {
+            guard let key = self.packed(id) else { return .strings(ids) }
+            packed.append(key)
+        }
+        return .packed(packed)
+    }
+
+    /// An id of 1-8 ASCII bytes (no NUL: ids are letters, digits and _) as one integer, its
+    /// bytes from the top down, zeros after: the integers' order is the ids' byte order.
+    private static func packed(_ id: String) -> UInt64? {
+        if SmallKey.isAvailable, let key = SmallKey(unchecked: id) {
+            // At most 8 bytes, none of them NUL (which would read as the end).
+            guard key.low >> 8 == 0, 8 - key.high.trailingZeroBitCount / 8 == key.low & 0xF else { return nil }
+            return key.high
+        }
+        var id = id
+        return id.withUTF8 { bytes -> UInt64? in
+            guard bytes.count <= 8 else { return nil }
+            var key: UInt64 = 0
+            for (index, byte) in bytes.enumerated() {
+                guard byte != 0, byte < 0x80 else { return nil }
+                key |= UInt64(byte) << (56 - 8 * index)
+            }
+            return key
+        }
+    }
+
+    private static func unpacked(_ key: UInt64) -> String {
+        let count = 8 - key.trailingZeroBitCount / 8
+        // The packed form is `SmallKey`'s high word (a relation stage reads thousands of these).
+        if SmallKey.isAvailable { return SmallKey(high: key, low: UInt64(count)).string }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            for index in 0..<count { buffer[index] = UInt8(truncatingIfNeeded: key >> (56 - 8 * index)) }
+            return count
+        }
+    }
+}
+
+extension SmallKey {
+    /// The key of an id of at most 8 bytes, whose big-endian bytes are `high` (`low` is the length).
+    fileprivate init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
 }
 
 extension IdTree where Element == SortedIds {
@@ -17,7 +97,7 @@ extension IdTree where Element == SortedIds {
         guard self[key] != nil else { return }
         let emptied = modify(key, default: { SortedIds(key: key, ids: []) }) { list -> Bool in
             list.ids.removeAll { $0 == id }
-            return list.ids.isEmpty
+            return list.isEmpty
         }
         if emptied { removeValue(forKey: key) }
     }

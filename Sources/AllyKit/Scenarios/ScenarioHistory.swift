@@ -7,8 +7,8 @@ struct ScenarioHistory {
     /// One changing statement (or a run of definitions in one script, which undo as one).
     struct Step {
         var statement: String
-        /// The scenario's state before the step; nil once more than `undoLimit` steps are newer.
-        var before: Portfolio?
+        /// What takes the step back; nil once more than `undoLimit` steps are newer.
+        var before: Before?
         /// Entities that differ after the step (for a run of definitions: the entities defined).
         var changed: Int
         /// Where the step's keys are in the scenario's log, when it was logging then.
@@ -17,6 +17,29 @@ struct ScenarioHistory {
         var keys: [EntityKey]?
         /// How many definitions a run of definitions holds (0 for any other statement).
         var definitions = 0
+    }
+
+    /// What `undo` puts back. Mostly the state before the step, kept at O(1) cost; a party
+    /// import keeps its own take-back record instead, the parties each agreement had before:
+    /// it gives every agreement a new box, and the state before would keep every old box too
+    /// (the largest part of the CSV import's peak memory, with 300,000 agreements).
+    enum Before {
+        case state(Portfolio)
+        case takeBack(DataImporter.Undo)
+
+        /// The state before the step, from the state right after it (what undoing goes back
+        /// from: steps are undone last first).
+        func state(after: Portfolio) -> Portfolio {
+            switch self {
+            case .state(let before):
+                return before
+            case .takeBack(let undo):
+                var before = after
+                undo.rollBack(&before)
+                before.compactIfSparse()
+                return before
+            }
+        }
     }
 
     /// Steps that can be undone are this many at most: each keeps an older version of what it
@@ -61,7 +84,7 @@ struct ScenarioHistory {
         let keys: [EntityKey]? = steps.contains { $0.keys == nil } ? nil : steps.flatMap { $0.keys ?? [] }
         let changed = changed ?? steps.reduce(0) { $0 + $1.changed }
         done.removeSubrange(start...)
-        append(Step(statement: statement, before: before, changed: changed, logRange: logRange, keys: logRange == nil ? keys : nil))
+        append(Step(statement: statement, before: .state(before), changed: changed, logRange: logRange, keys: logRange == nil ? keys : nil))
     }
 
     /// Takes the last step back; the caller puts `step.before` in place. `after` is the state now.
@@ -74,7 +97,7 @@ struct ScenarioHistory {
     /// Takes the last undone step forward again; the caller puts `after` in place.
     mutating func redo(before: Portfolio) -> (step: Step, after: Portfolio) {
         var (step, after) = undone.removeLast()
-        step.before = before
+        step.before = .state(before)
         done.append(step)
         return (step, after)
     }

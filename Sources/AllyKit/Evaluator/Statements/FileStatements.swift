@@ -54,7 +54,10 @@ extension Session {
     func executeImport(_ type: Name, _ path: PathLiteral, file: SourceFile, sink: OutputSink) throws {
         let url = resolve(path, file: file)
         let count = try inPlace { runtime in
-            try DataImporter(runtime: runtime, file: file, range: path.range).importFile(url, kind: type.text)
+            let importer = DataImporter(runtime: runtime, file: file, range: path.range)
+            let count = try importer.importFile(url, kind: type.text)
+            importTakeBack = importer.undo
+            return count
         }
         importedUntracked = count
         sink.confirm("imported \(count) \(type.text)")

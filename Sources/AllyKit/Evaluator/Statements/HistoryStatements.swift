@@ -3,25 +3,34 @@
 extension Session {
     /// Runs a statement that may change the current scenario and records it as a step when it
     /// changed something (a trigger statement always counts).
-    func recordingStep(_ statement: Statement, file: SourceFile, alwaysCounts: Bool = false, _ body: () throws -> Void) throws {
+    ///
+    /// `keepsStateBefore` false: a party import, which records how it is taken back
+    /// (`importTakeBack`, see `ScenarioHistory.Before`); holding the state before it meanwhile
+    /// would make its in-place edit copy every agreement.
+    func recordingStep(_ statement: Statement, file: SourceFile, alwaysCounts: Bool = false, keepsStateBefore: Bool = true,
+                       _ body: () throws -> Void) throws {
         endDefinitionRun()
         let scenario = scenarios.current
-        let before = scenario.portfolio
+        let before = keepsStateBefore ? scenario.portfolio : nil
         let logStart = scenario.log.count
         lastCommittedKeys = []
         importedUntracked = nil
-        defer { lastCommittedKeys = []; importedUntracked = nil }
+        importTakeBack = nil
+        defer { lastCommittedKeys = []; importedUntracked = nil; importTakeBack = nil }
         try body()
         let logged = scenario.isLogging
         let keys = logged ? Array(scenario.log[logStart...]) : lastCommittedKeys
         let after = scenario.portfolio
-        var changed = Set(keys).filter { before.entity($0) != after.entity($0) }.count
+        // (Every agreement a party import touched gained a party: all of them differ.)
+        var changed = before.map { before in Set(keys).filter { before.entity($0) != after.entity($0) }.count } ?? Set(keys).count
         // An import into a scenario that keeps no log adds its rows untracked (in place).
         let untracked = !logged && importedUntracked != nil
         if untracked { changed = importedUntracked ?? 0 }
         guard changed > 0 || alwaysCounts else { return }
+        let undo = before.map(ScenarioHistory.Before.state) ?? importTakeBack.map(ScenarioHistory.Before.takeBack)
+        assert(undo != nil, "a step that keeps no state before it records how it is taken back")
         scenario.history.append(ScenarioHistory.Step(
-            statement: ScenarioHistory.oneLine(file.text(statement.range)), before: before, changed: changed,
+            statement: ScenarioHistory.oneLine(file.text(statement.range)), before: undo, changed: changed,
             logRange: logged ? logStart..<scenario.log.count : nil, keys: logged || untracked ? nil : keys))
         scenario.unsaved = true
     }
@@ -42,7 +51,7 @@ extension Session {
             scenario.history.extendDefinitions(logEnd: logEnd)
         } else {
             scenario.history.append(ScenarioHistory.Step(
-                statement: ScenarioHistory.oneLine(file.text(range)), before: before, changed: 1,
+                statement: ScenarioHistory.oneLine(file.text(range)), before: before.map(ScenarioHistory.Before.state), changed: 1,
                 logRange: logEnd.map { logStart..<$0 }, keys: nil, definitions: 1))
             definitionRun = (scenario, file)
         }
@@ -68,7 +77,7 @@ extension Session {
         for _ in 0..<steps {
             let step = scenario.history.undo(after: scenario.portfolio)
             let after = scenario.portfolio
-            scenario.portfolio = step.before!
+            scenario.portfolio = step.before!.state(after: after)
             relog(step, in: scenario, otherState: after)
             last = step.statement
         }

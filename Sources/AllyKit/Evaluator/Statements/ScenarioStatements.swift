@@ -60,7 +60,7 @@ extension Session {
         target.portfolio = merged
         let changed = keys.filter { before.entity($0) != merged.entity($0) }.count
         if changed > 0 {
-            target.history.append(ScenarioHistory.Step(statement: ScenarioHistory.oneLine(file.text(statement.range)), before: before,
+            target.history.append(ScenarioHistory.Step(statement: ScenarioHistory.oneLine(file.text(statement.range)), before: .state(before),
                                                        changed: changed, logRange: target.isLogging ? logStart..<target.log.count : nil,
                                                        keys: target.isLogging ? nil : Array(keys)))
             target.unsaved = true
