@@ -155,20 +155,19 @@ struct IndexPlan {
             } else {
                 items = [constant]
             }
-            let portfolio = runtime.portfolio
             for item in items {
                 try runtime.checkCancelled()
                 guard let text = item.idText, text.utf8.allSatisfy({ $0 < 0x80 }) else { return false }
                 switch field {
                 case .id: groups.append([text])
-                case .org: groups.append(portfolio.stakeholderIds(ofPartner: text))
-                case .partyPartner: groups.append(portfolio.agreementIds(ofPartner: text))
+                case .org: groups.append(runtime.portfolio.stakeholderIds(ofPartner: text))
+                case .partyPartner: groups.append(runtime.portfolio.agreementIds(ofPartner: text))
                 case .knows:
                     // A quoted name matches ties whatever their case (`contains` on a list).
                     guard let variants = item.string.map(Self.caseVariants) ?? [text] else { return false }
                     var ties = Set<String>()
                     for variant in variants {
-                        if case .stakeholder(let known)? = portfolio.entity(EntityKey(.stakeholder, variant)) {
+                        if case .stakeholder(let known)? = runtime.portfolio.entity(EntityKey(.stakeholder, variant)) {
                             ties.formUnion(known.knows)
                         }
                     }
@@ -238,14 +237,14 @@ extension IndexPlan {
     /// The rows of a scan that are among `ids` (sorted) and pass `keep`, in the scan's order.
     private static func narrowed(_ scanned: CompiledPipeline.Scan, to ids: [String], runtime: Runtime, file: SourceFile,
                                  _ keep: @escaping (Row) throws -> Bool) throws -> CompiledPipeline.Scan {
-        let portfolio = runtime.portfolio
+        // Read in place: a copy of the portfolio value is a dozen retains, as much as the lookups.
         switch scanned {
         case .positions(let type, .all):
-            let entities = ids.compactMap { portfolio.entity(EntityKey(type, $0)) }
+            let entities = ids.compactMap { runtime.portfolio.entity(EntityKey(type, $0)) }
             return .rows(try PipelineCompiler.filter(.entities(type, entities), runtime: runtime, file: file, keep))
         case .positions(let type, .some(let rows)):
-            let all = portfolio.allEntities(type)
-            let wanted = portfolio.positions(ofSorted: ids, type)
+            let all = runtime.portfolio.allEntities(type)
+            let wanted = runtime.portfolio.positions(ofSorted: ids, type)
             var kept: [Int32] = []
             var next = 0
             for position in wanted {
