@@ -4,6 +4,7 @@ extension ExpressionCompiler {
     /// Records a warning on the runtime when one side of `==`, `!=`, `in` or `not in` is an enum
     /// and the other a string literal (or a list of them) that names none of its cases.
     func warnAboutImpossibleCase(_ op: BinaryOperator, _ left: Expr, _ l: Compiled, _ right: Expr, _ r: Compiled) {
+        guard l.type.isEnumeration || r.type.isEnumeration else { return }
         let pairs: [(StaticType, Expr, Expr)]
         switch op {
         case .equal, .notEqual: pairs = [(l.type, left, right), (r.type, right, left)]

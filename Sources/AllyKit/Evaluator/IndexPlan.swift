@@ -130,18 +130,22 @@ struct IndexPlan {
         for check in guards {
             guard let constant = try? check.value.run(Row(entity: nil)), Self.fits(constant, check.fieldType) else { return nil }
         }
-        var found = Set<String>()
-        guard try collect(into: &found, runtime) else { return nil }
-        return SmallKey.sorted(Array(found))
+        var groups: [[String]] = []
+        guard try collect(into: &groups, runtime) else { return nil }
+        // One group is already the index's sorted list of distinct ids (the usual `org == P`).
+        if groups.count == 1 { return groups[0] }
+        return SmallKey.sorted(Array(Set(groups.joined())))
     }
 
-    private func collect(into found: inout Set<String>, _ runtime: Runtime) throws -> Bool {
+    /// Appends the ids each pinned value names, one group per value; a group of more than one
+    /// id is the index's own (sorted, distinct), or, for ties, made sorted here.
+    private func collect(into groups: inout [[String]], _ runtime: Runtime) throws -> Bool {
         switch pin {
         case .either(let left, let right):
             for check in left.guards + right.guards {
                 guard let constant = try? check.value.run(Row(entity: nil)), Self.fits(constant, check.fieldType) else { return false }
             }
-            return try left.collect(into: &found, runtime) && right.collect(into: &found, runtime)
+            return try left.collect(into: &groups, runtime) && right.collect(into: &groups, runtime)
         case .field(let field, let value, let isList):
             guard let constant = try? value.run(Row(entity: nil)) else { return false }
             let items: [Value]
@@ -151,22 +155,23 @@ struct IndexPlan {
             } else {
                 items = [constant]
             }
-            let portfolio = runtime.portfolio
             for item in items {
                 try runtime.checkCancelled()
                 guard let text = item.idText, text.utf8.allSatisfy({ $0 < 0x80 }) else { return false }
                 switch field {
-                case .id: found.insert(text)
-                case .org: found.formUnion(portfolio.stakeholderIds(ofPartner: text))
-                case .partyPartner: found.formUnion(portfolio.agreementIds(ofPartner: text))
+                case .id: groups.append([text])
+                case .org: groups.append(runtime.portfolio.stakeholderIds(ofPartner: text))
+                case .partyPartner: groups.append(runtime.portfolio.agreementIds(ofPartner: text))
                 case .knows:
                     // A quoted name matches ties whatever their case (`contains` on a list).
                     guard let variants = item.string.map(Self.caseVariants) ?? [text] else { return false }
+                    var ties = Set<String>()
                     for variant in variants {
-                        if case .stakeholder(let known)? = portfolio.entity(EntityKey(.stakeholder, variant)) {
-                            found.formUnion(known.knows)
+                        if case .stakeholder(let known)? = runtime.portfolio.entity(EntityKey(.stakeholder, variant)) {
+                            ties.formUnion(known.knows)
                         }
                     }
+                    groups.append(SmallKey.sorted(Array(ties)))
                 }
             }
             return true
@@ -232,14 +237,14 @@ extension IndexPlan {
     /// The rows of a scan that are among `ids` (sorted) and pass `keep`, in the scan's order.
     private static func narrowed(_ scanned: CompiledPipeline.Scan, to ids: [String], runtime: Runtime, file: SourceFile,
                                  _ keep: @escaping (Row) throws -> Bool) throws -> CompiledPipeline.Scan {
-        let portfolio = runtime.portfolio
+        // Read in place: a copy of the portfolio value is a dozen retains, as much as the lookups.
         switch scanned {
         case .positions(let type, .all):
-            let entities = ids.compactMap { portfolio.entity(EntityKey(type, $0)) }
+            let entities = ids.compactMap { runtime.portfolio.entity(EntityKey(type, $0)) }
             return .rows(try PipelineCompiler.filter(.entities(type, entities), runtime: runtime, file: file, keep))
         case .positions(let type, .some(let rows)):
-            let all = portfolio.allEntities(type)
-            let wanted = portfolio.positions(ofSorted: ids, type)
+            let all = runtime.portfolio.allEntities(type)
+            let wanted = runtime.portfolio.positions(ofSorted: ids, type)
             var kept: [Int32] = []
             var next = 0
             for position in wanted {

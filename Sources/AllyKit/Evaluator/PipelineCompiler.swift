@@ -120,8 +120,8 @@ struct PipelineCompiler {
     }
 
     func checkDuplicateColumns(_ items: [Item]) throws {
-        var seen = Set<String>()
-        for item in items where !seen.insert(item.label).inserted {
+        // Pairwise: a stage has a handful of items, and a set would cost more than the check.
+        for (index, item) in items.enumerated() where items[..<index].contains(where: { $0.label == item.label }) {
             throw error(.invalidValue, "the column `\(item.label)` appears twice", item.name?.range ?? item.expr.range,
                         help: "name one of them: `other = ...`")
         }

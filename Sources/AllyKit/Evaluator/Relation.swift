@@ -7,6 +7,11 @@ indirect enum StaticType: Equatable, Sendable {
     case list(StaticType)
     case record(FieldType?)
 
+    var isEnumeration: Bool {
+        if case .enumeration = self { return true }
+        return false
+    }
+
     init(_ field: FieldType) {
         switch field {
         case .identifier, .string: self = .string

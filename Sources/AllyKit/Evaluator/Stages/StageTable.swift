@@ -3,7 +3,10 @@
 /// function that compiles it. A new stage is an entry here, its compile function (a file of
 /// its family in `Stages/`), its grammar rule and parse case, and tests; `StageTableTests`
 /// fails when the grammar, the parser and this table do not name the same stages.
-struct StageEntry: Sendable {
+///
+/// A class: every compiled stage looks its entry up, and a reference is one retain where a copy
+/// of the struct was nine.
+final class StageEntry: Sendable {
     typealias Compile = @Sendable (PipelineCompiler, Stage, StageInput) throws -> CompiledPipeline
 
     let name: String
@@ -17,6 +20,12 @@ struct StageEntry: Sendable {
     /// What Tab offers inside the stage besides names, functions and bindings.
     let words: [String]
     let compile: Compile
+
+    init(name: String, synopsis: String, help: String, example: String, needs: RowsNeeded, gives: RowsGiven,
+         words: [String], compile: @escaping Compile) {
+        (self.name, self.synopsis, self.help, self.example) = (name, synopsis, help, example)
+        (self.needs, self.gives, self.words, self.compile) = (needs, gives, words, compile)
+    }
 }
 
 /// The rows a stage takes.
